@@ -1,0 +1,106 @@
+/**
+ * Escape handling of quoted strings, with the escapes libsinsp accepts:
+ * \b \f \n \r \t \\ \/ \xHH, the quote that delimits the string, and `\ ` (read as a backslash,
+ * kept by libsinsp for old rules). Anything else is an error.
+ */
+
+export class EscapeError extends Error {
+  /** Offset of the backslash inside the quoted token (0 = opening quote). */
+  constructor(
+    message: string,
+    readonly offsetInToken: number,
+  ) {
+    super(message);
+  }
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = {
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  '\\': '\\',
+  ' ': '\\',
+  '/': '/',
+};
+
+/** Turns a quoted token (quotes included) into the string it denotes. */
+export function unescapeQuoted(token: string): string {
+  const quote = token[0];
+  const last = token.length - 1;
+  let out = '';
+  for (let i = 1; i < last; i++) {
+    const c = token[i]!;
+    if (c !== '\\') {
+      out += c;
+      continue;
+    }
+    const next = token[i + 1];
+    i++;
+    if (i >= last || next === undefined) {
+      throw new EscapeError('a backslash ends the quoted string: escape it as \\\\', i - 1);
+    }
+    const simple = SIMPLE_ESCAPES[next];
+    if (simple !== undefined) {
+      out += simple;
+    } else if (next === '"' || next === "'") {
+      if (next !== quote) {
+        throw new EscapeError(`\\${next} is not a valid escape inside a ${quote}-quoted string`, i - 1);
+      }
+      out += next;
+    } else if (next === 'x') {
+      const hex = token.slice(i + 1, i + 3);
+      if (i + 2 >= last || !/^[0-9a-fA-F]{2}$/.test(hex)) {
+        throw new EscapeError(`\\x must be followed by two hexadecimal digits, found '${hex}'`, i - 1);
+      }
+      out += String.fromCharCode(parseInt(hex, 16));
+      i += 2;
+    } else {
+      throw new EscapeError(`unsupported escape sequence \\${next}`, i - 1);
+    }
+  }
+  return out;
+}
+
+/** Characters that can stand in a bare (unquoted) string. */
+const BARE_STRING = /^[^ \t\b\r\n\f\v()"'=,]+$/;
+const KEYWORD_LIKE = /^(and|or|not|oneof|anyof|allof)$/;
+
+/** Whether `value` can be written unquoted as a right-hand side or list item. */
+export function canBeBare(value: string): boolean {
+  return BARE_STRING.test(value) && !KEYWORD_LIKE.test(value) && !/^(val|tolower|toupper|b64|basename|len|join|concat|getopt)$/.test(value);
+}
+
+/** Writes `value` as a double-quoted string that `unescapeQuoted` turns back into `value`. */
+export function quote(value: string): string {
+  let out = '"';
+  for (const c of value) {
+    switch (c) {
+      case '\\':
+        out += '\\\\';
+        break;
+      case '"':
+        out += '\\"';
+        break;
+      case '\b':
+        out += '\\b';
+        break;
+      case '\f':
+        out += '\\f';
+        break;
+      case '\n':
+        out += '\\n';
+        break;
+      case '\r':
+        out += '\\r';
+        break;
+      case '\t':
+        out += '\\t';
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out + '"';
+}
