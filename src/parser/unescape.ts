@@ -75,10 +75,12 @@ export function canBeBare(value: string): boolean {
 /** Writes `value` as a double-quoted string that `unescapeQuoted` turns back into `value`. */
 export function quote(value: string): string {
   let out = '"';
-  for (const c of value) {
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i]!;
     switch (c) {
       case '\\':
-        out += '\\\\';
+        // A backslash right before the closing quote would hide it from the lexer (as in libsinsp).
+        out += i === value.length - 1 ? '\\x5c' : '\\\\';
         break;
       case '"':
         out += '\\"';

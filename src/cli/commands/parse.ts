@@ -1,0 +1,72 @@
+import { parseArgs } from 'node:util';
+import { codeFrame } from '../../diagnostics/codeframe.js';
+import { formatSyntaxError, parseCondition, stripRanges, type Node } from '../../parser/index.js';
+import { childrenOf } from '../../parser/visitor.js';
+import { UsageError, type CliIO } from '../io.js';
+
+export const parseUsage = `kestrel parse 'CONDITION' [--json] [--ranges]
+
+Parses one Falco condition and prints its syntax tree, or the syntax error with its
+position. Exit status 1 on a syntax error.
+  --json     print the tree as JSON
+  --ranges   keep source ranges (offset, line, column) in the JSON`;
+
+export function runParse(argv: string[], io: CliIO): number {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { json: { type: 'boolean' }, ranges: { type: 'boolean' } },
+    allowPositionals: true,
+  });
+  if (positionals.length !== 1) throw new UsageError('parse takes exactly one condition (quote it for the shell)');
+  const text = positionals[0]!;
+  const result = parseCondition(text);
+  if (!result.ok) {
+    if (values.json) {
+      io.out(JSON.stringify({ error: result.error }, null, 2) + '\n');
+    } else {
+      io.err(`error: ${formatSyntaxError(result.error)}\n${codeFrame(text, result.error.position.line, result.error.position.column)}\n`);
+    }
+    return 1;
+  }
+  if (values.json) {
+    io.out(JSON.stringify(values.ranges ? result.ast : stripRanges(result.ast), null, 2) + '\n');
+  } else {
+    io.out(renderTree(result.ast) + '\n');
+  }
+  return 0;
+}
+
+/** An indented outline of the tree, one node a line. */
+function renderTree(node: Node, depth = 0): string {
+  const pad = '  '.repeat(depth);
+  const line = `${pad}${describeNode(node)}`;
+  const children = childrenOf(node);
+  return [line, ...children.map((c) => renderTree(c, depth + 1))].join('\n');
+}
+
+function describeNode(node: Node): string {
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+    case 'not':
+      return node.kind;
+    case 'identifier':
+      return `macro ${node.name}`;
+    case 'unary':
+      return node.operator;
+    case 'binary':
+      return node.modifier ? `${node.operator} ${node.modifier}` : node.operator;
+    case 'field':
+      return node.arg === undefined ? `field ${node.name}` : `field ${node.name}[${node.arg}]`;
+    case 'transformer':
+      return node.arg === undefined ? `${node.name}()` : `${node.name}()[${node.arg}]`;
+    case 'transformer_list':
+      return 'list';
+    case 'value':
+      return `value ${JSON.stringify(node.value)}`;
+    case 'list':
+      return 'list';
+    case 'list_ref':
+      return `list ${node.name}`;
+  }
+}

@@ -1,0 +1,24 @@
+/** Where a command writes, so commands run the same from the shell and from tests. */
+export interface CliIO {
+  out(text: string): void;
+  err(text: string): void;
+  /** Standard input, for `-` arguments. */
+  stdin: NodeJS.ReadableStream;
+  stderrIsTTY: boolean;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+export function processIO(): CliIO {
+  return {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    stdin: process.stdin,
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+    env: process.env,
+    cwd: process.cwd(),
+  };
+}
+
+/** A usage mistake on the command line: printed with the command's usage, exit status 2. */
+export class UsageError extends Error {}

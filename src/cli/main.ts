@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+import { processIO } from './io.js';
+import { runCli } from './run.js';
+
+try {
+  process.exitCode = await runCli(process.argv.slice(2), processIO());
+} catch (error) {
+  // A bug in kestrel, not bad input: say so in one line; the stack only on request.
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`kestrel: internal error: ${message}\n`);
+  if (process.env['KESTREL_DEBUG'] && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  process.exitCode = 70;
+}

@@ -1,0 +1,51 @@
+import { parseUsage, runParse } from './commands/parse.js';
+import { UsageError, type CliIO } from './io.js';
+
+type Command = { usage: string; run: (argv: string[], io: CliIO) => number | Promise<number> };
+
+const COMMANDS: Record<string, Command> = {
+  parse: { usage: parseUsage, run: runParse },
+};
+
+const MAIN_USAGE = `kestrel: the Falco rules engine for recorded event streams
+
+Usage: kestrel <command> [options]
+
+Commands:
+${Object.values(COMMANDS)
+  .map((c) => '  ' + c.usage.split('\n')[0])
+  .join('\n')}
+
+Run 'kestrel <command> --help' for a command's options.`;
+
+/** Runs the command line; returns the exit status. Never throws for bad input. */
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(MAIN_USAGE + '\n');
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`kestrel: unknown command '${name}'\n\n${MAIN_USAGE}\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(command.usage + '\n');
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError || isParseArgsError(error)) {
+      io.err(`kestrel ${name}: ${(error as Error).message}\n\n${command.usage}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+function isParseArgsError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}
