@@ -1,10 +1,12 @@
 import { parseUsage, runParse } from './commands/parse.js';
+import { runValidate, validateUsage } from './commands/validate.js';
 import { UsageError, type CliIO } from './io.js';
 
 type Command = { usage: string; run: (argv: string[], io: CliIO) => number | Promise<number> };
 
 const COMMANDS: Record<string, Command> = {
   parse: { usage: parseUsage, run: runParse },
+  validate: { usage: validateUsage, run: runValidate },
 };
 
 const MAIN_USAGE = `kestrel: the Falco rules engine for recorded event streams

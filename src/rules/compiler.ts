@@ -1,0 +1,287 @@
+/**
+ * Turns what the collector gathered into compiled rules, as Falco's rule compiler does:
+ * lists expanded (into other lists, then textually into conditions), macros parsed and
+ * resolved in definition order, exceptions appended to conditions, conditions and outputs
+ * checked against the field catalogue, event types computed, unused items reported.
+ */
+import type { FieldCatalogue } from '../fields/catalogue.js';
+import { FormatError, parseFormat, type ParsedFormat } from '../output/format.js';
+import { parseCondition, visit, type Expr, type Node } from '../parser/index.js';
+import type { Collector } from './collector.js';
+import { ConditionChecker } from './condition-check.js';
+import { LoadError, type Diagnostic, type Location, type LoadWarningCode } from './diagnostics.js';
+import { conditionEventTypes, type EventTypeSet } from './evttypes.js';
+import { buildExceptionCondition } from './exceptions.js';
+import { substituteLists, type ExpandedList } from './lists.js';
+import { resolveMacros } from './macros.js';
+import type { ListInfo, MacroInfo, RuleInfo, TextOrigin } from './model.js';
+import { locationsAt, OffsetMap } from './positions.js';
+import type { Priority } from './priority.js';
+
+/** A rule ready for evaluation. */
+export interface CompiledRule {
+  name: string;
+  description: string;
+  /** The condition with macros, lists and exceptions expanded. */
+  condition: Expr;
+  output: string;
+  format: ParsedFormat;
+  priority: Priority;
+  source: string;
+  tags: string[];
+  enabled: boolean;
+  capture: boolean;
+  captureDuration: number;
+  eventTypes: EventTypeSet;
+  /** Fields read by the condition, canonical spelling. */
+  conditionFields: string[];
+  outputFields: string[];
+  exceptionFields: string[];
+  macros: string[];
+  lists: string[];
+  /** Where the rule was (last) defined. */
+  context: Location[];
+}
+
+export interface CompileOutput {
+  rules: CompiledRule[];
+  macros: { name: string; condition: Expr; used: boolean; context: Location[] }[];
+  lists: { name: string; items: string[]; used: boolean; context: Location[] }[];
+}
+
+const DEPRECATED_FIELDS = ['evt.dir', 'evt.latency', 'evt.latency.s', 'evt.latency.ns', 'evt.latency.human', 'evt.wait_latency'];
+const DEPRECATED_DIR = "due to the drop of enter events, 'evt.dir = <' always evaluates to true, and 'evt.dir = >' always evaluates to false. The rule expression can be simplified by removing the condition on 'evt.dir'";
+const DEPRECATED_LATENCY = 'field is not available due to the drop of enter events.';
+
+interface MacroState {
+  info: MacroInfo;
+  ast: Expr;
+  used: boolean;
+  /** Lists substituted into the macro's own text. */
+  lists: string[];
+}
+
+/** Where each AST node came from, to position diagnostics on nodes that macros brought in. */
+type NodeOrigins = WeakMap<Node, { origin?: TextOrigin; offsets: OffsetMap; context: Location[] }>;
+
+export class RuleCompiler {
+  readonly warnings: Diagnostic[] = [];
+  private readonly origins: NodeOrigins = new WeakMap();
+  /** Lists substituted by the latest parse. */
+  private lastListsUsed: string[] = [];
+
+  constructor(
+    private readonly collector: Collector,
+    private readonly catalogue: FieldCatalogue,
+  ) {}
+
+  /** Compiles everything collected so far; throws LoadError on the first error. */
+  compile(): CompileOutput {
+    const lists = this.compileLists();
+    const macros = this.compileMacros(lists);
+    const rules: CompiledRule[] = [];
+    for (const info of this.collector.rules.values()) {
+      if (info.unknownSource) continue;
+      const rule = this.compileRule(info, lists, macros);
+      if (rule) rules.push(rule);
+    }
+    for (const m of macros.values()) {
+      if (!m.used) this.warn('LOAD_UNUSED_MACRO', 'Macro not referred to by any other rule/macro', m.info.context);
+    }
+    for (const l of lists) {
+      if (!l.used) this.warn('LOAD_UNUSED_LIST', 'List not referred to by any other rule/macro', l.info.context);
+    }
+    return {
+      rules,
+      macros: [...macros.values()].map((m) => ({ name: m.info.name, condition: m.ast, used: m.used, context: m.info.context })),
+      lists: lists.map((l) => ({ name: l.name, items: l.items, used: l.used, context: l.info.context })),
+    };
+  }
+
+  /** A list's items may name lists defined before it: those are replaced by their items. */
+  private compileLists(): (ExpandedList & { info: ListInfo })[] {
+    const out: (ExpandedList & { info: ListInfo })[] = [];
+    const usedNames = new Set<string>();
+    for (const list of this.collector.lists.values()) {
+      const items: string[] = [];
+      for (const item of list.items) {
+        const ref = this.collector.lists.get(item);
+        if (ref && ref.index < list.visibility) {
+          usedNames.add(ref.name);
+          items.push(...ref.items);
+        } else {
+          items.push(item);
+        }
+      }
+      out.push({ name: list.name, items, used: false, info: list });
+    }
+    for (const l of out) if (usedNames.has(l.name)) l.used = true;
+    return out;
+  }
+
+  private compileMacros(lists: ExpandedList[]): Map<string, MacroState> {
+    const macros = new Map<string, MacroState>();
+    for (const info of this.collector.macros.values()) {
+      const ast = this.parse(info.condition, lists, info.conditionOrigin, info.context);
+      macros.set(info.name, { info, ast, used: false, lists: this.lastListsUsed });
+    }
+    // Each macro sees the macros defined before its latest definition.
+    for (const m of macros.values()) {
+      const visible = new Map<string, Expr>();
+      for (const other of macros.values()) if (other.info.index < m.info.visibility) visible.set(other.info.name, other.ast);
+      m.ast = this.expandMacros(m.ast, visible, macros, m.info.context);
+    }
+    return macros;
+  }
+
+  private compileRule(
+    info: RuleInfo,
+    lists: ExpandedList[],
+    macros: Map<string, MacroState>,
+  ): CompiledRule | undefined {
+    const exceptionFields: string[] = [];
+    let conditionText = info.condition;
+    if (info.exceptions.length > 0) {
+      conditionText = buildExceptionCondition(info.condition, info.exceptions, exceptionFields);
+    }
+    let output = info.output;
+    if (output.includes('%container.info')) {
+      this.warn(
+        'LOAD_DEPRECATED_ITEM',
+        '%container.info is deprecated and no longer useful: the container plugin adds the container fields to the output by itself. It will be dropped by Falco 1.0.0.',
+        info.context,
+      );
+      output = output.split('%container.info').join('');
+    }
+    let format: ParsedFormat;
+    try {
+      format = parseFormat(output, this.catalogue);
+    } catch (error) {
+      if (!(error instanceof FormatError)) throw error;
+      const where = info.outputOrigin ? locationsAt(info.outputOrigin, error.offset, 'rule output expression') : info.context;
+      if (error.unknownField && info.skipIfUnknownFilter) {
+        this.warn('LOAD_UNKNOWN_FILTER', error.message, where);
+        return undefined;
+      }
+      throw new LoadError('LOAD_ERR_COMPILE_OUTPUT', error.message, where);
+    }
+    for (const field of DEPRECATED_FIELDS) {
+      if (output.includes(field)) {
+        this.warn('LOAD_DEPRECATED_ITEM', `usage of deprecated field '${field}' has been detected in the rule output`, info.outputOrigin?.context ?? info.context);
+      }
+    }
+
+    const parsed = this.parse(conditionText, lists, info.conditionOrigin, info.context, info.condition.length);
+    const usedLists = new Set(this.lastListsUsed);
+    const all = new Map<string, Expr>();
+    for (const m of macros.values()) all.set(m.info.name, m.ast);
+    const usedMacros: string[] = [];
+    const condition = this.expandMacros(parsed, all, macros, info.context, usedMacros);
+
+    this.deprecatedFieldWarnings(condition);
+    const checker = new ConditionChecker(this.catalogue);
+    checker.check(condition);
+    const [problem] = checker.problems;
+    if (problem) {
+      const where = this.locate(problem.node, info.context);
+      if (problem.unknown && info.skipIfUnknownFilter) {
+        this.warn('LOAD_UNKNOWN_FILTER', problem.message, where);
+        return undefined;
+      }
+      throw new LoadError('LOAD_ERR_COMPILE_CONDITION', problem.message, where);
+    }
+    for (const w of checker.warnings) this.warn('LOAD_COMPILE_CONDITION', w.message, this.locate(w.node, info.context));
+
+    const eventTypes = conditionEventTypes(condition);
+    if (info.source === 'syscall' && info.warnEvttypes && eventTypes.codeCount > 100) {
+      this.warn('LOAD_NO_EVTTYPE', 'Rule matches too many evt.type values. This has a significant performance penalty.', info.context);
+    }
+    return {
+      name: info.name,
+      description: info.desc,
+      condition,
+      output,
+      format,
+      priority: info.priority,
+      source: info.source,
+      tags: info.tags,
+      enabled: info.enabled,
+      capture: info.capture,
+      captureDuration: info.captureDuration,
+      eventTypes,
+      conditionFields: checker.fields,
+      outputFields: format.tokens.flatMap((t) => (t.kind === 'field' ? [t.text] : [])),
+      exceptionFields: [...new Set(exceptionFields)].sort(),
+      macros: [...new Set(usedMacros)].sort(),
+      lists: [...new Set([...usedLists, ...usedMacros.flatMap((m) => macros.get(m)?.lists ?? [])])].sort(),
+      context: info.context,
+    };
+  }
+
+  /** Substitutes list names into the text, then parses it; syntax errors stop loading. */
+  private parse(text: string, lists: ExpandedList[], origin: TextOrigin | undefined, context: Location[], originalLength = text.length): Expr {
+    const offsets = new OffsetMap();
+    const substituted = substituteLists(text, lists, offsets);
+    this.lastListsUsed = substituted.used;
+    const result = parseCondition(substituted.text);
+    if (!result.ok) {
+      const offset = Math.min(offsets.toOriginal(result.error.position.offset), originalLength);
+      throw new LoadError('LOAD_ERR_COMPILE_CONDITION', result.error.message, origin ? locationsAt(origin, offset) : context);
+    }
+    const record = { ...(origin ? { origin } : {}), offsets, context };
+    visit(result.ast, {
+      enter: (node) => {
+        this.origins.set(node, record);
+      },
+    });
+    return result.ast;
+  }
+
+  /** Replaces macro references by (shared, never mutated) macro trees; unknown names stop loading. */
+  private expandMacros(
+    ast: Expr,
+    visible: Map<string, Expr>,
+    macros: Map<string, { used: boolean }>,
+    context: Location[],
+    used: string[] = [],
+  ): Expr {
+    const result = resolveMacros(ast, visible);
+    for (const name of result.resolved) {
+      const m = macros.get(name);
+      if (m) m.used = true;
+      used.push(name);
+    }
+    if (result.error) {
+      throw new LoadError('LOAD_ERR_VALIDATE', result.error.message, this.locate(result.error.node, context));
+    }
+    return result.expr;
+  }
+
+  private deprecatedFieldWarnings(condition: Expr): void {
+    const seen = new Set<string>();
+    visit(condition, {
+      enter: (node) => {
+        if (node.kind === 'field' && DEPRECATED_FIELDS.includes(node.name) && !seen.has(node.name)) {
+          seen.add(node.name);
+          this.warn('LOAD_DEPRECATED_ITEM', node.name === 'evt.dir' ? DEPRECATED_DIR : DEPRECATED_LATENCY, this.locate(node, []));
+        }
+      },
+    });
+  }
+
+  /** Locations for a diagnostic about `node`: inside the text it was parsed from. */
+  private locate(node: Node, fallback: Location[]): Location[] {
+    const record = this.origins.get(node);
+    if (!record) return fallback;
+    if (!record.origin) return record.context;
+    const offset = record.offsets.toOriginal(node.range.start.offset);
+    const originalLength = String((record.origin.node as { value?: unknown }).value ?? '').length;
+    if (offset >= originalLength) return record.context;
+    return locationsAt(record.origin, offset);
+  }
+
+  private warn(code: LoadWarningCode, message: string, locations: Location[]): void {
+    this.warnings.push({ severity: 'warning', code, message, locations });
+  }
+}
+

@@ -1,0 +1,243 @@
+/**
+ * Checks an expanded condition against the field catalogue the way libsinsp compiles a
+ * filter: every field must exist with a valid argument, every operator must suit the
+ * field's type, every value must parse for that type, `evt.type` values must name events.
+ * It also collects libsinsp's compile warnings (LOAD_COMPILE_CONDITION).
+ */
+import type { FieldCatalogue, FieldType, ResolvedField } from '../fields/catalogue.js';
+import { isKnownEventName } from '../fields/events.js';
+import type { BinaryCheckExpr, Expr, FieldExpr, Node, Operand, RightHandSide, TransformerExpr } from '../parser/index.js';
+import { parseIpAddress, parseIpNetwork } from '../fields/ip.js';
+
+export interface ConditionProblem {
+  message: string;
+  node: Node;
+  /** An unknown field or event type: what `skip-if-unknown-filter` forgives. */
+  unknown: boolean;
+}
+
+export interface ConditionWarning {
+  message: string;
+  node: Node;
+}
+
+/** Operators allowed for each value type (besides `exists`, allowed everywhere). */
+const NUMERIC_OPS = ['=', '==', '!=', '<', '<=', '>', '>=', 'in', 'intersects'];
+const STRING_OPS = ['=', '==', '!=', '<', '<=', '>', '>=', 'contains', 'icontains', 'bcontains', 'startswith', 'bstartswith', 'endswith', 'glob', 'iglob', 'regex', 'in', 'intersects', 'pmatch'];
+const OPS_BY_TYPE: Record<FieldType, readonly string[]> = {
+  charbuf: STRING_OPS,
+  bytebuf: ['=', '==', '!=', 'contains', 'bcontains', 'startswith', 'bstartswith', 'endswith', 'in', 'intersects'],
+  bool: ['=', '==', '!=', 'in', 'intersects'],
+  int16: NUMERIC_OPS,
+  int32: NUMERIC_OPS,
+  int64: NUMERIC_OPS,
+  uint32: NUMERIC_OPS,
+  uint64: NUMERIC_OPS,
+  double: NUMERIC_OPS,
+  reltime: NUMERIC_OPS,
+  abstime: NUMERIC_OPS,
+  port: NUMERIC_OPS,
+  ipaddr: ['=', '==', '!=', 'in', 'intersects'],
+  ipnet: ['=', '==', '!=', 'in', 'intersects'],
+  dyn: STRING_OPS,
+};
+
+const TRANSFORMER_OUTPUT: Record<string, FieldType | 'input'> = {
+  tolower: 'input',
+  toupper: 'input',
+  b64: 'input',
+  basename: 'input',
+  len: 'int64',
+  join: 'charbuf',
+  concat: 'charbuf',
+  getopt: 'charbuf',
+  val: 'input',
+};
+
+export class ConditionChecker {
+  readonly problems: ConditionProblem[] = [];
+  readonly warnings: ConditionWarning[] = [];
+  /** Fields read by the condition, canonical spelling, in first-use order. */
+  readonly fields: string[] = [];
+
+  constructor(private readonly catalogue: FieldCatalogue) {}
+
+  check(expr: Expr): void {
+    switch (expr.kind) {
+      case 'and':
+      case 'or':
+        for (const child of expr.children) this.check(child);
+        return;
+      case 'not':
+        this.check(expr.child);
+        return;
+      case 'identifier':
+        this.problem(`'${expr.name}' is neither a macro nor a field check`, expr, false);
+        return;
+      case 'unary':
+        this.operandType(expr.left, false);
+        return;
+      case 'binary':
+        this.binary(expr);
+        return;
+    }
+  }
+
+  private binary(expr: BinaryCheckExpr): void {
+    const left = this.operandType(expr.left, false);
+    if (left === undefined) return;
+    const { type, isList, field } = left;
+    const op = expr.operator;
+    if (!OPS_BY_TYPE[type].includes(op)) {
+      this.problem(`operator '${op}' cannot be used with ${describeOperand(expr.left)} (type ${type})`, expr, false);
+      return;
+    }
+    if (op === 'intersects' && !isList) {
+      // libsinsp accepts intersects on single values; nothing to check.
+    }
+    this.rightHandSide(expr, expr.right, type, field);
+  }
+
+  private rightHandSide(expr: BinaryCheckExpr, right: RightHandSide, type: FieldType, field: ResolvedField | undefined): void {
+    switch (right.kind) {
+      case 'transformer':
+        this.operandType(right, true);
+        return;
+      case 'list_ref':
+        this.problem(`'${right.name}' is not a defined list; write the values in parentheses or define the list`, right, false);
+        return;
+      case 'value':
+        this.value(expr, right.value, right, type, field);
+        return;
+      case 'list':
+        for (const item of right.items) this.value(expr, item.value, item, type, field);
+        return;
+    }
+  }
+
+  private value(expr: BinaryCheckExpr, value: string, node: Node, type: FieldType, field: ResolvedField | undefined): void {
+    const problem = valueProblem(value, type);
+    if (problem) {
+      this.problem(problem, node, false);
+      return;
+    }
+    if (field?.def.name === 'evt.type' && !isKnownEventName(value)) {
+      this.problem(`unknown event type ${value}`, node, true);
+      return;
+    }
+    this.valueWarnings(expr, value, node);
+  }
+
+  /** libsinsp's hints: a value that looks like a field or a transformer, a regex that needs none. */
+  private valueWarnings(expr: BinaryCheckExpr, value: string, node: Node): void {
+    const compact = value.replace(/\s+/g, '');
+    if (expr.operator === 'regex' && !needsRegex(value)) {
+      this.warnings.push({
+        message: `regex check with '${value}' may be optimized with simpler operators such as '=', 'contains', 'startswith', 'endswith'`,
+        node,
+      });
+    }
+    const fieldLike = /^([a-zA-Z][a-zA-Z0-9_]*(?:\.[a-zA-Z][a-zA-Z0-9_]*)+)(?:\[(.*)\])?$/.exec(compact);
+    if (fieldLike && this.catalogue.resolve(fieldLike[1]!, fieldLike[2]).ok) {
+      this.warnings.push({ message: `'${value}' may be a valid field misused as a const string value`, node });
+    }
+    if (/^(val|tolower|toupper|b64|basename|len|join|concat|getopt)\(.+\)$/.test(compact)) {
+      this.warnings.push({ message: `'${value}' may be a valid field transformer misused as a const string value`, node });
+    }
+  }
+
+  /** Resolves an operand's fields; returns the type it yields. */
+  private operandType(node: Operand, rightSide: boolean): { type: FieldType; isList: boolean; field?: ResolvedField } | undefined {
+    if (node.kind === 'field') {
+      const resolved = this.resolveField(node);
+      if (!resolved) return undefined;
+      if (rightSide && resolved.def.flags.has('no_rhs')) {
+        this.problem(`field '${resolved.def.name}' cannot be used on the right-hand side of a comparison`, node, false);
+        return undefined;
+      }
+      return { type: resolved.def.type, isList: resolved.def.flags.has('is_list'), field: resolved };
+    }
+    return this.transformerType(node, rightSide);
+  }
+
+  private transformerType(node: TransformerExpr, rightSide: boolean): { type: FieldType; isList: boolean } | undefined {
+    let inputType: FieldType | undefined;
+    for (const arg of node.args) {
+      const items = arg.kind === 'transformer_list' ? arg.items : [arg];
+      for (const item of items) {
+        if (item.kind === 'value') continue;
+        const t = this.operandType(item, false);
+        if (!t) return undefined;
+        if (item.kind === 'field' && this.catalogue.resolve(item.name, item.arg).ok) {
+          const def = this.catalogue.resolve(item.name, item.arg);
+          if (def.ok && def.field.def.flags.has('no_transformer') && node.name !== 'val') {
+            this.problem(`field '${def.field.def.name}' cannot be used with the ${node.name}() transformer`, item, false);
+            return undefined;
+          }
+        }
+        inputType ??= t.type;
+      }
+    }
+    void rightSide;
+    const out = TRANSFORMER_OUTPUT[node.name];
+    const type = out === 'input' || out === undefined ? (inputType ?? 'charbuf') : out;
+    return { type, isList: false };
+  }
+
+  private resolveField(node: FieldExpr): ResolvedField | undefined {
+    const lookup = this.catalogue.resolve(node.name, node.arg);
+    if (!lookup.ok) {
+      this.problem(lookup.message, node, lookup.unknown);
+      return undefined;
+    }
+    if (!this.fields.includes(lookup.field.key)) this.fields.push(lookup.field.key);
+    return lookup.field;
+  }
+
+  private problem(message: string, node: Node, unknown: boolean): void {
+    this.problems.push({ message, node, unknown });
+  }
+}
+
+function describeOperand(node: Operand): string {
+  return node.kind === 'field' ? `field '${node.name}${node.arg !== undefined ? `[${node.arg}]` : ''}'` : `${node.name}()`;
+}
+
+/** Why `value` cannot be compared with a field of `type`, or undefined when it can. */
+export function valueProblem(value: string, type: FieldType): string | undefined {
+  switch (type) {
+    case 'int16':
+    case 'int32':
+    case 'int64':
+    case 'uint32':
+    case 'uint64':
+    case 'reltime':
+    case 'abstime':
+    case 'port':
+      return /^[+-]?[0-9]+$/.test(value) || /^0[xX][0-9a-fA-F]+$/.test(value) ? undefined : `${value} is not a valid number`;
+    case 'double':
+      return Number.isFinite(Number(value)) && value.trim() !== '' ? undefined : `${value} is not a valid number`;
+    case 'bool':
+      return value === 'true' || value === 'false' ? undefined : `${value} is not a valid boolean (use true or false)`;
+    case 'ipaddr':
+      return parseIpAddress(value) ? undefined : `${value} is not a valid IP address`;
+    case 'ipnet':
+      return parseIpNetwork(value) ? undefined : `${value} is not a valid IP network (use CIDR notation, e.g. 10.0.0.0/8)`;
+    default:
+      return undefined;
+  }
+}
+
+/** Whether a regex value uses anything beyond anchors and a leading/trailing `.*`. */
+function needsRegex(v: string): boolean {
+  const special = '.+*?^$()[]{}|\\';
+  for (let i = 0; i < v.length; i++) {
+    if ((i === 0 && v[i] === '^') || (i === v.length - 1 && v[i] === '$')) continue;
+    if (((i === 0 && v.length > 1) || i === v.length - 2) && v[i] === '.' && '+*?'.includes(v[i + 1] ?? '')) {
+      i++;
+      continue;
+    }
+    if (special.includes(v[i]!)) return true;
+  }
+  return false;
+}

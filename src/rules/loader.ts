@@ -1,0 +1,108 @@
+/**
+ * Loading rules files as Falco does: each file is read into one shared collector, then
+ * everything collected so far is compiled; each file gets its own result (errors and
+ * warnings), and a file's first error stops loading.
+ */
+import { readFileSync } from 'node:fs';
+import { FieldCatalogue } from '../fields/catalogue.js';
+import { Collector } from './collector.js';
+import { RuleCompiler, type CompileOutput } from './compiler.js';
+import { LoadError, type Diagnostic, type FileLoadResult } from './diagnostics.js';
+import { expandRulesPaths } from './files.js';
+import { RulesFileReader } from './reader.js';
+import { positionAt, readYaml } from './yaml-source.js';
+
+export interface LoadOptions {
+  cwd?: string;
+  catalogue?: FieldCatalogue;
+}
+
+export interface RulesContent {
+  name: string;
+  text: string;
+}
+
+export interface LoadedRules {
+  results: FileLoadResult[];
+  /** Every file loaded without error. */
+  successful: boolean;
+  /** The compiled rule set after the last successful file; undefined if none compiled. */
+  output?: CompileOutput;
+  /** File name → content, for code frames. */
+  contents: Map<string, string>;
+}
+
+/** Loads rules from paths (files, directories, globs). Never throws for bad input. */
+export function loadRulesFiles(paths: string[], options: LoadOptions = {}): LoadedRules {
+  const contents: RulesContent[] = [];
+  const readFailures: FileLoadResult[] = [];
+  for (const entry of expandRulesPaths(paths, options.cwd ?? process.cwd())) {
+    if ('missing' in entry) {
+      readFailures.push(fileReadFailure(entry.missing, 'no such file or directory'));
+      continue;
+    }
+    try {
+      contents.push({ name: entry.file, text: readFileSync(entry.file, 'utf8') });
+    } catch (error) {
+      readFailures.push(fileReadFailure(entry.file, (error as Error).message));
+    }
+  }
+  const loaded = loadRulesContents(contents, options);
+  loaded.results.unshift(...readFailures);
+  loaded.successful &&= readFailures.length === 0;
+  return loaded;
+}
+
+/** Loads rules given as text (name is used in positions). */
+export function loadRulesContents(files: RulesContent[], options: LoadOptions = {}): LoadedRules {
+  const catalogue = options.catalogue ?? FieldCatalogue.syscall();
+  const collector = new Collector(catalogue);
+  const results: FileLoadResult[] = [];
+  const contents = new Map<string, string>();
+  let output: CompileOutput | undefined;
+  for (const file of files) {
+    contents.set(file.name, file.text);
+    const result: FileLoadResult = { name: file.name, successful: true, errors: [], warnings: [] };
+    results.push(result);
+    const { source, error } = readYaml(file.name, file.text);
+    if (error) {
+      result.errors.push({
+        severity: 'error',
+        code: 'LOAD_ERR_YAML_PARSE',
+        message: error.message,
+        locations: [{ itemType: 'rules content', itemName: '', position: positionAt(source, error.offset) }],
+      });
+      result.successful = false;
+      continue;
+    }
+    const reader = new RulesFileReader(source, collector);
+    const readError = reader.read();
+    result.warnings.push(...reader.warnings);
+    if (readError) {
+      result.errors.push(readError);
+      result.successful = false;
+      continue;
+    }
+    const compiler = new RuleCompiler(collector, catalogue);
+    try {
+      output = compiler.compile();
+    } catch (error) {
+      if (!(error instanceof LoadError)) throw error;
+      result.errors.push(error.toDiagnostic());
+      result.successful = false;
+    }
+    result.warnings.push(...compiler.warnings);
+  }
+  const successful = results.every((r) => r.successful);
+  return successful && output ? { results, successful, output, contents } : { results, successful, contents };
+}
+
+function fileReadFailure(name: string, reason: string): FileLoadResult {
+  const error: Diagnostic = {
+    severity: 'error',
+    code: 'LOAD_ERR_FILE_READ',
+    message: `Could not read rules file ${name}: ${reason}`,
+    locations: [{ itemType: 'rules content', itemName: '', position: { name, line: 1, column: 1, offset: 0 } }],
+  };
+  return { name, successful: false, errors: [error], warnings: [] };
+}

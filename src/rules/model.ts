@@ -1,0 +1,102 @@
+/** What the reader collects from rules files, before compilation. */
+import type { Location } from './diagnostics.js';
+import type { Priority } from './priority.js';
+import type { Node } from 'yaml';
+import type { YamlSource } from './yaml-source.js';
+
+/** Where a condition or output string came from, to map offsets inside it back to the file. */
+export interface TextOrigin {
+  source: YamlSource;
+  node: Node;
+  /** Locations of the enclosing item, outermost first. */
+  context: Location[];
+}
+
+export interface ListInfo {
+  name: string;
+  items: string[];
+  context: Location[];
+  /** Definition order of the first definition. */
+  index: number;
+  /** Order of the latest definition, append or override. */
+  visibility: number;
+}
+
+export interface MacroInfo {
+  name: string;
+  condition: string;
+  /** Origins of the condition text; an appended condition adds a second origin. */
+  conditionOrigin?: TextOrigin;
+  context: Location[];
+  index: number;
+  visibility: number;
+}
+
+/** An exception's fields, comps or one of its values: a string or a list of entries. */
+export interface ExceptionEntry {
+  isList: boolean;
+  item: string;
+  items: ExceptionEntry[];
+}
+
+export interface ExceptionInfo {
+  name: string;
+  fields: ExceptionEntry;
+  comps: ExceptionEntry;
+  values: ExceptionEntry[];
+  context: Location[];
+}
+
+export interface RuleInfo {
+  name: string;
+  condition: string;
+  conditionOrigin?: TextOrigin;
+  output: string;
+  outputOrigin?: TextOrigin;
+  desc: string;
+  priority: Priority;
+  source: string;
+  enabled: boolean;
+  capture: boolean;
+  captureDuration: number;
+  warnEvttypes: boolean;
+  skipIfUnknownFilter: boolean;
+  tags: string[];
+  exceptions: ExceptionInfo[];
+  context: Location[];
+  index: number;
+  visibility: number;
+  unknownSource: boolean;
+}
+
+/** An append or selective replace of an existing rule (`override`, or deprecated `append: true`). */
+export interface RuleUpdate {
+  name: string;
+  source: string;
+  condition?: string;
+  conditionOrigin?: TextOrigin;
+  output?: string;
+  desc?: string;
+  tags?: string[];
+  exceptions?: ExceptionInfo[];
+  priority?: Priority;
+  capture?: boolean;
+  captureDuration?: number;
+  enabled?: boolean;
+  warnEvttypes?: boolean;
+  skipIfUnknownFilter?: boolean;
+  context: Location[];
+}
+
+export interface PluginRequirement {
+  name: string;
+  version: string;
+}
+
+export function isEntryValid(entry: ExceptionEntry): boolean {
+  return entry.isList ? entry.items.length > 0 : entry.item !== '';
+}
+
+export function emptyEntry(): ExceptionEntry {
+  return { isList: false, item: '', items: [] };
+}

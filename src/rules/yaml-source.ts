@@ -1,0 +1,93 @@
+/**
+ * Reading rules YAML the way Falco's yaml-cpp does: every scalar is text (converted on
+ * demand, with yaml-cpp's booleans), and every node keeps its position for diagnostics.
+ */
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
+import type { FilePosition } from './diagnostics.js';
+
+export interface YamlSource {
+  name: string;
+  text: string;
+  lineCounter: LineCounter;
+  documents: Document.Parsed[];
+}
+
+export interface YamlSyntaxError {
+  message: string;
+  offset: number;
+}
+
+export function readYaml(name: string, text: string): { source: YamlSource; error?: YamlSyntaxError } {
+  const lineCounter = new LineCounter();
+  // The failsafe schema keeps every scalar as text, as yaml-cpp does; duplicate keys are
+  // allowed as in yaml-cpp (the first one is read).
+  const documents = parseAllDocuments(text, { lineCounter, schema: 'failsafe', uniqueKeys: false, keepSourceTokens: true });
+  const source: YamlSource = { name, text, lineCounter, documents: Array.isArray(documents) ? documents : [] };
+  for (const doc of source.documents) {
+    const [first] = doc.errors;
+    if (first) return { source, error: { message: first.message.split('\n')[0]!, offset: first.pos[0] } };
+  }
+  if (!Array.isArray(documents)) {
+    return { source, error: { message: 'empty YAML stream', offset: 0 } };
+  }
+  return { source };
+}
+
+export function positionAt(source: YamlSource, offset: number): FilePosition {
+  const { line, col } = source.lineCounter.linePos(offset);
+  return { name: source.name, line, column: col, offset };
+}
+
+export function nodeOffset(node: Node | null | undefined): number {
+  return node?.range?.[0] ?? 0;
+}
+
+const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
+const TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
+const FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
+
+/** yaml-cpp's null: an empty or `~`/`null` plain scalar. */
+export function isNullNode(node: unknown): boolean {
+  if (node === null || node === undefined) return true;
+  return isScalar(node) && node.type === 'PLAIN' && NULLS.has(String(node.value));
+}
+
+export function scalarText(node: Scalar): string {
+  return String(node.value ?? '');
+}
+
+export function toBool(text: string): boolean | undefined {
+  if (TRUE.has(text)) return true;
+  if (FALSE.has(text)) return false;
+  return undefined;
+}
+
+export function toUnsigned(text: string): number | undefined {
+  return /^\+?[0-9]+$/.test(text.trim()) ? Number(text.trim()) : undefined;
+}
+
+/** The value node under `key` in a map (the first pair with that key), or undefined. */
+export function mapGet(map: YAMLMap, key: string): Node | null | undefined {
+  for (const pair of map.items) {
+    if (isScalar(pair.key) && String(pair.key.value) === key) return (pair.value as Node | null) ?? null;
+  }
+  return undefined;
+}
+
+/** Whether `key` is present (even with an empty value). */
+export function mapHas(map: YAMLMap, key: string): boolean {
+  return mapGet(map, key) !== undefined;
+}
+
+export function mapKeyNode(map: YAMLMap, key: string): Node | undefined {
+  for (const pair of map.items) {
+    if (isScalar(pair.key) && String(pair.key.value) === key) return pair.key as Node;
+  }
+  return undefined;
+}
+
+export function mapKeys(map: YAMLMap): { key: string; node: Node }[] {
+  return map.items.filter((p) => isScalar(p.key)).map((p) => ({ key: String((p.key as Scalar).value), node: p.key as Node }));
+}
+
+export { isMap, isScalar, isSeq };
