@@ -1,5 +1,6 @@
 import { parseUsage, runParse } from './commands/parse.js';
 import { runValidate, validateUsage } from './commands/validate.js';
+import { describeUsage, runDescribe } from './commands/describe.js';
 import { UsageError, type CliIO } from './io.js';
 
 type Command = { usage: string; run: (argv: string[], io: CliIO) => number | Promise<number> };
@@ -7,6 +8,7 @@ type Command = { usage: string; run: (argv: string[], io: CliIO) => number | Pro
 const COMMANDS: Record<string, Command> = {
   parse: { usage: parseUsage, run: runParse },
   validate: { usage: validateUsage, run: runValidate },
+  describe: { usage: describeUsage, run: runDescribe },
 };
 
 const MAIN_USAGE = `kestrel: the Falco rules engine for recorded event streams

@@ -59,3 +59,10 @@ export function isEventParameter(name: string): boolean {
 export function isSkippedByDefault(name: string): boolean {
   return simpleConsumerSkipped.has(name);
 }
+
+/** Sorted distinct event names covering a set of codes. */
+export function allEventNamesForCodes(codes: ReadonlySet<number>): string[] {
+  const names = new Set<string>();
+  for (const e of table.events) if (codes.has(e.code) && e.name !== 'NA') names.add(e.name);
+  return [...names].sort();
+}

@@ -24,6 +24,8 @@ export interface CompiledRule {
   description: string;
   /** The condition with macros, lists and exceptions expanded. */
   condition: Expr;
+  /** The condition as written (after overrides and appends). */
+  rawCondition: string;
   output: string;
   format: ParsedFormat;
   priority: Priority;
@@ -200,6 +202,7 @@ export class RuleCompiler {
       name: info.name,
       description: info.desc,
       condition,
+      rawCondition: info.condition,
       output,
       format,
       priority: info.priority,

@@ -11,6 +11,7 @@ import { LoadError, type Diagnostic, type FileLoadResult } from './diagnostics.j
 import { expandRulesPaths } from './files.js';
 import { RulesFileReader } from './reader.js';
 import { positionAt, readYaml } from './yaml-source.js';
+import type { Semver } from './semver.js';
 
 export interface LoadOptions {
   cwd?: string;
@@ -30,6 +31,8 @@ export interface LoadedRules {
   output?: CompileOutput;
   /** File name → content, for code frames. */
   contents: Map<string, string>;
+  /** The highest required_engine_version seen. */
+  requiredEngineVersion: Semver;
 }
 
 /** Loads rules from paths (files, directories, globs). Never throws for bad input. */
@@ -94,7 +97,10 @@ export function loadRulesContents(files: RulesContent[], options: LoadOptions = 
     result.warnings.push(...compiler.warnings);
   }
   const successful = results.every((r) => r.successful);
-  return successful && output ? { results, successful, output, contents } : { results, successful, contents };
+  const requiredEngineVersion = collector.requiredEngineVersion;
+  return successful && output
+    ? { results, successful, output, contents, requiredEngineVersion }
+    : { results, successful, contents, requiredEngineVersion };
 }
 
 function fileReadFailure(name: string, reason: string): FileLoadResult {
