@@ -1,0 +1,330 @@
+/**
+ * Comparisons by field type, as libsinsp does them, built once per check with their
+ * constants pre-processed (sets for lists, lower case for `i*` operators, compiled
+ * globs and RE2 regexes, parsed networks). Each returns a test of one extracted value.
+ */
+import { RE2JS } from 're2js';
+import type { FieldType } from '../fields/catalogue.js';
+import { networkContains, parseIpAddress, parseIpNetwork, sameAddress, type IpAddress, type IpNetwork } from '../fields/ip.js';
+
+export type ValueTest = (value: unknown) => boolean;
+
+export type TypeClass = 'number' | 'string' | 'buffer' | 'bool' | 'ip' | 'net';
+
+export function typeClass(type: FieldType): TypeClass {
+  switch (type) {
+    case 'charbuf':
+    case 'dyn':
+      return 'string';
+    case 'bytebuf':
+      return 'buffer';
+    case 'bool':
+      return 'bool';
+    case 'ipaddr':
+      return 'ip';
+    case 'ipnet':
+      return 'net';
+    default:
+      return 'number';
+  }
+}
+
+// ---- value conversion --------------------------------------------------------------------------
+
+export function asString(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  return undefined;
+}
+
+/** A number, or a bigint when the value does not fit a double exactly. */
+export function asNumber(v: unknown): number | bigint | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'string') {
+    const t = v.trim();
+    if (t === '') return undefined;
+    if (/^[+-]?[0-9]{16,}$/.test(t)) return BigInt(t);
+    if (/^0[xX][0-9a-fA-F]+$/.test(t)) return parseInt(t, 16);
+    const n = Number(t);
+    return Number.isNaN(n) ? undefined : n;
+  }
+  return undefined;
+}
+
+export function asBool(v: unknown): boolean | undefined {
+  if (typeof v === 'boolean') return v;
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  if (typeof v === 'number') return v !== 0;
+  return undefined;
+}
+
+/** Numeric comparison that stays exact across number/bigint. */
+function numericOrder(a: number | bigint, b: number | bigint): number {
+  if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0;
+  const x = typeof a === 'bigint' ? a : Number.isInteger(a) ? BigInt(a) : undefined;
+  const y = typeof b === 'bigint' ? b : Number.isInteger(b) ? BigInt(b) : undefined;
+  if (x !== undefined && y !== undefined) return x < y ? -1 : x > y ? 1 : 0;
+  const fa = Number(a);
+  const fb = Number(b);
+  return fa < fb ? -1 : fa > fb ? 1 : 0;
+}
+
+// ---- constants ---------------------------------------------------------------------------------
+
+export function parseNumberConstant(text: string): number | bigint {
+  const n = asNumber(text);
+  if (n === undefined) throw new Error(`${text} is not a valid number`);
+  if (typeof n === 'number' && !Number.isSafeInteger(n) && Number.isInteger(n) && /^[+-]?[0-9]+$/.test(text.trim())) {
+    return BigInt(text.trim());
+  }
+  return n;
+}
+
+/** glob/iglob as fnmatch without flags: `*` and `?` also match `/`; `[...]` classes; `\` escapes. */
+export function globToRegExp(pattern: string, caseInsensitive: boolean): RegExp {
+  let out = '^';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '*') out += '[\\s\\S]*';
+    else if (c === '?') out += '[\\s\\S]';
+    else if (c === '\\' && i + 1 < pattern.length) out += escapeRegExp(pattern[++i]!);
+    else if (c === '[') {
+      const close = pattern.indexOf(']', i + 2);
+      if (close < 0) {
+        out += '\\[';
+        continue;
+      }
+      let body = pattern.slice(i + 1, close);
+      const negate = body.startsWith('!') || body.startsWith('^');
+      if (negate) body = body.slice(1);
+      out += `[${negate ? '^' : ''}${body.replace(/\\/g, '\\\\').replace(/]/g, '\\]')}]`;
+      i = close;
+    } else out += escapeRegExp(c);
+  }
+  return new RegExp(out + '$', caseInsensitive ? 'is' : 's');
+}
+
+function escapeRegExp(c: string): string {
+  return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** `bcontains`/`bstartswith` take hex bytes; compared against the value's bytes as latin1 text. */
+export function hexToLatin1(hex: string): string {
+  if (!/^([0-9a-fA-F]{2})*$/.test(hex)) throw new Error(`${hex} is not a valid hex byte string`);
+  let out = '';
+  for (let i = 0; i < hex.length; i += 2) out += String.fromCharCode(parseInt(hex.slice(i, i + 2), 16));
+  return out;
+}
+
+// ---- single-constant tests ---------------------------------------------------------------------
+
+/** A test of one value against one constant with a non-list operator. */
+export function scalarTest(cls: TypeClass, op: string, constant: string): ValueTest {
+  switch (cls) {
+    case 'number': {
+      const c = parseNumberConstant(constant);
+      return numberTest(op, c);
+    }
+    case 'bool': {
+      const c = constant === 'true';
+      if (op === '!=') return (v) => asBool(v) !== undefined && asBool(v) !== c;
+      return (v) => asBool(v) === c;
+    }
+    case 'ip': {
+      const c = parseIpAddress(constant);
+      if (!c) throw new Error(`${constant} is not a valid IP address`);
+      const eq = (v: unknown) => ipEquals(v, c);
+      return op === '!=' ? (v) => typeof v === 'string' && !eq(v) : eq;
+    }
+    case 'net': {
+      const c = parseIpNetwork(constant);
+      if (!c) throw new Error(`${constant} is not a valid IP network`);
+      const inside = (v: unknown) => inNetwork(v, c);
+      return op === '!=' ? (v) => typeof v === 'string' && !inside(v) : inside;
+    }
+    case 'buffer':
+    case 'string':
+      return stringTest(op, constant);
+  }
+}
+
+function numberTest(op: string, c: number | bigint): ValueTest {
+  const cmp = (v: unknown): number | undefined => {
+    const n = asNumber(v);
+    return n === undefined ? undefined : numericOrder(n, c);
+  };
+  switch (op) {
+    case '=':
+    case '==':
+    case 'in':
+    case 'intersects':
+      return typeof c === 'number' ? (v) => (typeof v === 'number' ? v === c : cmp(v) === 0) : (v) => cmp(v) === 0;
+    case '!=':
+      return (v) => {
+        const r = cmp(v);
+        return r !== undefined && r !== 0;
+      };
+    case '<':
+      return (v) => (cmp(v) ?? 0) < 0;
+    case '<=':
+      return (v) => {
+        const r = cmp(v);
+        return r !== undefined && r <= 0;
+      };
+    case '>':
+      return (v) => (cmp(v) ?? 0) > 0;
+    case '>=':
+      return (v) => {
+        const r = cmp(v);
+        return r !== undefined && r >= 0;
+      };
+    default:
+      throw new Error(`operator '${op}' is not supported for numbers`);
+  }
+}
+
+function stringTest(op: string, c: string): ValueTest {
+  switch (op) {
+    case '=':
+    case '==':
+    case 'in':
+    case 'intersects':
+      return (v) => (typeof v === 'string' ? v === c : asString(v) === c);
+    case '!=':
+      return (v) => {
+        const s = asString(v);
+        return s !== undefined && s !== c;
+      };
+    case 'contains':
+      return (v) => asString(v)?.includes(c) ?? false;
+    case 'icontains': {
+      const lower = c.toLowerCase();
+      return (v) => asString(v)?.toLowerCase().includes(lower) ?? false;
+    }
+    case 'bcontains': {
+      const bytes = hexToLatin1(c);
+      return (v) => asString(v)?.includes(bytes) ?? false;
+    }
+    case 'startswith':
+      return (v) => asString(v)?.startsWith(c) ?? false;
+    case 'bstartswith': {
+      const bytes = hexToLatin1(c);
+      return (v) => asString(v)?.startsWith(bytes) ?? false;
+    }
+    case 'endswith':
+      return (v) => asString(v)?.endsWith(c) ?? false;
+    case 'glob':
+    case 'iglob': {
+      const re = globToRegExp(c, op === 'iglob');
+      return (v) => {
+        const s = asString(v);
+        return s !== undefined && re.test(s);
+      };
+    }
+    case 'regex': {
+      // RE2 semantics, anchored at both ends as libsinsp matches.
+      const re = RE2JS.compile(c);
+      return (v) => {
+        const s = asString(v);
+        return s !== undefined && re.matches(s);
+      };
+    }
+    case 'pmatch':
+      return pathPrefixTest([c]);
+    case '<':
+      return (v) => (asString(v) ?? '\uffff') < c;
+    case '<=':
+      return (v) => {
+        const s = asString(v);
+        return s !== undefined && s <= c;
+      };
+    case '>':
+      return (v) => {
+        const s = asString(v);
+        return s !== undefined && s > c;
+      };
+    case '>=':
+      return (v) => {
+        const s = asString(v);
+        return s !== undefined && s >= c;
+      };
+    default:
+      throw new Error(`operator '${op}' is not supported for strings`);
+  }
+}
+
+/** pmatch: the value is one of the paths or lies under one of them. */
+export function pathPrefixTest(paths: string[]): ValueTest {
+  const exact = new Set(paths.map((p) => (p.length > 1 && p.endsWith('/') ? p.slice(0, -1) : p)));
+  const prefixes = [...exact].map((p) => (p.endsWith('/') ? p : p + '/'));
+  return (v) => {
+    const s = asString(v);
+    if (s === undefined) return false;
+    if (exact.has(s)) return true;
+    for (const p of prefixes) if (s.startsWith(p)) return true;
+    return false;
+  };
+}
+
+/** `in`/`intersects` against a literal list: a set lookup where the type allows it. */
+export function setTest(cls: TypeClass, items: string[]): ValueTest {
+  if (cls === 'string' || cls === 'buffer') {
+    const set = new Set(items);
+    return (v) => {
+      if (typeof v === 'string') return set.has(v);
+      const s = asString(v);
+      return s !== undefined && set.has(s);
+    };
+  }
+  if (cls === 'number') {
+    const values = items.map(parseNumberConstant);
+    const plain = new Set(values.filter((x): x is number => typeof x === 'number'));
+    const big = values.filter((x): x is bigint => typeof x === 'bigint');
+    return (v) => {
+      if (typeof v === 'number' && plain.has(v)) return true;
+      const n = asNumber(v);
+      if (n === undefined) return false;
+      if (typeof n === 'number') return plain.has(n) || big.some((b) => numericOrder(n, b) === 0);
+      return values.some((x) => numericOrder(n, x) === 0);
+    };
+  }
+  const tests = items.map((i) => scalarTest(cls, '=', i));
+  return (v) => tests.some((t) => t(v));
+}
+
+function ipEquals(v: unknown, c: IpAddress): boolean {
+  if (typeof v !== 'string') return false;
+  if (c.version === 4 && v.length <= 15 && v.includes('.') && !v.includes(':')) return ipv4Equals(v, c.bytes);
+  const a = parseIpAddress(v);
+  return a !== undefined && sameAddress(a, c);
+}
+
+function inNetwork(v: unknown, n: IpNetwork): boolean {
+  if (typeof v !== 'string') return false;
+  const a = parseIpAddress(v);
+  return a !== undefined && networkContains(n, a);
+}
+
+/** Dotted-quad equality without allocating. */
+function ipv4Equals(text: string, bytes: Uint8Array): boolean {
+  let part = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const code = i < text.length ? text.charCodeAt(i) : 46;
+    if (code === 46) {
+      if (digits === 0 || part > 3 || value !== bytes[part]) return false;
+      part++;
+      value = 0;
+      digits = 0;
+    } else if (code >= 48 && code <= 57) {
+      value = value * 10 + code - 48;
+      digits++;
+    } else return false;
+  }
+  return part === 4;
+}

@@ -1,0 +1,24 @@
+/**
+ * The one interface between the evaluator and where events come from. A source turns a
+ * resolved field into an accessor, once, at compile time; the evaluator then calls
+ * accessors per event. The flat JSONL source implements it today; a stateful syscall
+ * source (thread, fd, container and user tables) plugs in the same way.
+ */
+import type { ResolvedField } from './catalogue.js';
+
+/**
+ * What an accessor returns: `undefined` when the field has no value (NA); otherwise a
+ * string, number, boolean or bigint, or an array for multi-valued reads (a list field,
+ * or an ancestry field without index, which matches when any element does).
+ */
+export type FieldValue = string | number | boolean | bigint | readonly unknown[] | undefined;
+
+export type FieldAccessor<E> = (event: E) => FieldValue;
+
+export interface EventSource<E> {
+  readonly name: string;
+  /** A reader for `field`; called once per field when rules are compiled. */
+  accessor(field: ResolvedField): FieldAccessor<E>;
+  /** The event's type name (`evt.type`), for the rule index; undefined if absent. */
+  eventType(event: E): string | undefined;
+}
