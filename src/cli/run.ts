@@ -2,6 +2,7 @@ import { parseUsage, runParse } from './commands/parse.js';
 import { runValidate, validateUsage } from './commands/validate.js';
 import { describeUsage, runDescribe } from './commands/describe.js';
 import { replayUsage, runReplay } from './commands/replay.js';
+import { fieldsUsage, runFields } from './commands/fields.js';
 import { UsageError, type CliIO } from './io.js';
 
 type Command = { usage: string; run: (argv: string[], io: CliIO) => number | Promise<number> };
@@ -11,6 +12,7 @@ const COMMANDS: Record<string, Command> = {
   validate: { usage: validateUsage, run: runValidate },
   describe: { usage: describeUsage, run: runDescribe },
   replay: { usage: replayUsage, run: runReplay },
+  fields: { usage: fieldsUsage, run: runFields },
 };
 
 const MAIN_USAGE = `kestrel: the Falco rules engine for recorded event streams

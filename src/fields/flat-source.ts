@@ -22,7 +22,7 @@ const PARENT_TO_ANCESTRY = new Map(Object.entries(ANCESTRY).map(([a, { parent }]
 const MAX_INDEXED_ANCESTORS = 32;
 
 /** Filter-only fd fields that match either side, or one side, of a connection. */
-const DERIVED_FD: Record<string, string[]> = {
+export const DERIVED_FD: Readonly<Record<string, string[]>> = {
   'fd.ip': ['fd.cip', 'fd.sip'],
   'fd.port': ['fd.cport', 'fd.sport'],
   'fd.proto': ['fd.cproto', 'fd.sproto'],

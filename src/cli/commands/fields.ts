@@ -1,0 +1,93 @@
+import { parseArgs } from 'node:util';
+import { FieldCatalogue, type FieldDef } from '../../fields/catalogue.js';
+import { FIELD_DESCRIPTIONS } from '../../fields/descriptions.js';
+import { DERIVED_FD } from '../../fields/flat-source.js';
+import { loadRulesFiles } from '../../rules/loader.js';
+import { formatDiagnostic } from '../../rules/report.js';
+import { UsageError, type CliIO } from '../io.js';
+
+export const fieldsUsage = `kestrel fields [--json] [-r PATH... --used] [--sysdig-format]
+
+Lists the syscall-source fields (name, type, flags, description), or with -r and --used
+only the fields a rule set reads (conditions and outputs).
+  -r, --rules PATH   rules file, directory or glob (repeatable)
+  --used             only the fields the rules read
+  --json             JSON output
+  --sysdig-format    print the sysdig -p string that converts a scap capture into JSONL
+                     events with exactly these fields:
+                       sysdig -r CAPTURE.scap -j -p "$(kestrel fields -r RULES --used --sysdig-format)"`;
+
+/** Ancestry fields without an index are written as indexed keys, which sysdig prints reliably. */
+const ANCESTRY = new Set(['proc.aname', 'proc.aexe', 'proc.aexepath', 'proc.acmdline', 'proc.apid']);
+const ANCESTORS_IN_CONVERSIONS = 6;
+/** Always converted: what replay and alerts need besides the rules' own fields. */
+const BASE_FIELDS = ['evt.num', 'evt.rawtime', 'evt.type', 'evt.dir'];
+
+export function runFields(argv: string[], io: CliIO): number {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      rules: { type: 'string', short: 'r', multiple: true },
+      used: { type: 'boolean' },
+      json: { type: 'boolean' },
+      'sysdig-format': { type: 'boolean' },
+    },
+  });
+  const catalogue = FieldCatalogue.syscall();
+  let names: string[];
+  if (values.used) {
+    if (!values.rules?.length) throw new UsageError('--used needs rules (-r)');
+    const loaded = loadRulesFiles(values.rules, { cwd: io.cwd });
+    if (!loaded.output) {
+      for (const r of loaded.results) for (const d of r.errors) io.err(formatDiagnostic(d, loaded.contents) + '\n');
+      return 1;
+    }
+    const used = new Set<string>();
+    for (const rule of loaded.output.rules) for (const f of [...rule.conditionFields, ...rule.outputFields]) used.add(f);
+    names = [...used].sort();
+  } else {
+    names = catalogue.all().map((f) => f.name);
+  }
+
+  if (values['sysdig-format']) {
+    const keys: string[] = [...BASE_FIELDS];
+    for (const name of names) {
+      const bare = name.replace(/\[.*\]$/, '');
+      if (ANCESTRY.has(name)) {
+        for (let i = 1; i <= ANCESTORS_IN_CONVERSIONS; i++) keys.push(`${name}[${i}]`);
+      } else if (DERIVED_FD[bare]) {
+        // Filter-only fd fields are derived from the fields they stand for.
+        keys.push(...DERIVED_FD[bare]!);
+      } else if (!catalogue.get(bare)?.flags.has('filter_only')) {
+        keys.push(name);
+      }
+    }
+    io.out('*' + [...new Set(keys)].map((k) => `%${k}`).join(' ') + '\n');
+    return 0;
+  }
+
+  const rows = names.map((name) => {
+    const def = catalogue.get(name.replace(/\[.*\]$/, '')) ?? catalogue.get(name.split('.').slice(0, 2).join('.'));
+    return { name, def };
+  });
+  if (values.json) {
+    io.out(JSON.stringify(rows.map(({ name, def }) => describe(name, def)), null, 2) + '\n');
+    return 0;
+  }
+  const width = Math.max(...rows.map((r) => r.name.length));
+  for (const { name, def } of rows) {
+    const d = describe(name, def);
+    io.out(`${name.padEnd(width)}  ${d.type.padEnd(8)}  ${d.description}${d.flags.length ? `  [${d.flags.join(', ')}]` : ''}\n`);
+  }
+  return 0;
+}
+
+function describe(name: string, def: FieldDef | undefined) {
+  return {
+    name,
+    type: def?.type ?? 'unknown',
+    flags: def ? [...def.flags] : [],
+    provider: def?.provider ?? '',
+    description: def ? (FIELD_DESCRIPTIONS[def.name] ?? '') : '',
+  };
+}
