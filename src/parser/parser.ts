@@ -820,5 +820,6 @@ export function lineStarts(text: string): number[] {
 
 function describe(token: IToken): string {
   if (tokenMatcher(token, EOF)) return 'the end of the condition';
-  return `'${token.image}'`;
+  // Control characters are shown escaped, so the message says what is really there.
+  return /[\x00-\x1f]/.test(token.image) ? `the character ${JSON.stringify(token.image)}` : `'${token.image}'`;
 }
