@@ -5,7 +5,7 @@
  */
 import { LOAD_OPERATORS, isStringOperatorWithModifier } from './operators.js';
 import { LoadError, type Location } from './diagnostics.js';
-import { isEntryValid, type ExceptionInfo, type ListInfo, type MacroInfo, type PluginRequirement, type RuleInfo, type RuleUpdate } from './model.js';
+import { isEntryValid, type ExceptionInfo, type ListInfo, type MacroInfo, type PluginRequirement, type RuleInfo, type RuleUpdate, type TextSegment } from './model.js';
 import type { FieldCatalogue } from '../fields/catalogue.js';
 import { compareSemver, formatSemver, type Semver } from './semver.js';
 
@@ -108,7 +108,7 @@ export class Collector {
     if (!previous) {
       fail("Macro uses 'append' or 'override.condition: append' but no macro by that name already exists", info.context);
     }
-    previous.condition += ' ' + info.condition;
+    appendText(previous, info.condition, info.conditionSegments);
     previous.visibility = this.nextId++;
   }
 
@@ -127,7 +127,7 @@ export class Collector {
     if (!previous) fail("Rule uses 'append' or 'override.<key>: append' but no rule by that name already exists", update.context);
     if (!hasAnyValue(update)) fail('Appended rule must have exceptions or condition property', update.context);
     const catalogue = previous.unknownSource ? undefined : this.catalogue;
-    if (update.condition) previous.condition += ' ' + update.condition;
+    if (update.condition) appendText(previous, update.condition, update.conditionSegments ?? []);
     if (update.output) previous.output += ' ' + update.output;
     if (update.desc) previous.desc += ' ' + update.desc;
     if (update.tags) previous.tags = sortedUnique([...previous.tags, ...update.tags]);
@@ -155,7 +155,7 @@ export class Collector {
     if (!hasAnyValue(update)) fail('The rule must have at least one field that can be replaced', update.context);
     if (update.condition !== undefined) {
       previous.condition = update.condition;
-      if (update.conditionOrigin) previous.conditionOrigin = update.conditionOrigin;
+      previous.conditionSegments = update.conditionSegments ?? [];
     }
     if (update.output !== undefined) previous.output = update.output;
     if (update.desc !== undefined) previous.desc = update.desc;
@@ -240,6 +240,13 @@ function hasAnyValue(u: RuleUpdate): boolean {
     u.warnEvttypes !== undefined ||
     u.skipIfUnknownFilter !== undefined
   );
+}
+
+/** Appends condition text after a space, keeping track of where the new part came from. */
+function appendText(target: { condition: string; conditionSegments: TextSegment[] }, text: string, segments: TextSegment[]): void {
+  const start = target.condition.length + 1;
+  target.condition += ' ' + text;
+  target.conditionSegments.push(...segments.map((s) => ({ start: start + s.start, origin: s.origin })));
 }
 
 export function sortedUnique(values: string[]): string[] {

@@ -14,7 +14,7 @@ import { conditionEventTypes, type EventTypeSet } from './evttypes.js';
 import { buildExceptionCondition } from './exceptions.js';
 import { substituteLists, type ExpandedList } from './lists.js';
 import { resolveMacros } from './macros.js';
-import type { ListInfo, MacroInfo, RuleInfo, TextOrigin } from './model.js';
+import type { ListInfo, MacroInfo, RuleInfo, TextSegment } from './model.js';
 import { locationsAt, OffsetMap } from './positions.js';
 import type { Priority } from './priority.js';
 
@@ -63,8 +63,26 @@ interface MacroState {
   lists: string[];
 }
 
+/** Where a parsed text came from: its segments, the rewrites made to it, a prefix added before it. */
+interface TextRecord {
+  segments: TextSegment[];
+  offsets: OffsetMap;
+  context: Location[];
+  prefix: number;
+}
+
 /** Where each AST node came from, to position diagnostics on nodes that macros brought in. */
-type NodeOrigins = WeakMap<Node, { origin?: TextOrigin; offsets: OffsetMap; context: Location[] }>;
+type NodeOrigins = WeakMap<Node, TextRecord>;
+
+/** The file locations of an offset in a parsed (rewritten) text. */
+function locateOffset(record: TextRecord, offset: number): Location[] {
+  const original = record.offsets.toOriginal(offset) - record.prefix;
+  const segment = [...record.segments].reverse().find((s) => s.start <= original);
+  if (!segment || original < 0) return record.context;
+  const local = original - segment.start;
+  const length = String((segment.origin.node as { value?: unknown }).value ?? '').length;
+  return local <= length ? locationsAt(segment.origin, local) : record.context;
+}
 
 export class RuleCompiler {
   readonly warnings: Diagnostic[] = [];
@@ -124,7 +142,7 @@ export class RuleCompiler {
   private compileMacros(lists: ExpandedList[]): Map<string, MacroState> {
     const macros = new Map<string, MacroState>();
     for (const info of this.collector.macros.values()) {
-      const ast = this.parse(info.condition, lists, info.conditionOrigin, info.context);
+      const ast = this.parse(info.condition, lists, info.conditionSegments, info.context);
       macros.set(info.name, { info, ast, used: false, lists: this.lastListsUsed });
     }
     // Each macro sees the macros defined before its latest definition.
@@ -173,7 +191,8 @@ export class RuleCompiler {
       }
     }
 
-    const parsed = this.parse(conditionText, lists, info.conditionOrigin, info.context, info.condition.length);
+    // Exceptions wrap the condition in parentheses: one character before the original text.
+    const parsed = this.parse(conditionText, lists, info.conditionSegments, info.context, info.exceptions.length > 0 ? 1 : 0);
     const usedLists = new Set(this.lastListsUsed);
     const all = new Map<string, Expr>();
     for (const m of macros.values()) all.set(m.info.name, m.ast);
@@ -222,16 +241,15 @@ export class RuleCompiler {
   }
 
   /** Substitutes list names into the text, then parses it; syntax errors stop loading. */
-  private parse(text: string, lists: ExpandedList[], origin: TextOrigin | undefined, context: Location[], originalLength = text.length): Expr {
+  private parse(text: string, lists: ExpandedList[], segments: TextSegment[], context: Location[], prefix = 0): Expr {
     const offsets = new OffsetMap();
     const substituted = substituteLists(text, lists, offsets);
     this.lastListsUsed = substituted.used;
     const result = parseCondition(substituted.text);
+    const record = { segments, offsets, context, prefix };
     if (!result.ok) {
-      const offset = Math.min(offsets.toOriginal(result.error.position.offset), originalLength);
-      throw new LoadError('LOAD_ERR_COMPILE_CONDITION', result.error.message, origin ? locationsAt(origin, offset) : context);
+      throw new LoadError('LOAD_ERR_COMPILE_CONDITION', result.error.message, locateOffset(record, result.error.position.offset));
     }
-    const record = { ...(origin ? { origin } : {}), offsets, context };
     visit(result.ast, {
       enter: (node) => {
         this.origins.set(node, record);
@@ -275,12 +293,7 @@ export class RuleCompiler {
   /** Locations for a diagnostic about `node`: inside the text it was parsed from. */
   private locate(node: Node, fallback: Location[]): Location[] {
     const record = this.origins.get(node);
-    if (!record) return fallback;
-    if (!record.origin) return record.context;
-    const offset = record.offsets.toOriginal(node.range.start.offset);
-    const originalLength = String((record.origin.node as { value?: unknown }).value ?? '').length;
-    if (offset >= originalLength) return record.context;
-    return locationsAt(record.origin, offset);
+    return record ? locateOffset(record, node.range.start.offset) : fallback;
   }
 
   private warn(code: LoadWarningCode, message: string, locations: Location[]): void {

@@ -21,9 +21,11 @@ export interface ConditionWarning {
   node: Node;
 }
 
-/** Operators allowed for each value type (besides `exists`, allowed everywhere). */
+/** Operators allowed for each value type (besides `exists`, allowed everywhere), as libsinsp's flt_is_comparable. */
 const NUMERIC_OPS = ['=', '==', '!=', '<', '<=', '>', '>=', 'in', 'intersects'];
-const STRING_OPS = ['=', '==', '!=', '<', '<=', '>', '>=', 'contains', 'icontains', 'bcontains', 'startswith', 'bstartswith', 'endswith', 'glob', 'iglob', 'regex', 'in', 'intersects', 'pmatch'];
+const STRING_OPS = ['=', '==', '!=', '<', '<=', '>', '>=', 'contains', 'icontains', 'startswith', 'endswith', 'glob', 'iglob', 'regex', 'in', 'intersects', 'pmatch'];
+/** List fields only take set operators. */
+const LIST_OPS = ['in', 'intersects'];
 const OPS_BY_TYPE: Record<FieldType, readonly string[]> = {
   charbuf: STRING_OPS,
   bytebuf: ['=', '==', '!=', 'contains', 'bcontains', 'startswith', 'bstartswith', 'endswith', 'in', 'intersects'],
@@ -88,12 +90,9 @@ export class ConditionChecker {
     if (left === undefined) return;
     const { type, isList, field } = left;
     const op = expr.operator;
-    if (!OPS_BY_TYPE[type].includes(op)) {
+    if (!(isList ? LIST_OPS : OPS_BY_TYPE[type]).includes(op)) {
       this.problem(`operator '${op}' cannot be used with ${describeOperand(expr.left)} (type ${type})`, expr, false);
       return;
-    }
-    if (op === 'intersects' && !isList) {
-      // libsinsp accepts intersects on single values; nothing to check.
     }
     this.rightHandSide(expr, expr.right, type, field);
   }

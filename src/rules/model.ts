@@ -12,6 +12,12 @@ export interface TextOrigin {
   context: Location[];
 }
 
+/** Where a piece of a (possibly appended-to) condition came from: it starts at `start`. */
+export interface TextSegment {
+  start: number;
+  origin: TextOrigin;
+}
+
 export interface ListInfo {
   name: string;
   items: string[];
@@ -25,8 +31,8 @@ export interface ListInfo {
 export interface MacroInfo {
   name: string;
   condition: string;
-  /** Origins of the condition text; an appended condition adds a second origin. */
-  conditionOrigin?: TextOrigin;
+  /** Origins of the condition text; each append adds a segment. */
+  conditionSegments: TextSegment[];
   context: Location[];
   index: number;
   visibility: number;
@@ -50,7 +56,7 @@ export interface ExceptionInfo {
 export interface RuleInfo {
   name: string;
   condition: string;
-  conditionOrigin?: TextOrigin;
+  conditionSegments: TextSegment[];
   output: string;
   outputOrigin?: TextOrigin;
   desc: string;
@@ -74,7 +80,7 @@ export interface RuleUpdate {
   name: string;
   source: string;
   condition?: string;
-  conditionOrigin?: TextOrigin;
+  conditionSegments?: TextSegment[];
   output?: string;
   desc?: string;
   tags?: string[];

@@ -7,7 +7,7 @@ import type { Node, Scalar, YAMLMap } from 'yaml';
 import { z } from 'zod';
 import { Collector, sortedUnique } from './collector.js';
 import { LoadError, type Diagnostic, type ItemType, type Location, type LoadWarningCode } from './diagnostics.js';
-import { emptyEntry, type ExceptionEntry, type ExceptionInfo, type RuleInfo, type RuleUpdate, type TextOrigin } from './model.js';
+import { emptyEntry, type ExceptionEntry, type ExceptionInfo, type RuleInfo, type RuleUpdate, type TextOrigin, type TextSegment } from './model.js';
 import { parsePriority, type Priority } from './priority.js';
 import { implicitEngineVersion, parseSemver } from './semver.js';
 import {
@@ -192,12 +192,12 @@ export class RulesFileReader {
       this.warn('LOAD_INVALID_MACRO_NAME', 'Macro has an invalid name. Macro names should match a regular expression: ([a-zA-Z]+[a-zA-Z0-9_]*)', ctx);
     }
     const condition = this.decode(item, 'condition', AS_STRING, ctx);
-    const conditionOrigin = this.origin(item, 'condition', 'macro condition', ctx);
+    const conditionSegments = this.segments(item, 'macro condition', ctx);
     const append = this.decodeOptional(item, 'append', AS_BOOL, ctx) ?? false;
     if (append) this.warn('LOAD_DEPRECATED_ITEM', WARNING_APPEND, ctx);
     const overrides = this.readOverrides(item, new Set(['condition']), new Set(['condition']), ctx);
     if (append && (overrides.append.size > 0 || overrides.replace.size > 0)) this.fail(ERROR_OVERRIDE_APPEND, ctx);
-    const info = { name, condition, conditionOrigin, context: ctx, index: 0, visibility: 0 };
+    const info = { name, condition, conditionSegments, context: ctx, index: 0, visibility: 0 };
     if (append || overrides.append.has('condition')) this.collector.appendMacro(info);
     else this.collector.defineMacro(info);
     this.warnUnknownKeys(item, new Set(['macro', 'condition', 'append', 'override']), ctx);
@@ -240,7 +240,7 @@ export class RulesFileReader {
       const update: RuleUpdate = { name, source, context: ctx };
       if (mapHas(item, 'condition')) {
         update.condition = this.decode(item, 'condition', AS_STRING, ctx);
-        update.conditionOrigin = this.origin(item, 'condition', 'rule condition', ctx);
+        update.conditionSegments = this.segments(item, 'rule condition', ctx);
       }
       if (mapHas(item, 'exceptions')) update.exceptions = this.readExceptions(item, ctx, true);
       this.collector.appendRule(update);
@@ -251,7 +251,7 @@ export class RulesFileReader {
       this.collector.enableRule(name, enabled, ctx);
     } else {
       const condition = this.decode(item, 'condition', AS_STRING, ctx);
-      const conditionOrigin = this.origin(item, 'condition', 'rule condition', ctx);
+      const conditionSegments = this.segments(item, 'rule condition', ctx);
       const output = this.decode(item, 'output', AS_STRING, ctx);
       const outputOrigin = this.origin(item, 'output', 'rule output', ctx);
       const desc = this.decode(item, 'desc', AS_STRING, ctx);
@@ -259,6 +259,7 @@ export class RulesFileReader {
       const rule: RuleInfo = {
         name,
         condition,
+        conditionSegments,
         output: output.trim(),
         desc,
         priority,
@@ -275,7 +276,6 @@ export class RulesFileReader {
         visibility: 0,
         unknownSource: false,
       };
-      if (conditionOrigin) rule.conditionOrigin = conditionOrigin;
       if (outputOrigin) rule.outputOrigin = outputOrigin;
       this.collector.defineRule(rule);
       if (rule.unknownSource) this.warn('LOAD_UNKNOWN_SOURCE', `Unknown source ${rule.source}, skipping`, ctx);
@@ -287,8 +287,7 @@ export class RulesFileReader {
   private readUpdateKeys(item: YAMLMap, update: RuleUpdate, named: (key: string) => boolean, append: boolean, ctx: Location[]): void {
     if (named('condition')) {
       update.condition = this.decode(item, 'condition', AS_STRING, ctx);
-      const origin = this.origin(item, 'condition', 'rule condition', ctx);
-      if (origin) update.conditionOrigin = origin;
+      update.conditionSegments = this.segments(item, 'rule condition', ctx);
     }
     if (named('exceptions')) update.exceptions = this.readExceptions(item, ctx, append) ?? [];
     if (named('output')) update.output = this.decode(item, 'output', AS_STRING, ctx);
@@ -475,6 +474,11 @@ export class RulesFileReader {
     const node = mapGet(item, key);
     if (!node) return undefined;
     return { source: this.source, node, context: this.ctx(node, itemType, '', ctx) };
+  }
+
+  private segments(item: YAMLMap, itemType: ItemType, ctx: Location[]): TextSegment[] {
+    const origin = this.origin(item, 'condition', itemType, ctx);
+    return origin ? [{ start: 0, origin }] : [];
   }
 
   private location(itemType: ItemType, itemName: string, offset: number): Location {
