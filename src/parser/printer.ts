@@ -6,12 +6,16 @@ const BARE_FIELD_ARG = /^[^\][ \t\b\r\n\f\v"']+$/;
 
 /**
  * Prints an AST as condition text that parses back to the same AST.
- * Nested `or`/`and`/`not` that the source must have parenthesised are parenthesised again.
+ * Nested `or`/`and`/`not` that the source must have parenthesised are parenthesised again,
+ * and `and` inside `or` is bracketed so the text also suits older libsinsp versions.
  */
 export function printCondition(node: Expr): string {
   switch (node.kind) {
     case 'or':
-      return node.children.map((c) => (c.kind === 'or' ? `(${printCondition(c)})` : printCondition(c))).join(' or ');
+      // `and` inside `or` is bracketed too: older libsinsp (sysdig) rejects unbracketed mixes.
+      return node.children
+        .map((c) => (c.kind === 'or' || c.kind === 'and' ? `(${printCondition(c)})` : printCondition(c)))
+        .join(' or ');
     case 'and':
       return node.children
         .map((c) => (c.kind === 'or' || c.kind === 'and' ? `(${printCondition(c)})` : printCondition(c)))
