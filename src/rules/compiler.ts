@@ -61,6 +61,8 @@ interface MacroState {
   used: boolean;
   /** Lists substituted into the macro's own text. */
   lists: string[];
+  /** Macros it refers to, directly or through other macros. */
+  uses: string[];
 }
 
 /** Where a parsed text came from: its segments, the rewrites made to it, a prefix added before it. */
@@ -143,13 +145,15 @@ export class RuleCompiler {
     const macros = new Map<string, MacroState>();
     for (const info of this.collector.macros.values()) {
       const ast = this.parse(info.condition, lists, info.conditionSegments, info.context);
-      macros.set(info.name, { info, ast, used: false, lists: this.lastListsUsed });
+      macros.set(info.name, { info, ast, used: false, lists: this.lastListsUsed, uses: [] });
     }
     // Each macro sees the macros defined before its latest definition.
     for (const m of macros.values()) {
       const visible = new Map<string, Expr>();
       for (const other of macros.values()) if (other.info.index < m.info.visibility) visible.set(other.info.name, other.ast);
-      m.ast = this.expandMacros(m.ast, visible, macros, m.info.context);
+      const used: string[] = [];
+      m.ast = this.expandMacros(m.ast, visible, macros, m.info.context, used);
+      m.uses = [...new Set(used.flatMap((name) => [name, ...(macros.get(name)?.uses ?? [])]))];
     }
     return macros;
   }
@@ -234,8 +238,8 @@ export class RuleCompiler {
       conditionFields: checker.fields,
       outputFields: format.tokens.flatMap((t) => (t.kind === 'field' ? [t.text] : [])),
       exceptionFields: [...new Set(exceptionFields)].sort(),
-      macros: [...new Set(usedMacros)].sort(),
-      lists: [...new Set([...usedLists, ...usedMacros.flatMap((m) => macros.get(m)?.lists ?? [])])].sort(),
+      macros: [...new Set(usedMacros.flatMap((name) => [name, ...(macros.get(name)?.uses ?? [])]))].sort(),
+      lists: [...new Set([...usedLists, ...usedMacros.flatMap((m) => [m, ...(macros.get(m)?.uses ?? [])]).flatMap((m) => macros.get(m)?.lists ?? [])])].sort(),
       context: info.context,
     };
   }
