@@ -6,10 +6,11 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Bench } from 'tinybench';
+import { loadSuite } from './suites/load.js';
 import { parseSuite } from './suites/parse.js';
 import type { Figure, Suite } from './types.js';
 
-const SUITES: Suite[] = [parseSuite];
+const SUITES: Suite[] = [parseSuite, loadSuite];
 
 async function main(): Promise<void> {
   const only = process.argv[2];

@@ -16,46 +16,63 @@ export interface EventTypeSet {
   all: boolean;
 }
 
-const ALL = new Set(ALL_EVENT_CODES);
+// Sets of event codes are bit masks: `and` is &, `or` is |, a complement is XOR with all.
+const ALL = ALL_EVENT_CODES.reduce((mask, code) => mask | (1n << BigInt(code)), 0n);
+const NONE = 0n;
+const maskCache = new Map<string, bigint>();
 
-export function conditionEventTypes(expr: Expr): EventTypeSet {
-  const codes = visit(expr, false);
-  return { codes, codeCount: codes.size, all: codes.size === ALL.size };
+function maskOf(name: string): bigint {
+  let mask = maskCache.get(name);
+  if (mask === undefined) {
+    mask = eventCodes(name).reduce((m, code) => m | (1n << BigInt(code)), 0n);
+    maskCache.set(name, mask);
+  }
+  return mask;
 }
 
-function visit(node: Expr, negated: boolean): Set<number> {
+export function conditionEventTypes(expr: Expr): EventTypeSet {
+  const mask = visit(expr, false);
+  const codes = new Set(ALL_EVENT_CODES.filter((c) => (mask >> BigInt(c)) & 1n));
+  return { codes, codeCount: codes.size, all: mask === ALL };
+}
+
+function visit(node: Expr, negated: boolean): bigint {
   switch (node.kind) {
-    case 'and':
-      return negated ? union(node.children.map((c) => visit(c, true))) : intersection(node.children.map((c) => visit(c, false)));
-    case 'or':
-      return negated ? intersection(node.children.map((c) => visit(c, true))) : union(node.children.map((c) => visit(c, false)));
+    case 'and': {
+      const parts = node.children.map((c) => visit(c, negated));
+      return negated ? parts.reduce((a, b) => a | b, NONE) : parts.reduce((a, b) => a & b, ALL);
+    }
+    case 'or': {
+      const parts = node.children.map((c) => visit(c, negated));
+      return negated ? parts.reduce((a, b) => a & b, ALL) : parts.reduce((a, b) => a | b, NONE);
+    }
     case 'not':
       return visit(node.child, !negated);
     case 'identifier':
-      return new Set(ALL);
+      return ALL;
     case 'unary': {
       // `evt.type exists` holds for every type, so its negation holds for none.
-      const left = node.left;
-      const isEvtType = left.kind === 'field' && (left.name === 'evt.type' || left.name === 'syscall.type') && left.arg === undefined;
-      return negated && isEvtType ? new Set<number>() : new Set(ALL);
+      return negated && isEvtTypeField(node.left) ? NONE : ALL;
     }
     case 'binary': {
       const invariant = evtNumInvariant(node);
       if (invariant) {
-        const set = invariant === 'all' ? new Set(ALL) : new Set<number>();
-        return negated ? complement(set) : set;
+        const set = invariant === 'all' ? ALL : NONE;
+        return negated ? ALL ^ set : set;
       }
-      const left = node.left;
-      const isEvtType = left.kind === 'field' && (left.name === 'evt.type' || left.name === 'syscall.type') && left.arg === undefined;
-      if (!isEvtType || !['=', '==', '!=', 'in'].includes(node.operator) || node.modifier) return new Set(ALL);
+      if (!isEvtTypeField(node.left) || !['=', '==', '!=', 'in'].includes(node.operator) || node.modifier) return ALL;
       const names = namesOf(node.right);
-      if (names === undefined) return new Set(ALL);
-      let set = new Set(names.flatMap((n) => [...eventCodes(n)]));
-      if (negated) set = complement(set);
-      if (node.operator === '!=') set = complement(set);
+      if (names === undefined) return ALL;
+      let set = names.reduce((m, n) => m | maskOf(n), NONE);
+      if (negated) set = ALL ^ set;
+      if (node.operator === '!=') set = ALL ^ set;
       return set;
     }
   }
+}
+
+function isEvtTypeField(left: Node): boolean {
+  return left.kind === 'field' && (left.name === 'evt.type' || left.name === 'syscall.type') && left.arg === undefined;
 }
 
 function namesOf(right: Node): string[] | undefined {
@@ -94,22 +111,4 @@ function evtNumInvariant(node: Extract<Expr, { kind: 'binary' }>): 'empty' | 'al
     default:
       return undefined;
   }
-}
-
-function complement(set: Set<number>): Set<number> {
-  const out = new Set<number>();
-  for (const c of ALL) if (!set.has(c)) out.add(c);
-  return out;
-}
-
-function union(sets: Set<number>[]): Set<number> {
-  const out = new Set<number>();
-  for (const s of sets) for (const c of s) out.add(c);
-  return out;
-}
-
-function intersection(sets: Set<number>[]): Set<number> {
-  let out = new Set(ALL);
-  for (const s of sets) out = new Set([...out].filter((c) => s.has(c)));
-  return out;
 }

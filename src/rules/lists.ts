@@ -14,6 +14,7 @@ export interface ExpandedList {
 
 const BLANKS = ' \t\n\r';
 const DELIMITERS = BLANKS + '(),=';
+const WORD_SPLIT = /[ \t\n\r(),=]+/;
 
 export function quoteListItem(item: string): string {
   return item.includes(' ') && item[0] !== '"' && item[0] !== "'" ? `"${item}"` : item;
@@ -23,7 +24,10 @@ export function quoteListItem(item: string): string {
 export function substituteLists(text: string, lists: ExpandedList[], offsets?: OffsetMap): { text: string; used: string[] } {
   let cnd = text;
   const used: string[] = [];
+  // A delimited occurrence of a name is a whole word: skip lists whose name is no word here.
+  const words = new Set(cnd.split(WORD_SPLIT));
   for (const list of lists) {
+    if (!words.has(list.name)) continue;
     let found = false;
     let start = cnd.indexOf(list.name);
     while (start !== -1) {
@@ -51,6 +55,7 @@ export function substituteLists(text: string, lists: ExpandedList[], offsets?: O
     if (found) {
       list.used = true;
       used.push(list.name);
+      for (const item of list.items) for (const w of quoteListItem(item).split(WORD_SPLIT)) words.add(w);
     }
   }
   return { text: cnd, used };
