@@ -2,6 +2,14 @@
 import { processIO } from './io.js';
 import { runCli } from './run.js';
 
+// A closed pipe (`kestrel fields | head`) ends the output quietly, as command-line tools do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 try {
   process.exitCode = await runCli(process.argv.slice(2), processIO());
 } catch (error) {
