@@ -8,7 +8,41 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import fg from 'fast-glob';
+import { FieldCatalogue, isNumericType, type FieldType } from '../fields/catalogue.js';
 import type { FlatEvent } from '../fields/flat-source.js';
+
+/** Catalogue types by capture key (`proc.aname[2]` and `evt.arg.flags` look up their base field). */
+const typeCache = new Map<string, FieldType | null>();
+function keyType(key: string): FieldType | null {
+  let type = typeCache.get(key);
+  if (type === undefined) {
+    const catalogue = FieldCatalogue.syscall();
+    const base = key.replace(/\[.*\]$/, '');
+    type = catalogue.get(base)?.type ?? catalogue.get(base.split('.').slice(0, 2).join('.'))?.type ?? null;
+    typeCache.set(key, type);
+  }
+  return type;
+}
+
+const NUMERIC_TEXT = /^[+-]?(0[xX][0-9a-fA-F]+|[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?)$/;
+
+/** Why a value cannot belong to a field of this type, or undefined when it can. */
+function wrongType(value: unknown, type: FieldType): string | undefined {
+  if (value === null) return undefined;
+  if (Array.isArray(value)) {
+    for (const v of value) {
+      const problem = wrongType(v, type);
+      if (problem) return problem;
+    }
+    return undefined;
+  }
+  if (isNumericType(type)) {
+    if (typeof value === 'number' || typeof value === 'bigint') return undefined;
+    return typeof value === 'string' && NUMERIC_TEXT.test(value.trim()) ? undefined : 'a number';
+  }
+  if (type === 'bool') return typeof value === 'boolean' || value === 'true' || value === 'false' ? undefined : 'true or false';
+  return undefined;
+}
 
 export interface CaptureProblem {
   file: string;
@@ -86,6 +120,9 @@ export function parseEventLine(line: string): FlatEvent | string {
   for (const key in event) {
     const v = event[key];
     if (v !== null && typeof v === 'object' && !Array.isArray(v)) return `field '${key}' holds an object; values must be strings, numbers, booleans, arrays or null`;
+    const type = keyType(key);
+    const expected = type === null ? undefined : wrongType(v, type);
+    if (expected) return `field '${key}' must hold ${expected}, found ${JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? String(x) : x))}`;
   }
   return event;
 }

@@ -158,8 +158,17 @@ describe('kestrel replay', () => {
     expect(severe.stdout).not.toContain('Shell bash');
   });
 
+  it('skips the event types Falco ignores unless -A', async () => {
+    const reads = write('reads.yaml', `- rule: Reads\n  desc: d\n  condition: evt.type = read\n  output: read by %proc.name\n  priority: INFO\n`);
+    const plain = await runKestrel(['replay', '-r', reads, CAPTURE], { env: TZ });
+    expect(plain.stdout).toBe('');
+    expect(plain.stderr).toContain('1 ignored');
+    const all = await runKestrel(['replay', '-r', reads, CAPTURE, '-A'], { env: TZ });
+    expect(all.stdout).toContain('read by bash');
+  });
+
   it('fires only the first matching rule unless rule_matching=all', async () => {
-    const twice = write('twice.yaml', `- rule: A\n  desc: d\n  condition: evt.type = read\n  output: A\n  priority: INFO\n- rule: B\n  desc: d\n  condition: evt.type = read\n  output: B\n  priority: INFO\n`);
+    const twice = write('twice.yaml', `- rule: A\n  desc: d\n  condition: evt.type = execve\n  output: A\n  priority: INFO\n- rule: B\n  desc: d\n  condition: evt.type = execve\n  output: B\n  priority: INFO\n`);
     const first = await runKestrel(['replay', '-r', twice, CAPTURE], { env: TZ });
     expect(first.stdout.split('\n').filter(Boolean).map((l) => l.split(' ').pop())).toEqual(['A']);
     const all = await runKestrel(['replay', '-r', twice, CAPTURE, '-o', 'rule_matching=all'], { env: TZ });
@@ -167,13 +176,18 @@ describe('kestrel replay', () => {
   });
 
   it('reports bad lines with file and line number and goes on; --strict stops', async () => {
-    const mixed = write('mixed.jsonl', `${JSON.stringify({ 'evt.type': 'read' })}\nnot json\n[1,2]\n{"evt.type":"read","x":{"y":1}}\n\n${JSON.stringify({ 'evt.type': 'execve', 'proc.name': 'sh' })}\n`);
+    const mixed = write(
+      'mixed.jsonl',
+      `${JSON.stringify({ 'evt.type': 'read' })}\nnot json\n[1,2]\n{"evt.type":"read","x":{"y":1}}\n\n{"evt.type":"open","proc.pid":"abc"}\n{"evt.type":"open","evt.is_open_write":"maybe"}\n${JSON.stringify({ 'evt.type': 'execve', 'proc.name': 'sh', 'proc.pid': '42' })}\n`,
+    );
     const run = await runKestrel(['replay', '-r', RULES, mixed], { env: TZ });
     expect(run.code).toBe(0);
     expect(run.stderr).toContain(`${mixed}:2: skipped: not valid JSON`);
     expect(run.stderr).toContain(`${mixed}:3: skipped: not a JSON object`);
     expect(run.stderr).toContain(`${mixed}:4: skipped: field 'x' holds an object`);
-    expect(run.stderr).toContain('3 bad line(s) skipped');
+    expect(run.stderr).toContain(`${mixed}:6: skipped: field 'proc.pid' must hold a number, found "abc"`);
+    expect(run.stderr).toContain(`${mixed}:7: skipped: field 'evt.is_open_write' must hold true or false, found "maybe"`);
+    expect(run.stderr).toContain('5 bad line(s) skipped');
     expect(run.stdout).toContain('Shell sh');
     const strict = await runKestrel(['replay', '-r', RULES, mixed, '--strict'], { env: TZ });
     expect(strict.code).toBe(1);

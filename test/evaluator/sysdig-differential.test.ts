@@ -7,6 +7,10 @@
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseEventLine } from '../../src/evaluator/captures.js';
+import { FieldCatalogue } from '../../src/fields/catalogue.js';
+import { sysdigFormat } from '../../src/fields/conversion.js';
+import { parseCondition } from '../../src/parser/index.js';
+import { ConditionChecker } from '../../src/rules/condition-check.js';
 import type { FlatEvent } from '../../src/fields/flat-source.js';
 import { predicate } from '../helpers/evaluate.js';
 import { mapLimit, requireSysdig, sysdigJson, sysdigSelect } from '../helpers/sysdig.js';
@@ -14,13 +18,6 @@ import { mapLimit, requireSysdig, sysdigJson, sysdigSelect } from '../helpers/sy
 const SCAP_DIR = fileURLToPath(new URL('../../../shared/captures/scap/', import.meta.url));
 // curl_google_comments.scap uses a newer block format that sysdig 0.29 cannot read.
 const CAPTURES = ['curl_google.scap', 'single_ipv6_conn.scap', 'test_ipv6_client.scap'];
-const FORMAT =
-  '*%evt.num %evt.type %evt.dir %evt.rawtime %evt.res %evt.rawres %evt.failed %evt.is_io %evt.is_io_read ' +
-  '%evt.is_io_write %evt.is_open_read %evt.is_open_write %evt.cpu %proc.name %proc.pid %proc.ppid %proc.pname ' +
-  '%proc.exe %proc.cmdline %proc.args %proc.aname[1] %proc.aname[2] %proc.aname[3] %proc.aname[4] %proc.aname[5] ' +
-  '%thread.tid %user.name %user.uid %fd.num %fd.name %fd.type %fd.typechar %fd.directory %fd.filename %fd.cip ' +
-  '%fd.sip %fd.cport %fd.sport %fd.lip %fd.rip %fd.lport %fd.rport %fd.l4proto %fd.sockfamily %container.id ' +
-  '%evt.arg.flags %evt.arg.name %evt.arg.fd';
 
 export const CONDITIONS = [
   // event types and direction
@@ -172,6 +169,15 @@ describe('kestrel selects exactly the events sysdig (libsinsp) selects', () => {
 
   beforeAll(async () => {
     requireSysdig();
+    // Convert exactly the fields the corpus reads, as `kestrel fields --sysdig-format` does.
+    const catalogue = FieldCatalogue.syscall();
+    const checker = new ConditionChecker(catalogue);
+    for (const condition of CONDITIONS) {
+      const parsed = parseCondition(condition);
+      if (parsed.ok) checker.check(parsed.ast);
+    }
+    const FORMAT = sysdigFormat(checker.fields, catalogue);
+    expect(FORMAT).toContain('%proc.aname[3]');
     for (const capture of CAPTURES) {
       const jsonl = await sysdigJson(SCAP_DIR + capture, FORMAT);
       const parsed = jsonl.split('\n').filter(Boolean).map(parseEventLine);

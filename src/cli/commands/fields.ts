@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { FieldCatalogue, type FieldDef } from '../../fields/catalogue.js';
 import { FIELD_DESCRIPTIONS } from '../../fields/descriptions.js';
-import { DERIVED_FD } from '../../fields/flat-source.js';
+import { sysdigFormat } from '../../fields/conversion.js';
 import { loadRulesFiles } from '../../rules/loader.js';
 import { formatDiagnostic } from '../../rules/report.js';
 import { UsageError, type CliIO } from '../io.js';
@@ -16,12 +16,6 @@ only the fields a rule set reads (conditions and outputs).
   --sysdig-format    print the sysdig -p string that converts a scap capture into JSONL
                      events with exactly these fields:
                        sysdig -r CAPTURE.scap -j -p "$(kestrel fields -r RULES --used --sysdig-format)"`;
-
-/** Ancestry fields without an index are written as indexed keys, which sysdig prints reliably. */
-const ANCESTRY = new Set(['proc.aname', 'proc.aexe', 'proc.aexepath', 'proc.acmdline', 'proc.apid']);
-const ANCESTORS_IN_CONVERSIONS = 6;
-/** Always converted: what replay and alerts need besides the rules' own fields. */
-const BASE_FIELDS = ['evt.num', 'evt.rawtime', 'evt.type', 'evt.dir'];
 
 export function runFields(argv: string[], io: CliIO): number {
   const { values } = parseArgs({
@@ -50,19 +44,7 @@ export function runFields(argv: string[], io: CliIO): number {
   }
 
   if (values['sysdig-format']) {
-    const keys: string[] = [...BASE_FIELDS];
-    for (const name of names) {
-      const bare = name.replace(/\[.*\]$/, '');
-      if (ANCESTRY.has(name)) {
-        for (let i = 1; i <= ANCESTORS_IN_CONVERSIONS; i++) keys.push(`${name}[${i}]`);
-      } else if (DERIVED_FD[bare]) {
-        // Filter-only fd fields are derived from the fields they stand for.
-        keys.push(...DERIVED_FD[bare]!);
-      } else if (!catalogue.get(bare)?.flags.has('filter_only')) {
-        keys.push(name);
-      }
-    }
-    io.out('*' + [...new Set(keys)].map((k) => `%${k}`).join(' ') + '\n');
+    io.out(sysdigFormat(names, catalogue) + '\n');
     return 0;
   }
 
