@@ -7,9 +7,28 @@ import { LOAD_OPERATORS, isStringOperatorWithModifier } from './operators.js';
 import { LoadError, type Location } from './diagnostics.js';
 import { isEntryValid, type ExceptionInfo, type ListInfo, type MacroInfo, type PluginRequirement, type RuleInfo, type RuleUpdate, type TextSegment } from './model.js';
 import type { FieldCatalogue } from '../fields/catalogue.js';
-import { compareSemver, formatSemver, type Semver } from './semver.js';
+import { compareSemver, formatSemver, parseSemver, type Semver } from './semver.js';
 
 export const ENGINE_VERSION: Semver = { major: 0, minor: 63, patch: 0 };
+/**
+ * Plugins kestrel provides itself: the container plugin's fields are part of its catalogue.
+ * The version is the one the upstream rules require.
+ */
+export const BUILTIN_PLUGINS: Readonly<Record<string, Semver>> = { container: { major: 0, minor: 4, patch: 0 } };
+
+/** Like Falco at startup: some alternative must name a provided plugin of a compatible version. */
+function checkPluginRequirement(alternatives: PluginRequirement[], context: Location[]): void {
+  for (const req of alternatives) {
+    const have = BUILTIN_PLUGINS[req.name];
+    const want = parseSemver(req.version);
+    if (have && want && have.major === want.major && compareSemver(have, want) >= 0) return;
+  }
+  const wanted = alternatives.map((a) => `${a.name} ${a.version}`).join(' or ');
+  const provided = Object.entries(BUILTIN_PLUGINS)
+    .map(([name, v]) => `${name} ${formatSemver(v)}`)
+    .join(', ');
+  fail(`These rules require plugin ${wanted}, which kestrel does not provide (it provides ${provided})`, context);
+}
 export const SYSCALL_SOURCE = 'syscall';
 
 function fail(message: string, context: Location[]): never {
@@ -56,7 +75,7 @@ export class Collector {
   readonly lists = new Definitions<ListInfo>();
   readonly macros = new Definitions<MacroInfo>();
   readonly rules = new Definitions<RuleInfo>();
-  readonly pluginRequirements: PluginRequirement[][] = [];
+  readonly pluginRequirements: { alternatives: PluginRequirement[]; context: Location[] }[] = [];
   requiredEngineVersion: Semver = { major: 0, minor: 0, patch: 0 };
 
   constructor(
@@ -85,7 +104,8 @@ export class Collector {
       if (seen.has(req.name)) fail(`Defined multiple alternative version requirements for plugin '${req.name}'`, context);
       seen.add(req.name);
     }
-    this.pluginRequirements.push(alternatives);
+    this.pluginRequirements.push({ alternatives, context });
+    checkPluginRequirement(alternatives, context);
   }
 
   defineList(info: ListInfo): void {

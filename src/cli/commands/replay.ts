@@ -111,10 +111,19 @@ export async function runReplay(argv: string[], io: CliIO): Promise<number> {
     onProblem(p);
   });
   const start = process.hrtime.bigint();
+  // On a terminal, long replays show their progress on stderr (overwritten in place).
+  const progress = io.stderrIsTTY && !values.quiet;
+  let shown = false;
   for await (const item of events) {
     if (stopped) break;
     replayer.process(item, (alert) => io.out(alert.line + '\n'));
+    if (progress && (replayer.stats.eventsRead & 0x1ffff) === 0) {
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      io.err(`\r${replayer.stats.eventsRead} events, ${(replayer.stats.bytes / 1e6).toFixed(1)} MB, ${replayer.stats.alerts} alerts, ${Math.round(replayer.stats.eventsRead / seconds)} events/s`);
+      shown = true;
+    }
   }
+  if (shown) io.err('\r\x1b[K');
   replayer.stats.seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (!values.quiet) io.err(summary(replayer.stats, problems));
   return stopped ? 1 : 0;
