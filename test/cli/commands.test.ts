@@ -204,6 +204,15 @@ describe('kestrel replay', () => {
     expect(stdin.stdout.split('\n').filter(Boolean)).toHaveLength(2);
   });
 
+  it('shows progress on a terminal for long inputs, and not otherwise', async () => {
+    const long = write('long.jsonl', `${JSON.stringify({ 'evt.type': 'close', 'proc.name': 'x' })}\n`.repeat(140_000));
+    const tty = await runKestrel(['replay', '-r', RULES, long], { tty: true });
+    expect(tty.stderr).toMatch(/\r131072 events, [0-9.]+ MB, 0 alerts, \d+ events\/s/);
+    const pipe = await runKestrel(['replay', '-r', RULES, long]);
+    expect(pipe.stderr).not.toContain('\r');
+    expect(pipe.stderr).toContain('events: 140000 read');
+  });
+
   it('filters a capture with a bare condition', async () => {
     const run = await runKestrel(['replay', '--filter', 'proc.name = bash', CAPTURE, '-p', '%evt.num %evt.type']);
     expect(run.stdout).toBe('3 execve\n4 read\n');

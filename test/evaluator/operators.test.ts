@@ -190,6 +190,21 @@ describe('equivalent spellings', () => {
   });
 });
 
+describe('list fields (is_list)', () => {
+  const event = { 'evt.type': 'poll', 'fd.types': ['file', 'ipv4'] };
+  it('in needs every value in the set, intersects any', () => {
+    expect(matches('fd.types in (file, ipv4, unix)', event)).toBe(true);
+    expect(matches('fd.types in (file)', event)).toBe(false);
+    expect(matches('fd.types intersects (file)', event)).toBe(true);
+    expect(matches('fd.types intersects (unix)', event)).toBe(false);
+    expect(matches('fd.types exists', event)).toBe(true);
+  });
+
+  it('take only set operators', () => {
+    expect(() => predicate('fd.types = file')).toThrow(/operator '='/);
+  });
+});
+
 describe('64-bit integers', () => {
   it('compares nanosecond timestamps exactly', () => {
     const e = { 'evt.rawtime': 1470327477881754223n };

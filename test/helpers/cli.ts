@@ -8,7 +8,10 @@ export interface CliRun {
 }
 
 /** Runs the CLI in-process with captured output. */
-export async function runKestrel(args: string[], options: { stdin?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliRun> {
+export async function runKestrel(
+  args: string[],
+  options: { stdin?: string; env?: NodeJS.ProcessEnv; cwd?: string; tty?: boolean } = {},
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(args, {
@@ -19,7 +22,7 @@ export async function runKestrel(args: string[], options: { stdin?: string; env?
       stderr += text;
     },
     stdin: Readable.from([options.stdin ?? '']),
-    stderrIsTTY: false,
+    stderrIsTTY: options.tty ?? false,
     env: options.env ?? {},
     cwd: options.cwd ?? process.cwd(),
   });
