@@ -17,6 +17,7 @@ import { EmbeddedActionsParser, EOF, tokenMatcher, type IToken, type TokenType }
 import {
   FIELD_TRANSFORMERS,
   OPERATOR_MODIFIERS,
+  STRING_OPERATORS,
   type BinaryOperator,
   type Expr,
   type FieldExpr,
@@ -59,17 +60,8 @@ import { EscapeError, unescapeQuoted } from './unescape.js';
 const FIELD_NAME = /^[a-zA-Z]+[a-zA-Z0-9_]*(\.[a-zA-Z]+[a-zA-Z0-9_]*)+$/;
 const IDENTIFIER = /^[a-zA-Z]+[a-zA-Z0-9_]*$/;
 const NUMBER = /^(0[xX][0-9a-fA-F]+|[+-]?[0-9]+\.?[0-9]*([eE][+-][0-9]+)?)$/;
-const WORD_STRING_OPERATORS = [
-  'glob',
-  'iglob',
-  'contains',
-  'icontains',
-  'bcontains',
-  'startswith',
-  'bstartswith',
-  'endswith',
-  'regex',
-] as const;
+/** The string operators written as words; libsinsp wants a blank after each. */
+const WORD_STRING_OPERATORS: readonly string[] = STRING_OPERATORS.filter((op) => /^[a-z]/.test(op));
 /** Tried in this order, as libsinsp does: `intersects` before its prefix `in`. */
 const LIST_OPERATORS_BY_PRIORITY = ['intersects', 'in', 'pmatch'] as const;
 const TRANSFORMERS: readonly string[] = FIELD_TRANSFORMERS;
@@ -479,7 +471,7 @@ export class ConditionParser extends EmbeddedActionsParser {
         },
       },
       {
-        GATE: () => (WORD_STRING_OPERATORS as readonly string[]).includes(this.LA(1).image) && this.blankAfter(this.LA(1)),
+        GATE: () => WORD_STRING_OPERATORS.includes(this.LA(1).image) && this.blankAfter(this.LA(1)),
         ALT: () => {
           const op = this.CONSUME2(Word);
           return this.SUBRULE2(this.stringComparison, { ARGS: [left, op, true] });

@@ -1,31 +1,10 @@
-import { OPERATOR_MODIFIERS } from '../parser/ast.js';
+import { LIST_OPERATORS, NUMERIC_OPERATORS, OPERATOR_MODIFIERS, STRING_OPERATORS, UNARY_OPERATORS } from '../parser/ast.js';
 
 /** Every comparison operator of the condition language (libsinsp's list). */
-export const LOAD_OPERATORS: readonly string[] = [
-  'exists',
-  '<=',
-  '<',
-  '>=',
-  '>',
-  '==',
-  '=',
-  '!=',
-  'glob',
-  'iglob',
-  'contains',
-  'icontains',
-  'bcontains',
-  'startswith',
-  'bstartswith',
-  'endswith',
-  'regex',
-  'intersects',
-  'in',
-  'pmatch',
-];
+export const LOAD_OPERATORS: readonly string[] = [...UNARY_OPERATORS, ...NUMERIC_OPERATORS, ...STRING_OPERATORS, ...LIST_OPERATORS];
 
-/** String operators that accept a list modifier (`startswith oneof`). */
-const MODIFIABLE = new Set(['=', '==', '!=', 'contains', 'icontains', 'bcontains', 'startswith', 'bstartswith', 'endswith', 'glob', 'iglob', 'regex']);
+/** String operators accept a list modifier (`startswith oneof`). */
+const MODIFIABLE: ReadonlySet<string> = new Set(STRING_OPERATORS);
 
 /** `startswith oneof`, `= anyof`, `contains allof`: a string operator with a list modifier. */
 export function isStringOperatorWithModifier(op: string): boolean {

@@ -403,7 +403,7 @@ export class RulesFileReader {
     } else if (isSeq(node)) {
       entry.isList = true;
       for (const child of node.items as Node[]) {
-        if (child === null) this.fail('Item has no mapping for key', ctx);
+        if (child === null) this.fail('An exception list entry is empty', ctx);
         entry.items.push(this.decodeExceptionEntry(child, this.ctx(child, 'exception', '', ctx)));
       }
     }

@@ -2,7 +2,6 @@
  * The upstream stable rules replayed over the real captures, converted with the format
  * `kestrel fields --used --sysdig-format` gives (less the fields sysdig 0.29 does not know).
  */
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseEventLine } from '../../src/evaluator/captures.js';
@@ -10,7 +9,7 @@ import { Replayer } from '../../src/evaluator/replay.js';
 import type { FlatEvent } from '../../src/fields/flat-source.js';
 import { loadRulesFiles } from '../../src/rules/loader.js';
 import { runKestrel } from '../helpers/cli.js';
-import { requireSysdig, sysdigJson } from '../helpers/sysdig.js';
+import { requireSysdig, sysdigJson, sysdigKnownFields } from '../helpers/sysdig.js';
 import { UPSTREAM_RULE_FILES } from '../helpers/upstream.js';
 
 const SCAP_DIR = fileURLToPath(new URL('../../../shared/captures/scap/', import.meta.url));
@@ -19,12 +18,7 @@ const CAPTURES = ['curl_google.scap', 'single_ipv6_conn.scap', 'test_ipv6_client
 describe('upstream stable rules over real captures', () => {
   it('replay without errors and fire what Falco fires on them (nothing: curl, and IPv6 test clients on a host)', async () => {
     requireSysdig();
-    const known = new Set(
-      execFileSync('sysdig', ['-l'], { encoding: 'utf8' })
-        .split('\n')
-        .map((l) => /^([a-z0-9_]+\.[a-z0-9_.]+)/.exec(l)?.[1])
-        .filter(Boolean),
-    );
+    const known = sysdigKnownFields();
     const stable = UPSTREAM_RULE_FILES[0]!;
     const format = (await runKestrel(['fields', '-r', stable, '--used', '--sysdig-format'])).stdout.trim();
     const tokens = format.slice(1).split(' ');

@@ -41,3 +41,13 @@ export async function mapLimit<T, R>(items: T[], limit: number, f: (item: T) => 
   await Promise.all(workers);
   return out;
 }
+
+/** Field names sysdig knows (`sysdig -l`), to keep conversions within them. */
+export function sysdigKnownFields(): Set<string> {
+  return new Set(
+    execFileSync('sysdig', ['-l'], { encoding: 'utf8' })
+      .split('\n')
+      .map((l) => /^([a-z0-9_]+\.[a-z0-9_.]+)/.exec(l)?.[1])
+      .filter((x): x is string => Boolean(x)),
+  );
+}
