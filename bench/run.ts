@@ -1,16 +1,18 @@
 /**
- * `npm run bench`: runs every suite with tinybench, prints a table and writes
- * bench/results.json (name, unit, median, min, max, samples, plus node version and CPU).
+ * `npm run bench [SUITE]`: runs the suites with tinybench, prints a table with each figure
+ * next to its target, and writes bench/results.json (name, unit, median, min, max, samples,
+ * plus node version and CPU).
  */
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Bench } from 'tinybench';
+import { evaluateSuite } from './suites/evaluate.js';
 import { loadSuite } from './suites/load.js';
 import { parseSuite } from './suites/parse.js';
 import type { Figure, Suite } from './types.js';
 
-const SUITES: Suite[] = [parseSuite, loadSuite];
+const SUITES: Suite[] = [parseSuite, loadSuite, evaluateSuite];
 
 async function main(): Promise<void> {
   const only = process.argv[2];
@@ -18,41 +20,57 @@ async function main(): Promise<void> {
   for (const suite of SUITES) {
     if (only && suite.name !== only) continue;
     const bench = new Bench({ time: 1000, warmupTime: 200 });
-    const extra = (await suite.register(bench)) ?? [];
+    const registration = (await suite.register(bench)) ?? {};
     await bench.run();
+    const timings = new Map<string, Figure>();
     for (const task of bench.tasks) {
       const r = task.result;
       if (!r || r.state !== 'completed') {
         throw new Error(`benchmark '${task.name}' did not complete: ${r && 'error' in r ? String(r.error) : r?.state}`);
       }
-      const latency = r.latency;
-      figures.push({ name: task.name, unit: 'ms', median: latency.p50, min: latency.min, max: latency.max, samples: latency.samplesCount });
+      const l = r.latency;
+      const figure: Figure = { name: task.name, unit: 'ms', median: l.p50 ?? l.mean, min: l.min, max: l.max, samples: l.samplesCount };
+      const target = registration.timeTargets?.find((t) => t.task === task.name);
+      if (target) Object.assign(figure, { target: `<= ${target.atMostMs} ms`, met: figure.median <= target.atMostMs });
+      timings.set(task.name, figure);
+      figures.push(figure);
     }
-    figures.push(...extra);
+    for (const t of registration.throughputs ?? []) {
+      const timing = timings.get(t.task)!;
+      const rate = (ms: number) => (t.perIteration / ms) * 1000;
+      const median = rate(timing.median);
+      figures.push({
+        name: t.name,
+        unit: t.unit,
+        median,
+        min: rate(timing.max),
+        max: rate(timing.min),
+        samples: timing.samples,
+        ...(t.atLeast !== undefined ? { target: `>= ${format(t.atLeast)} ${t.unit}`, met: median >= t.atLeast } : {}),
+      });
+    }
+    figures.push(...(registration.figures ?? []));
   }
-  const rows = figures.map((f) => ({
-    name: f.name,
-    median: `${round(f.median)} ${f.unit}`,
-    min: round(f.min),
-    max: round(f.max),
-    samples: f.samples,
-    target: f.target ? `${f.target} ${f.met ? '(met)' : '(NOT met)'}` : '',
-  }));
-  console.table(rows);
-  const results = {
-    date: new Date().toISOString(),
-    node: process.version,
-    cpu: os.cpus()[0]?.model ?? 'unknown',
-    cores: os.cpus().length,
-    figures,
-  };
+  console.table(
+    figures.map((f) => ({
+      name: f.name,
+      median: `${format(f.median)} ${f.unit}`,
+      min: format(f.min),
+      max: format(f.max),
+      samples: f.samples,
+      target: f.target ? `${f.target} ${f.met ? '(met)' : '(NOT met)'}` : '',
+    })),
+  );
+  const results = { date: new Date().toISOString(), node: process.version, cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, figures };
   const out = path.resolve(process.cwd(), 'bench/results.json');
   writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
   console.log(`results written to ${out}`);
 }
 
-function round(n: number): number {
-  return Math.round(n * 1000) / 1000;
+function format(n: number): string {
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
+  if (n >= 1e4) return `${(n / 1e3).toFixed(1)}k`;
+  return String(Math.round(n * 1000) / 1000);
 }
 
 await main();

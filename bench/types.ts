@@ -1,6 +1,6 @@
 import type { Bench } from 'tinybench';
 
-/** A figure a suite reports besides tinybench's timings (throughput, ratios, memory). */
+/** A figure in results.json: a tinybench timing, or a throughput derived from one. */
 export interface Figure {
   name: string;
   unit: string;
@@ -13,8 +13,30 @@ export interface Figure {
   met?: boolean;
 }
 
+/** A throughput computed from a task's timing: `perIteration` units per iteration of `task`. */
+export interface Throughput {
+  name: string;
+  unit: string;
+  task: string;
+  perIteration: number;
+  /** Target: at least this many units per second. */
+  atLeast?: number;
+}
+
+/** A timing target for a task: at most this many milliseconds per iteration. */
+export interface TimeTarget {
+  task: string;
+  atMostMs: number;
+}
+
+export interface Registration {
+  throughputs?: Throughput[];
+  timeTargets?: TimeTarget[];
+  /** Figures measured outside tinybench (ratios, memory). */
+  figures?: Figure[];
+}
+
 export interface Suite {
   name: string;
-  /** Adds tinybench tasks; returns figures computed outside tinybench, if any. */
-  register(bench: Bench): Promise<Figure[] | void> | Figure[] | void;
+  register(bench: Bench): Promise<Registration | void> | Registration | void;
 }

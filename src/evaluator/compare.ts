@@ -305,8 +305,40 @@ function ipEquals(v: unknown, c: IpAddress): boolean {
 
 function inNetwork(v: unknown, n: IpNetwork): boolean {
   if (typeof v !== 'string') return false;
+  if (n.address.version === 4) {
+    // Dotted quads are checked as 32-bit integers, without allocating.
+    const ip = ipv4ToInt(v);
+    if (ip >= 0) {
+      const mask = n.prefix === 0 ? 0 : (0xffffffff << (32 - n.prefix)) >>> 0;
+      const b = n.address.bytes;
+      const net = ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
+      return ((ip & mask) >>> 0) === ((net & mask) >>> 0);
+    }
+  }
   const a = parseIpAddress(v);
   return a !== undefined && networkContains(n, a);
+}
+
+/** A dotted quad as an unsigned 32-bit integer, or -1 when the text is not one. */
+function ipv4ToInt(text: string): number {
+  let result = 0;
+  let part = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const code = i < text.length ? text.charCodeAt(i) : 46;
+    if (code === 46) {
+      if (digits === 0 || value > 255 || part > 3) return -1;
+      result = result * 256 + value;
+      part++;
+      value = 0;
+      digits = 0;
+    } else if (code >= 48 && code <= 57 && digits < 3) {
+      value = value * 10 + code - 48;
+      digits++;
+    } else return -1;
+  }
+  return part === 4 ? result : -1;
 }
 
 /** Dotted-quad equality without allocating. */

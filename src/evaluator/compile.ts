@@ -12,39 +12,77 @@ export type Predicate<E> = (event: E) => boolean;
 
 interface CompiledOperand<E> {
   read: FieldAccessor<E>;
+  /** For plain fields: the slot that caches the field's value for the current event. */
+  slot?: number;
   type: FieldType;
   /** A list field: `in` needs every value in the set, `intersects` any. */
   isList: boolean;
 }
 
 export class ConditionCompiler<E> {
+  /**
+   * Per-field caches shared by every condition compiled here: a field several rules read is
+   * extracted once per event. A slot is valid while it holds the event it was read from.
+   */
+  private readonly slotOf = new Map<string, number>();
+  private readonly slotEvents: unknown[] = [];
+  private readonly slotValues: FieldValue[] = [];
+
   constructor(
     private readonly source: EventSource<E>,
     private readonly catalogue: FieldCatalogue,
   ) {}
 
+  /**
+   * Generates one JavaScript function per condition: the boolean structure becomes plain
+   * `&&`/`||`/`!` code and every check its own call sites, which V8 can keep monomorphic
+   * (a tree of closures would share one call site across all rules).
+   */
   compile(expr: Expr): Predicate<E> {
+    const refs: unknown[] = [];
+    const ref = (value: unknown): string => {
+      refs.push(value);
+      return `r${refs.length - 1}`;
+    };
+    const body = this.generate(expr, ref);
+    const names = refs.map((_, i) => `r${i}`).join(', ');
+    const factory = new Function('refs', `const [${names}] = refs;\nreturn function predicate(e) {\n  let v;\n  return ${body};\n};`);
+    return factory(refs) as Predicate<E>;
+  }
+
+  private generate(expr: Expr, ref: (value: unknown) => string): string {
     switch (expr.kind) {
       case 'and':
-        return all(expr.children.map((c) => this.compile(c)));
+        return `(${expr.children.map((c) => this.generate(c, ref)).join(' && ')})`;
       case 'or':
-        return any(expr.children.map((c) => this.compile(c)));
-      case 'not': {
-        const child = this.compile(expr.child);
-        return (e) => !child(e);
-      }
+        return `(${expr.children.map((c) => this.generate(c, ref)).join(' || ')})`;
+      case 'not':
+        return `!${this.generate(expr.child, ref)}`;
       case 'identifier':
         throw new Error(`unresolved macro '${expr.name}'`);
-      case 'unary': {
-        const { read } = this.operand(expr.left);
-        return (e) => read(e) !== undefined;
+      case 'unary':
+        return `(${this.readCode(this.operand(expr.left), ref)} !== undefined)`;
+      case 'binary': {
+        const check = this.binary(expr);
+        if ('predicate' in check) return `${ref(check.predicate)}(e)`;
+        // NA is false; arrays (multi-valued reads) match when any value does, or every value for `in` on list fields.
+        const arrays = check.every ? everyValue(check.test) : anyValue(check.test);
+        return `((v = ${this.readCode(check.left, ref)}) !== undefined && (Array.isArray(v) ? ${ref(arrays)}(v) : ${ref(check.test)}(v)))`;
       }
-      case 'binary':
-        return this.binary(expr);
     }
   }
 
-  private binary(expr: BinaryCheckExpr): Predicate<E> {
+  /** Code reading an operand for event `e`, through its slot when it has one. */
+  private readCode(operand: CompiledOperand<E>, ref: (value: unknown) => string): string {
+    const read = ref(operand.read);
+    if (operand.slot === undefined) return `${read}(e)`;
+    const events = ref(this.slotEvents);
+    const values = ref(this.slotValues);
+    const k = operand.slot;
+    return `(${events}[${k}] === e ? ${values}[${k}] : (${events}[${k}] = e, ${values}[${k}] = ${read}(e)))`;
+  }
+
+  private binary(expr: BinaryCheckExpr): { left: CompiledOperand<E>; test: ValueTest; every: boolean } | { predicate: Predicate<E> } {
     const left = this.operand(expr.left);
     const cls = typeClass(left.type);
     const op = expr.operator;
@@ -52,44 +90,47 @@ export class ConditionCompiler<E> {
     if (right.kind === 'transformer') {
       // val(field) or a transformer: compare with another value of the same event.
       const other = this.operand(right);
-      return (e) => {
-        const a = left.read(e);
-        const b = other.read(e);
-        if (a === undefined || b === undefined) return false;
-        const s = scalarOf(b);
-        if (s === undefined) return false;
-        let test: ValueTest;
-        try {
-          test = scalarTest(cls, op === 'in' || op === 'intersects' ? '=' : op, s);
-        } catch {
-          return false;
-        }
-        return matchAny(a, test);
+      return {
+        predicate: (e) => {
+          const a = left.read(e);
+          const b = other.read(e);
+          if (a === undefined || b === undefined) return false;
+          const s = scalarOf(b);
+          if (s === undefined) return false;
+          let test: ValueTest;
+          try {
+            test = scalarTest(cls, op === 'in' || op === 'intersects' ? '=' : op, s);
+          } catch {
+            return false;
+          }
+          return Array.isArray(a) ? a.some(test) : test(a);
+        },
       };
     }
     if (right.kind === 'list_ref') throw new Error(`undefined list '${right.name}'`);
     const items = right.kind === 'list' ? right.items.map((i) => i.value) : [right.value];
-    let test: ValueTest;
     if (expr.modifier) {
       const tests = items.map((i) => scalarTest(cls, op, i));
-      test = modifierTest(expr.modifier, tests);
-    } else if (op === 'pmatch') {
-      test = pathPrefixTest(items);
-    } else if (op === 'in' || op === 'intersects') {
-      test = setTest(cls, items);
-      if (left.isList && op === 'in') return every(left.read, test);
-    } else {
-      test = scalarTest(cls, op, items[0] ?? '');
+      return { left, test: modifierTest(expr.modifier, tests), every: false };
     }
-    return matchAnyPredicate(left.read, test);
+    if (op === 'pmatch') return { left, test: pathPrefixTest(items), every: false };
+    if (op === 'in' || op === 'intersects') return { left, test: setTest(cls, items), every: left.isList && op === 'in' };
+    return { left, test: scalarTest(cls, op, items[0] ?? ''), every: false };
   }
 
   private operand(node: Operand): CompiledOperand<E> {
     if (node.kind === 'field') {
       const lookup = this.catalogue.resolve(node.name, node.arg);
       if (!lookup.ok) throw new Error(lookup.message);
-      const { def } = lookup.field;
-      return { read: this.source.accessor(lookup.field), type: def.type, isList: def.flags.has('is_list') };
+      const { def, key } = lookup.field;
+      let slot = this.slotOf.get(key);
+      if (slot === undefined) {
+        slot = this.slotOf.size;
+        this.slotOf.set(key, slot);
+        this.slotEvents.push(undefined);
+        this.slotValues.push(undefined);
+      }
+      return { read: this.source.accessor(lookup.field), slot, type: def.type, isList: def.flags.has('is_list') };
     }
     return this.transformer(node);
   }
@@ -214,57 +255,17 @@ function modifierTest(modifier: string, tests: ValueTest[]): ValueTest {
   }
 }
 
-function matchAny(v: FieldValue, test: ValueTest): boolean {
-  if (Array.isArray(v)) {
-    for (const x of v) if (test(x)) return true;
+function anyValue(test: ValueTest): (values: readonly unknown[]) => boolean {
+  return (values) => {
+    for (let i = 0; i < values.length; i++) if (test(values[i])) return true;
     return false;
-  }
-  return test(v);
-}
-
-function matchAnyPredicate<E>(read: FieldAccessor<E>, test: ValueTest): Predicate<E> {
-  return (e) => {
-    const v = read(e);
-    if (v === undefined) return false;
-    if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) if (test(v[i])) return true;
-      return false;
-    }
-    return test(v);
   };
 }
 
-function every<E>(read: FieldAccessor<E>, test: ValueTest): Predicate<E> {
-  return (e) => {
-    const v = read(e);
-    if (v === undefined) return false;
-    if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) if (!test(v[i])) return false;
-      return true;
-    }
-    return test(v);
-  };
-}
-
-function all<E>(ps: Predicate<E>[]): Predicate<E> {
-  if (ps.length === 2) {
-    const [a, b] = ps as [Predicate<E>, Predicate<E>];
-    return (e) => a(e) && b(e);
-  }
-  return (e) => {
-    for (let i = 0; i < ps.length; i++) if (!ps[i]!(e)) return false;
+function everyValue(test: ValueTest): (values: readonly unknown[]) => boolean {
+  return (values) => {
+    for (let i = 0; i < values.length; i++) if (!test(values[i])) return false;
     return true;
-  };
-}
-
-function any<E>(ps: Predicate<E>[]): Predicate<E> {
-  if (ps.length === 2) {
-    const [a, b] = ps as [Predicate<E>, Predicate<E>];
-    return (e) => a(e) || b(e);
-  }
-  return (e) => {
-    for (let i = 0; i < ps.length; i++) if (ps[i]!(e)) return true;
-    return false;
   };
 }
 
