@@ -127,3 +127,24 @@ describe('expansion', () => {
     expect(output.rules[0]!.outputFields).toEqual(['proc.name', 'fd.name', 'evt.arg.flags']);
   });
 });
+
+describe('rules paths', () => {
+  it('reads a directory in name order and expands globs', async () => {
+    const { mkdtempSync, writeFileSync, mkdirSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const { loadRulesFiles } = await import('../../src/rules/loader.js');
+    const dir = mkdtempSync(path.join(tmpdir(), 'kestrel-rules-'));
+    mkdirSync(path.join(dir, 'd'));
+    // The rule file needs the macro file first: name order provides it.
+    writeFileSync(path.join(dir, 'd', '10-base.yaml'), '- macro: m\n  condition: evt.type = open\n');
+    writeFileSync(path.join(dir, 'd', '20-rule.yaml'), rule('m'));
+    const loaded = loadRulesFiles([path.join(dir, 'd')]);
+    expect(loaded.results.map((r) => path.basename(r.name))).toEqual(['10-base.yaml', '20-rule.yaml']);
+    expect(loaded.successful).toBe(true);
+    const globbed = loadRulesFiles(['d/*.yaml'], { cwd: dir });
+    expect(globbed.results.map((r) => path.basename(r.name))).toEqual(['10-base.yaml', '20-rule.yaml']);
+    const missing = loadRulesFiles(['d/*.nope'], { cwd: dir });
+    expect(missing.results[0]!.errors[0]!.code).toBe('LOAD_ERR_FILE_READ');
+  });
+});
