@@ -12,7 +12,7 @@ describe('public API', () => {
     replayer.process({ event: { 'evt.type': 'execve', 'proc.name': 'sh', 'user.name': 'root', 'evt.rawtime': 0 }, file: 'x', line: 1, size: 1 }, (a) => alerts.push(a.line));
     replayer.process({ event: { 'evt.type': 'execve', 'proc.name': 'ls' }, file: 'x', line: 2, size: 1 }, (a) => alerts.push(a.line));
     expect(alerts).toHaveLength(1);
-    expect(alerts[0]).toMatch(/: Warning sh by root$/);
+    expect(alerts[0]).toMatch(/: Warning sh by root container_id=<NA> /);
     expect(parseCondition('a and').ok).toBe(false);
   });
 });

@@ -51,6 +51,14 @@ export interface CompileOutput {
   lists: { name: string; items: string[]; used: boolean; context: Location[] }[];
 }
 
+export interface CompileOptions {
+  /** Append the fields the container plugin suggests to every syscall rule's output (Falco's default). */
+  suggestedOutput?: boolean;
+}
+
+/** The container plugin's suggested output fields, in the plugin's field order. */
+export const SUGGESTED_OUTPUT_FIELDS = ['container.id', 'container.name', 'container.image.repository', 'container.image.tag', 'k8s.pod.name', 'k8s.ns.name'];
+
 const DEPRECATED_FIELDS = ['evt.dir', 'evt.latency', 'evt.latency.s', 'evt.latency.ns', 'evt.latency.human', 'evt.wait_latency'];
 const DEPRECATED_DIR = "due to the drop of enter events, 'evt.dir = <' always evaluates to true, and 'evt.dir = >' always evaluates to false. The rule expression can be simplified by removing the condition on 'evt.dir'";
 const DEPRECATED_LATENCY = 'field is not available due to the drop of enter events.';
@@ -95,6 +103,7 @@ export class RuleCompiler {
   constructor(
     private readonly collector: Collector,
     private readonly catalogue: FieldCatalogue,
+    private readonly options: CompileOptions = {},
   ) {}
 
   /** Compiles everything collected so far; throws LoadError on the first error. */
@@ -169,6 +178,10 @@ export class RuleCompiler {
       conditionText = buildExceptionCondition(info.condition, info.exceptions, exceptionFields);
     }
     let output = info.output;
+    if (this.options.suggestedOutput !== false && info.source === 'syscall') {
+      // Falco's default `append_output: [suggested_output: true]`: the fields plugins suggest.
+      for (const field of SUGGESTED_OUTPUT_FIELDS) output += ` ${field.replace(/\./g, '_')}=%${field}`;
+    }
     if (output.includes('%container.info')) {
       this.warn(
         'LOAD_DEPRECATED_ITEM',

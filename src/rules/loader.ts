@@ -16,6 +16,8 @@ import type { Semver } from './semver.js';
 export interface LoadOptions {
   cwd?: string;
   catalogue?: FieldCatalogue;
+  /** Append the container plugin's suggested fields to outputs, as Falco does by default (true). */
+  suggestedOutput?: boolean;
 }
 
 export interface RulesContent {
@@ -86,7 +88,7 @@ export function loadRulesContents(files: RulesContent[], options: LoadOptions = 
       result.successful = false;
       continue;
     }
-    const compiler = new RuleCompiler(collector, catalogue);
+    const compiler = new RuleCompiler(collector, catalogue, { suggestedOutput: options.suggestedOutput ?? true });
     try {
       output = compiler.compile();
     } catch (error) {

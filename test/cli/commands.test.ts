@@ -94,7 +94,18 @@ describe('kestrel describe', () => {
     expect(rule.details.condition_compiled).toBe('evt.type = openat and evt.is_open_write = true and fd.name startswith /etc/ and container.id != host');
     expect(rule.details.events).toEqual(['openat']);
     expect(rule.details.macros).toEqual(['container']);
-    expect(rule.details.output_fields).toEqual(['fd.name', 'user.name', 'proc.name', 'container.id']);
+    expect(rule.details.output_fields).toEqual([
+      'fd.name',
+      'user.name',
+      'proc.name',
+      'container.id',
+      'container.id',
+      'container.name',
+      'container.image.repository',
+      'container.image.tag',
+      'k8s.pod.name',
+      'k8s.ns.name',
+    ]);
   });
 
   it('fails clearly for an unknown rule', async () => {
@@ -109,11 +120,12 @@ describe('kestrel replay', () => {
     const run = await runKestrel(['replay', '-r', RULES, CAPTURE], { env: TZ });
     expect(run.code).toBe(0);
     expect(run.stdout.split('\n').filter(Boolean)).toEqual([
-      '16:17:57.881754223: Error File below /etc opened for writing (file=/etc/passwd user=root proc=vi container=abc123)',
-      '16:17:57.881754400: Notice Shell bash (parent=sshd)',
+      '16:17:57.881754223: Error File below /etc opened for writing (file=/etc/passwd user=root proc=vi container=abc123) container_id=abc123 container_name=<NA> container_image_repository=<NA> container_image_tag=<NA> k8s_pod_name=<NA> k8s_ns_name=<NA>',
+      '16:17:57.881754400: Notice Shell bash (parent=sshd) container_id=<NA> container_name=<NA> container_image_repository=<NA> container_image_tag=<NA> k8s_pod_name=<NA> k8s_ns_name=<NA>',
     ]);
     expect(run.stderr).toContain('events: 4 read');
-    expect(run.stderr).toContain('alerts: 2');
+    expect(run.stderr).toMatch(/Write below etc +Error +1\n/);
+    expect(run.stderr).toMatch(/total +2\n/);
   });
 
   it('prints Falco JSON alerts with sorted keys, typed fields and exact times', async () => {
@@ -130,7 +142,19 @@ describe('kestrel replay', () => {
       output_fields: { 'container.id': 'abc123', 'fd.name': '/etc/passwd', 'proc.name': 'vi', 'user.name': 'root' },
     });
     const second = JSON.parse(run.stdout.split('\n')[1]!);
-    expect(second.output_fields).toEqual({ 'proc.name': 'bash', 'proc.pname': 'sshd' });
+    // The container plugin's suggested fields are appended, as Falco does by default; missing ones are null.
+    expect(second.output_fields).toEqual({
+      'container.id': null,
+      'container.image.repository': null,
+      'container.image.tag': null,
+      'container.name': null,
+      'k8s.ns.name': null,
+      'k8s.pod.name': null,
+      'proc.name': 'bash',
+      'proc.pname': 'sshd',
+    });
+    const plain = await runKestrel(['replay', '-r', RULES, CAPTURE, '--json', '--no-suggested-output'], { env: TZ });
+    expect(JSON.parse(plain.stdout.split('\n')[1]!).output_fields).toEqual({ 'proc.name': 'bash', 'proc.pname': 'sshd' });
   });
 
   it('honours Falco -o options: omit output and tags, ISO times', async () => {
@@ -170,9 +194,9 @@ describe('kestrel replay', () => {
   it('fires only the first matching rule unless rule_matching=all', async () => {
     const twice = write('twice.yaml', `- rule: A\n  desc: d\n  condition: evt.type = execve\n  output: A\n  priority: INFO\n- rule: B\n  desc: d\n  condition: evt.type = execve\n  output: B\n  priority: INFO\n`);
     const first = await runKestrel(['replay', '-r', twice, CAPTURE], { env: TZ });
-    expect(first.stdout.split('\n').filter(Boolean).map((l) => l.split(' ').pop())).toEqual(['A']);
+    expect(first.stdout.split('\n').filter(Boolean).map((l) => l.split(' ')[2])).toEqual(['A']);
     const all = await runKestrel(['replay', '-r', twice, CAPTURE, '-o', 'rule_matching=all'], { env: TZ });
-    expect(all.stdout.split('\n').filter(Boolean).map((l) => l.split(' ').pop())).toEqual(['A', 'B']);
+    expect(all.stdout.split('\n').filter(Boolean).map((l) => l.split(' ')[2])).toEqual(['A', 'B']);
   });
 
   it('reports bad lines with file and line number and goes on; --strict stops', async () => {
@@ -231,9 +255,14 @@ describe('kestrel fields', () => {
     const used = await runKestrel(['fields', '-r', RULES, '--used', '--json']);
     expect(JSON.parse(used.stdout).map((f: { name: string }) => f.name)).toEqual([
       'container.id',
+      'container.image.repository',
+      'container.image.tag',
+      'container.name',
       'evt.is_open_write',
       'evt.type',
       'fd.name',
+      'k8s.ns.name',
+      'k8s.pod.name',
       'proc.name',
       'proc.pname',
       'user.name',
@@ -242,6 +271,8 @@ describe('kestrel fields', () => {
 
   it('prints the sysdig -p string for a conversion', async () => {
     const run = await runKestrel(['fields', '-r', RULES, '--used', '--sysdig-format']);
-    expect(run.stdout.trim()).toBe('*%evt.num %evt.rawtime %evt.type %evt.dir %container.id %evt.is_open_write %fd.name %proc.name %proc.pname %user.name');
+    expect(run.stdout.trim()).toBe(
+      '*%evt.num %evt.rawtime %evt.type %evt.dir %container.id %container.image.repository %container.image.tag %container.name %evt.is_open_write %fd.name %k8s.ns.name %k8s.pod.name %proc.name %proc.pname %user.name',
+    );
   });
 });

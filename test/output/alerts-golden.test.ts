@@ -28,12 +28,12 @@ writeFileSync(capture, line);
 
 describe('alert output', () => {
   it('text line', async () => {
-    const run = await runKestrel(['replay', '-r', rules, capture]);
+    const run = await runKestrel(['replay', '-r', rules, capture, '--no-suggested-output']);
     expect(run.stdout).toBe('22:13:20.123456789: Critical Command (cmd=sh -c "echo \\\\ x"\n\t\u0001 café \ufffd\ufffd pid=7 tty=<NA> parent=<NA>)\n');
   });
 
   it('JSON line', async () => {
-    const run = await runKestrel(['replay', '-r', rules, capture, '--json'], { env: { FALCO_HOSTNAME: 'h' } });
+    const run = await runKestrel(['replay', '-r', rules, capture, '--json', '--no-suggested-output'], { env: { FALCO_HOSTNAME: 'h' } });
     expect(run.stdout).toBe(
       '{"hostname":"h","output":"22:13:20.123456789: Critical Command (cmd=sh -c \\"echo \\\\\\\\ x\\"\\n\\t\\u0001 café \ufffd\ufffd pid=7 tty=<NA> parent=<NA>)",' +
         '"output_fields":{"proc.cmdline":"sh -c \\"echo \\\\\\\\ x\\"\\n\\t\\u0001 café \ufffd\ufffd","proc.pid":7,"proc.pname":null,"proc.tty":null},' +
@@ -41,5 +41,12 @@ describe('alert output', () => {
     );
     const parsed = JSON.parse(run.stdout);
     expect(parsed.output_fields['proc.cmdline']).toBe('sh -c "echo \\\\ x"\n\t\u0001 café \ufffd\ufffd');
+  });
+
+  it('appends the container plugin suggested fields by default, as Falco does', async () => {
+    const run = await runKestrel(['replay', '-r', rules, capture]);
+    expect(run.stdout).toMatch(
+      / parent=<NA>\) container_id=<NA> container_name=<NA> container_image_repository=<NA> container_image_tag=<NA> k8s_pod_name=<NA> k8s_ns_name=<NA>\n$/,
+    );
   });
 });

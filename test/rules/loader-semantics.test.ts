@@ -124,7 +124,8 @@ describe('expansion', () => {
   it('lists condition and output fields', () => {
     const output = load(rule('evt.type = open and proc.aname[2] = x and fd.name exists').replace('output: o', 'output: "%proc.name %fd.name[0] %evt.arg.flags"'));
     expect(output.rules[0]!.conditionFields).toEqual(['evt.type', 'proc.aname[2]', 'fd.name']);
-    expect(output.rules[0]!.outputFields).toEqual(['proc.name', 'fd.name', 'evt.arg.flags']);
+    expect(output.rules[0]!.outputFields.slice(0, 3)).toEqual(['proc.name', 'fd.name', 'evt.arg.flags']);
+    expect(output.rules[0]!.outputFields.slice(3)).toEqual(['container.id', 'container.name', 'container.image.repository', 'container.image.tag', 'k8s.pod.name', 'k8s.ns.name']);
   });
 });
 

@@ -30,6 +30,8 @@ rules and prints alerts in event order; a summary goes to stderr.
   -D SUBSTRING           disable rules whose name contains SUBSTRING (repeatable)
   --min-priority P       skip rules below priority P
   -A                     consider every event type (Falco ignores some by default)
+  --no-suggested-output  do not append the container plugin's suggested fields
+                         (container_id=… k8s_ns_name=…) to outputs, as Falco does by default
   --strict               stop at the first bad line
   --quiet                no summary`;
 
@@ -48,6 +50,7 @@ export async function runReplay(argv: string[], io: CliIO): Promise<number> {
       disable: { type: 'string', short: 'D', multiple: true },
       'min-priority': { type: 'string' },
       'all-events': { type: 'boolean', short: 'A' },
+      'no-suggested-output': { type: 'boolean' },
       strict: { type: 'boolean' },
       quiet: { type: 'boolean' },
     },
@@ -74,7 +77,7 @@ export async function runReplay(argv: string[], io: CliIO): Promise<number> {
 
   const rulePaths = values.rules ?? [];
   if (rulePaths.length === 0) throw new UsageError('give rules with -r, or a condition with --filter');
-  const loaded = loadRulesFiles(rulePaths, { cwd: io.cwd });
+  const loaded = loadRulesFiles(rulePaths, { cwd: io.cwd, suggestedOutput: !values['no-suggested-output'] });
   if (!loaded.output) {
     for (const r of loaded.results) for (const d of r.errors) io.err(formatDiagnostic(d, loaded.contents) + '\n');
     io.err('kestrel replay: the rules did not load\n');
@@ -186,16 +189,17 @@ function parseFalcoOptions(options: string[]): Record<string, string> {
 
 function summary(stats: ReplayStats, problems: CaptureProblem[]): string {
   const rate = stats.seconds > 0 ? Math.round(stats.eventsRead / stats.seconds) : 0;
+  const rows = [...stats.byRule.entries()].sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]));
+  const width = Math.max(4, ...rows.map(([rule]) => rule.length));
   const lines = [
+    '',
+    `${'rule'.padEnd(width)}  ${'priority'.padEnd(13)} alerts`,
+    ...rows.map(([rule, { priority, count }]) => `${rule.padEnd(width)}  ${priority.padEnd(13)} ${String(count).padStart(6)}`),
+    `${'total'.padEnd(width)}  ${''.padEnd(13)} ${String(stats.alerts).padStart(6)}`,
+    '',
     `events: ${stats.eventsRead} read, ${stats.eventsEvaluated} evaluated, ${stats.eventsIgnored} ignored (event types Falco skips without -A), ${stats.badLines} bad line(s) skipped`,
-    `alerts: ${stats.alerts}`,
+    `throughput: ${rate} events/s (${stats.seconds.toFixed(3)} s)`,
   ];
-  const rows = [...stats.byRule.entries()].sort((a, b) => b[1].count - a[1].count);
-  for (const [rule, { priority, count }] of rows) lines.push(`  ${String(count).padStart(6)}  ${priority.padEnd(13)} ${rule}`);
-  const byPriority = new Map<string, number>();
-  for (const { priority, count } of stats.byRule.values()) byPriority.set(priority, (byPriority.get(priority) ?? 0) + count);
-  if (byPriority.size) lines.push(`by priority: ${[...byPriority.entries()].map(([p, n]) => `${p} ${n}`).join(', ')}`);
-  lines.push(`throughput: ${rate} events/s (${stats.seconds.toFixed(3)} s)`);
   if (problems.length > 0) lines.push(`bad lines: ${problems.length} (listed above)`);
   return lines.join('\n') + '\n';
 }
