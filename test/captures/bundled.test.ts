@@ -48,7 +48,7 @@ function check(alerts: Awaited<ReturnType<typeof alertsOf>>, expected: Expected[
 
 describe('bundled recordings', () => {
   it('include event-generator actions and the labs', () => {
-    expect(recordings.filter((r) => r.group === 'event-generator').length).toBeGreaterThanOrEqual(6);
+    expect(recordings.filter((r) => r.group === 'event-generator').length).toBeGreaterThanOrEqual(20);
     expect(recordings.filter((r) => r.group === 'labs').length).toBeGreaterThanOrEqual(2);
   });
 
