@@ -318,17 +318,32 @@ action('disallowed-ssh-connection-non-standard-port', 'syscall.DisallowedSSHConn
   });
 }
 {
-  // Seed 003 docker lab: an unexpected process and an unexpected listening port in an nginx container.
+  // Seed 003 docker lab, in an nginx container: an interactive shell, an unexpected process,
+  // a connection on an unexpected port, a write outside the user-data directories, a server
+  // reading /etc/shadow long after startup; and a container started with the docker socket
+  // mounted. Negative cases: nginx writing its own log, a connection on port 80.
   const web = { 'container.id': '5f3c2e9d8a71', 'container.name': 'web', 'container.image.repository': 'nginx', 'container.image.tag': 'latest', 'container.privileged': false, 'container.start_ts': 1763120800000000000n };
-  const nginx = proc('nginx', { exepath: '/usr/sbin/nginx', cmdline: 'nginx -g daemon off;', pid: 5001, container: web });
-  const tool = proc('apt-get', { exepath: '/usr/bin/apt-get', cmdline: 'apt-get install -y netcat', pid: 5050, parent: nginx, container: web });
-  const s = new Stream().spawn(tool);
+  const nginx = proc('nginx', { exepath: '/usr/sbin/nginx', cmdline: 'nginx -g daemon off;', pid: 5001, container: web, extra: { 'proc.duration': 3600000000000 } });
+  const runc = proc('runc', { exepath: '/usr/bin/runc', cmdline: 'runc init', pid: 5040, container: web });
+  const shell = proc('sh', { exepath: '/bin/dash', cmdline: 'sh', pid: 5041, parent: runc, container: web, tty: 34816 });
+  const tool = proc('apt-get', { exepath: '/usr/bin/apt-get', cmdline: 'apt-get install -y netcat', pid: 5050, parent: shell, container: web, tty: 34816 });
+  const s = new Stream().spawn(shell).spawn(tool);
   s.add(nginx, 'accept4', { 'fd.num': 7, 'fd.typechar': '4', 'fd.type': 'ipv4', 'fd.l4proto': 'tcp', 'fd.cip': '172.17.0.1', 'fd.cport': 51234, 'fd.sip': '172.17.0.2', 'fd.sport': 80, 'fd.name': '172.17.0.1:51234->172.17.0.2:80', 'evt.rawres': 7, 'evt.res': 'SUCCESS' });
   s.add(nginx, 'accept4', { 'fd.num': 8, 'fd.typechar': '4', 'fd.type': 'ipv4', 'fd.l4proto': 'tcp', 'fd.cip': '172.17.0.1', 'fd.cport': 51240, 'fd.sip': '172.17.0.2', 'fd.sport': 8888, 'fd.name': '172.17.0.1:51240->172.17.0.2:8888', 'evt.rawres': 8, 'evt.res': 'SUCCESS' });
-  record('labs', 'nginx-container', 'Seed 003 docker lab: apt-get started in an nginx container, then connections accepted on port 80 (fine) and 8888 (not)', s, {
+  s.open(nginx, '/var/log/nginx/access.log', 'w', 9, 'O_APPEND|O_CREAT');
+  s.open(shell, '/etc/nginx/conf.d/backdoor.conf', 'w', 3, 'O_CREAT|O_TRUNC');
+  s.open(nginx, '/etc/shadow', 'r', 10);
+  const mounted = { 'container.id': '9b1e77c0d2aa', 'container.name': 'tools', 'container.image.repository': 'docker', 'container.image.tag': 'cli', 'container.privileged': false, 'container.mounts': '/var/run/docker.sock:/var/run/docker.sock::true:private', 'container.mount.dest[/var/run/docker.sock]': '/var/run/docker.sock' };
+  const init = proc('docker', { exepath: '/usr/local/bin/docker', cmdline: 'docker ps', pid: 1, container: mounted });
+  s.spawn(init);
+  record('labs', 'docker-lab', 'Seed 003 docker lab: shell in an nginx container, apt-get, port 8888, a write outside user data, /etc/shadow read by nginx, a container with the docker socket mounted; nginx log writes and port 80 do not fire', s, {
     default: [
+      { rule: 'Terminal shell in container', priority: 'Warning', count: 1, fields: { 'proc.name': 'sh', 'proc.tty': 34816, 'container.id': '5f3c2e9d8a71' } },
       { rule: 'Unauthorized process on nginx containers', priority: 'Warning', count: 1, fields: { 'proc.cmdline': 'apt-get install -y netcat', 'container.image.repository': 'nginx' } },
       { rule: 'Unauthorized port on nginx containers', priority: 'Warning', count: 1, fields: { 'fd.sport': 8888 } },
+      { rule: 'Write to non user_data dir', priority: 'Error', count: 1, fields: { 'fd.name': '/etc/nginx/conf.d/backdoor.conf' } },
+      { rule: 'Read sensitive file trusted after startup', priority: 'Warning', count: 1, fields: { 'fd.name': '/etc/shadow', 'proc.name': 'nginx' } },
+      { rule: 'Launch Sensitive Mount Container', priority: 'Informational', count: 1, fields: { 'container.id': '9b1e77c0d2aa' } },
     ],
   });
 }
