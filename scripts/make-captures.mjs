@@ -287,13 +287,13 @@ action('run-shell-untrusted', 'syscall.RunShellUntrusted: httpd (a copy of event
   [{ rule: 'Shell spawned by a server process', priority: 'Notice', count: 1, fields: { 'proc.pname': 'httpd' } }]);
 
 action('system-user-interactive', 'syscall.SystemUserInteractive: a system account (daemon) runs a program under login', (s, eg) => {
-  const login = proc('login', { exepath: '/bin/login', cmdline: 'login -f daemon', pid: 4335, parent: eg, user: { ...ROOT, 'user.name': 'daemon', 'user.uid': 1 } });
+  const login = proc('login', { exepath: '/bin/login', cmdline: '/bin/login', pid: 4335, parent: eg, user: { ...ROOT, 'user.name': 'daemon', 'user.uid': 1 } });
   s.spawn(login);
 }, [{ rule: 'System user interactive', priority: 'Informational', count: 1, fields: { 'user.name': 'daemon', 'proc.name': 'login' } }],
   [{ rule: 'System account used interactively', priority: 'Informational', count: 1, fields: { 'user.name': 'daemon' } }]);
 
 action('disallowed-ssh-connection-non-standard-port', 'syscall.DisallowedSSHConnectionNonStandardPort: ssh connects to port 443', (s, eg) => {
-  const ssh = child(eg, 'ssh', 'ssh -p 443 user@203.0.113.10', 4336, {}, '/usr/bin/ssh');
+  const ssh = child(eg, 'ssh', 'ssh user@example.com -p 443', 4336, {}, '/usr/bin/ssh');
   s.spawn(ssh).add(ssh, 'connect', { 'fd.num': 3, 'fd.typechar': '4', 'fd.type': 'ipv4', 'fd.l4proto': 'tcp', 'fd.sockfamily': 'ip', 'fd.cip': '172.17.0.3', 'fd.cport': 40100, 'fd.sip': '203.0.113.10', 'fd.sport': 443, 'fd.lip': '172.17.0.3', 'fd.rip': '203.0.113.10', 'fd.name': '172.17.0.3:40100->203.0.113.10:443', 'fd.connected': true, 'evt.res': 'EINPROGRESS', 'evt.rawres': -115 });
 }, [{ rule: 'Disallowed SSH Connection Non Standard Port', priority: 'Notice', count: 1, fields: { 'fd.name': '172.17.0.3:40100->203.0.113.10:443', 'proc.name': 'ssh' } }],
   [{ rule: 'SSH to a non-standard port', priority: 'Notice', count: 1, fields: { 'fd.sport': 443 } }]);
