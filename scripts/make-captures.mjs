@@ -311,10 +311,12 @@ action('disallowed-ssh-connection-non-standard-port', 'syscall.DisallowedSSHConn
   const hostTouch = proc('touch', { exepath: '/usr/bin/touch', cmdline: 'touch /usr/local/bin/host-tool', pid: 2002, parent: hostShell, container: NO_CONTAINER, tty: 34817 });
   const s = new Stream().spawn(touch);
   s.open(touch, '/usr/local/bin/custom-rule.txt', 'w', 3, 'O_LARGEFILE|O_TRUNC|O_CREAT');
+  // The flags as the seed's detection shows them (libsinsp adds O_F_CREATED and FD_UPPER_LAYER).
+  s.events.at(-1)['evt.arg.flags'] = 'O_LARGEFILE|O_TRUNC|O_CREAT|O_WRONLY|O_F_CREATED|FD_UPPER_LAYER';
   s.spawn(other).open(other, '/tmp/notes.txt', 'w', 3, 'O_CREAT');
   s.spawn(hostTouch).open(hostTouch, '/usr/local/bin/host-tool', 'w', 3, 'O_CREAT');
   record('labs', 'usr-local-bin-write', 'Seed 000 custom rule: one write below /usr/local/bin in container lab9-helper fires; a container write in /tmp and a host write below /usr/local/bin do not', s, {
-    default: [{ rule: 'Write below /usr/local/bin in container', priority: 'Warning', count: 1, fields: { 'fd.name': '/usr/local/bin/custom-rule.txt', 'container.name': 'lab9-helper', 'container.image.repository': 'alpine', 'container.image.tag': '3.19', 'user.name': 'root' } }],
+    default: [{ rule: 'Write below /usr/local/bin in container', priority: 'Warning', count: 1, fields: { 'fd.name': '/usr/local/bin/custom-rule.txt', 'evt.arg.flags': 'O_LARGEFILE|O_TRUNC|O_CREAT|O_WRONLY|O_F_CREATED|FD_UPPER_LAYER', 'container.id': 'a12356e689e8', 'container.name': 'lab9-helper', 'container.image.repository': 'alpine', 'container.image.tag': '3.19', 'user.name': 'root' } }],
   });
 }
 {
