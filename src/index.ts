@@ -16,3 +16,4 @@ export { Replayer, type Alert, type ReplayOptions, type ReplayStats } from './ev
 export { expandCapturePaths, parseEventLine, readCaptures, type CaptureEvent, type CaptureProblem } from './evaluator/captures.js';
 export { AlertFormatter, type AlertOptions } from './output/alerts.js';
 export { parseFormat, type ParsedFormat } from './output/format.js';
+export { profileRules, type ProfileReport, type RuleProfile } from './evaluator/profile.js';

@@ -3,6 +3,7 @@ import { runValidate, validateUsage } from './commands/validate.js';
 import { describeUsage, runDescribe } from './commands/describe.js';
 import { replayUsage, runReplay } from './commands/replay.js';
 import { fieldsUsage, runFields } from './commands/fields.js';
+import { profileUsage, runProfile } from './commands/profile.js';
 import { UsageError, type CliIO } from './io.js';
 
 type Command = { usage: string; run: (argv: string[], io: CliIO) => number | Promise<number> };
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, Command> = {
   describe: { usage: describeUsage, run: runDescribe },
   replay: { usage: replayUsage, run: runReplay },
   fields: { usage: fieldsUsage, run: runFields },
+  profile: { usage: profileUsage, run: runProfile },
 };
 
 const MAIN_USAGE = `kestrel: the Falco rules engine for recorded event streams

@@ -1,0 +1,96 @@
+import { parseArgs } from 'node:util';
+import { expandCapturePaths, readCaptures } from '../../evaluator/captures.js';
+import { profileRules, type ProfileReport, type RuleProfile } from '../../evaluator/profile.js';
+import type { FlatEvent } from '../../fields/flat-source.js';
+import { loadRulesFiles } from '../../rules/loader.js';
+import { formatDiagnostic } from '../../rules/report.js';
+import { UsageError, type CliIO } from '../io.js';
+
+export const profileUsage = `kestrel profile -r RULES... CAPTURE... [--baseline RULES...] [--json]
+
+Benchmarks a rule set on captures: for each rule, the events it was evaluated on, how many it
+matched, total and mean time per evaluation and its share of the run, most expensive first;
+plus events/s for the whole set and the overhead of measuring.
+  -r, --rules PATH      rules file, directory or glob (repeatable)
+  --baseline PATH       a second rule set (repeatable) run on the same events, shown side by
+                        side with the difference per rule: what did my change cost?
+  --json                JSON output`;
+
+export async function runProfile(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { rules: { type: 'string', short: 'r', multiple: true }, baseline: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+    allowPositionals: true,
+  });
+  if (!values.rules?.length) throw new UsageError('give rules with -r');
+  if (positionals.length === 0) throw new UsageError('give at least one capture');
+  const { files, missing } = expandCapturePaths(positionals, io.cwd);
+  if (missing.length > 0) {
+    io.err(`kestrel profile: no such capture: ${missing.join(', ')}\n`);
+    return 1;
+  }
+  const rules = load(values.rules, io);
+  const baseline = values.baseline?.length ? load(values.baseline, io) : undefined;
+  if (!rules || (values.baseline?.length && !baseline)) return 1;
+
+  const events: FlatEvent[] = [];
+  let bad = 0;
+  for await (const item of readCaptures(files, io.stdin, (p) => {
+    bad++;
+    io.err(`${p.file}:${p.line}: skipped: ${p.reason}\n`);
+  })) {
+    events.push(item.event);
+  }
+  const report = profileRules(rules, events);
+  const base = baseline ? profileRules(baseline, events) : undefined;
+  if (values.json) {
+    io.out(JSON.stringify({ ...report, badLines: bad, ...(base ? { baseline: base } : {}) }, null, 2) + '\n');
+    return 0;
+  }
+  io.out(base ? renderComparison(report, base) : renderReport(report));
+  return 0;
+}
+
+function load(paths: string[], io: CliIO) {
+  const loaded = loadRulesFiles(paths, { cwd: io.cwd });
+  if (!loaded.output) {
+    for (const r of loaded.results) for (const d of r.errors) io.err(formatDiagnostic(d, loaded.contents) + '\n');
+    return undefined;
+  }
+  return loaded.output.rules;
+}
+
+const us = (ns: number) => (ns / 1000).toFixed(1);
+
+function renderReport(r: ProfileReport): string {
+  const width = Math.max(4, ...r.rules.map((p) => p.rule.length));
+  const lines = [`${'rule'.padEnd(width)}  evaluations     matches   total µs  mean ns   share`];
+  for (const p of r.rules) {
+    lines.push(
+      `${p.rule.padEnd(width)}  ${String(p.evaluations).padStart(11)} ${String(p.matches).padStart(11)} ${us(p.totalNs).padStart(10)} ${p.meanNs.toFixed(0).padStart(8)} ${(p.share * 100).toFixed(1).padStart(6)}%`,
+    );
+  }
+  lines.push('', footer(r));
+  return lines.join('\n') + '\n';
+}
+
+function renderComparison(r: ProfileReport, base: ProfileReport): string {
+  const byName = new Map<string, { now?: RuleProfile; before?: RuleProfile }>();
+  for (const p of r.rules) byName.set(p.rule, { now: p });
+  for (const p of base.rules) byName.set(p.rule, { ...byName.get(p.rule), before: p });
+  const rows = [...byName.entries()].sort((a, b) => (b[1].now?.totalNs ?? 0) - (a[1].now?.totalNs ?? 0));
+  const width = Math.max(4, ...rows.map(([name]) => name.length));
+  const lines = [`${'rule'.padEnd(width)}   total µs  baseline µs   difference   mean ns  baseline ns`];
+  for (const [name, { now, before }] of rows) {
+    const diff = (now?.totalNs ?? 0) - (before?.totalNs ?? 0);
+    lines.push(
+      `${name.padEnd(width)} ${(now ? us(now.totalNs) : '-').padStart(10)} ${(before ? us(before.totalNs) : '-').padStart(12)} ${`${diff >= 0 ? '+' : ''}${us(diff)}`.padStart(12)} ${(now ? now.meanNs.toFixed(0) : '-').padStart(9)} ${(before ? before.meanNs.toFixed(0) : '-').padStart(12)}`,
+    );
+  }
+  lines.push('', footer(r), `baseline: ${Math.round(base.eventsPerSecond)} events/s`);
+  return lines.join('\n') + '\n';
+}
+
+function footer(r: ProfileReport): string {
+  return `${r.events} events, ${Math.round(r.eventsPerSecond)} events/s for the whole set; measuring costs ${((r.overhead - 1) * 100).toFixed(0)}% extra time (reported times include it)`;
+}
