@@ -9,10 +9,13 @@ import path from 'node:path';
 import { Bench } from 'tinybench';
 import { evaluateSuite } from './suites/evaluate.js';
 import { loadSuite } from './suites/load.js';
+import { memorySuite } from './suites/memory.js';
+import { replaySuite } from './suites/replay.js';
+import { sysdigSuite } from './suites/sysdig.js';
 import { parseSuite } from './suites/parse.js';
 import type { Figure, Suite } from './types.js';
 
-const SUITES: Suite[] = [parseSuite, loadSuite, evaluateSuite];
+const SUITES: Suite[] = [parseSuite, loadSuite, evaluateSuite, replaySuite, memorySuite, sysdigSuite];
 
 async function main(): Promise<void> {
   const only = process.argv[2];

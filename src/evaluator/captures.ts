@@ -99,18 +99,48 @@ const BIG_MARK = '~kestrel-bigint~';
 const reviveBigInts = (_key: string, v: unknown): unknown =>
   typeof v === 'string' && v.startsWith(BIG_MARK) ? BigInt(v.slice(BIG_MARK.length)) : v;
 
+/** A run of 16+ digits that is a number token (not touching quotes, letters or dots). */
+const ANY_LONG_INTEGER = /(?<![0-9."\w])-?[0-9]{16,}(?![0-9."\w])/g;
+
+/**
+ * Sets every `"key":1234567890123456789` of the line on the event as a bigint. Returns false
+ * when a long integer stands elsewhere (in an array) or after an escaped key, for the caller to
+ * re-parse the slow way.
+ */
+function patchLongIntegers(line: string, event: Record<string, unknown>): boolean {
+  ANY_LONG_INTEGER.lastIndex = 0;
+  for (let m = ANY_LONG_INTEGER.exec(line); m; m = ANY_LONG_INTEGER.exec(line)) {
+    let j = m.index - 1;
+    while (j >= 0 && line.charCodeAt(j) === 32) j--;
+    if (line[j] !== ':') return false;
+    j--;
+    while (j >= 0 && line.charCodeAt(j) === 32) j--;
+    if (line[j] !== '"') return false;
+    const start = line.lastIndexOf('"', j - 1);
+    if (start < 0) return false;
+    const key = line.slice(start + 1, j);
+    if (key.includes('\\')) return false;
+    event[key] = BigInt(m[0]);
+  }
+  return true;
+}
+
 /** Parses one line; returns the event or the reason it is not one. */
 export function parseEventLine(line: string): FlatEvent | string {
   let value: unknown;
   try {
-    // Integers beyond 2^53 become bigints so every digit is kept (only lines that have them
-    // take this slower path).
-    value = LONG_INTEGER.test(line)
-      ? JSON.parse(
+    value = JSON.parse(line);
+    // Integers beyond 2^53 (nanosecond times, inode numbers) lose digits in JSON.parse: they are
+    // read again from the text as bigints. `"key":digits` is patched in place; anything else
+    // (a long integer inside an array) takes the slower reviving parse.
+    if (LONG_INTEGER.test(line) && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      if (!patchLongIntegers(line, value as Record<string, unknown>)) {
+        value = JSON.parse(
           line.replace(LONG_INTEGER_VALUE, (_, before: string, digits: string) => `${before}"${BIG_MARK}${digits}"`),
           reviveBigInts,
-        )
-      : JSON.parse(line);
+        );
+      }
+    }
   } catch (error) {
     return `not valid JSON: ${(error as Error).message}`;
   }
