@@ -114,7 +114,7 @@ export class FieldCatalogue {
       return { ok: false, unknown: false, message: `field '${def.name}' does not take an argument` };
     }
     const indexOnly = def.flags.has('arg_index') && !def.flags.has('arg_key');
-    const ancestorIndex = /^proc\.a|^proc\.apid$/.test(def.name);
+    const ancestorIndex = /^proc\.a(name|exe|exepath|cmdline|pid)$/.test(def.name);
     if ((indexOnly || ancestorIndex) && !NUMERIC_ARGUMENT.test(argument)) {
       return { ok: false, unknown: false, message: `the argument of '${def.name}' must be a number, found '${argument}'` };
     }
