@@ -4,6 +4,7 @@ import { describeUsage, runDescribe } from './commands/describe.js';
 import { replayUsage, runReplay } from './commands/replay.js';
 import { fieldsUsage, runFields } from './commands/fields.js';
 import { profileUsage, runProfile } from './commands/profile.js';
+import { runTest, testUsage } from './commands/test.js';
 import { UsageError, type CliIO } from './io.js';
 
 type Command = { usage: string; run: (argv: string[], io: CliIO) => number | Promise<number> };
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, Command> = {
   replay: { usage: replayUsage, run: runReplay },
   fields: { usage: fieldsUsage, run: runFields },
   profile: { usage: profileUsage, run: runProfile },
+  test: { usage: testUsage, run: runTest },
 };
 
 const MAIN_USAGE = `kestrel: the Falco rules engine for recorded event streams

@@ -1,0 +1,43 @@
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import fg from 'fast-glob';
+import { junitReport, textReport, totals } from '../../testing/reporters.js';
+import { runTestFile, type TestFileResult } from '../../testing/runner.js';
+import { UsageError, type CliIO } from '../io.js';
+
+export const testUsage = `kestrel test [PATH...] [-r RULES...] [--json] [--reporter junit] [--output FILE]
+
+Runs rule tests written in YAML (files named *.kestrel-test.yaml; PATH may be files,
+directories or globs; default: every such file below the current directory). Exit status 1
+when a test fails or a test file is invalid.
+  -r, --rules PATH    rules to test against, instead of each file's 'rules:'
+  --json              machine-readable results
+  --reporter junit    JUnit XML (to stdout, or to --output)
+  --output FILE       write the report to FILE`;
+
+export async function runTest(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      rules: { type: 'string', short: 'r', multiple: true },
+      json: { type: 'boolean' },
+      reporter: { type: 'string' },
+      output: { type: 'string' },
+    },
+    allowPositionals: true,
+  });
+  if (values.reporter !== undefined && values.reporter !== 'junit') throw new UsageError(`unknown reporter '${values.reporter}' (junit)`);
+  const patterns = positionals.length ? positionals.map((p) => (/\.ya?ml$/.test(p) || fg.isDynamicPattern(p) ? p : `${p.replace(/\/$/, '')}/**/*.kestrel-test.yaml`)) : ['**/*.kestrel-test.yaml'];
+  const files = fg.sync(patterns, { cwd: io.cwd, ignore: ['**/node_modules/**'], onlyFiles: true }).sort();
+  if (files.length === 0) {
+    io.err(`kestrel test: no test files found (${patterns.join(', ')})\n`);
+    return 1;
+  }
+  const results: TestFileResult[] = [];
+  for (const file of files) results.push(await runTestFile(file, { cwd: io.cwd, ...(values.rules ? { rules: values.rules } : {}) }));
+  const report = values.reporter === 'junit' ? junitReport(results) : values.json ? JSON.stringify({ files: results, ...totals(results) }, null, 2) + '\n' : textReport(results);
+  if (values.output) writeFileSync(values.output, report);
+  else io.out(report);
+  const { failed, errors } = totals(results);
+  return failed > 0 || errors > 0 ? 1 : 0;
+}

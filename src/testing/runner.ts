@@ -1,0 +1,170 @@
+/**
+ * Runs rule tests: each test replays its events against the rules and checks what fired.
+ * A failing "fires" expectation explains which part of the rule's expanded condition was
+ * false for each event.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { readCaptures } from '../evaluator/captures.js';
+import { ConditionCompiler } from '../evaluator/compile.js';
+import { Replayer } from '../evaluator/replay.js';
+import { FieldCatalogue } from '../fields/catalogue.js';
+import { FlatEventSource, type FlatEvent } from '../fields/flat-source.js';
+import { printCondition, type Expr } from '../parser/index.js';
+import type { CompiledRule } from '../rules/compiler.js';
+import { loadRulesFiles } from '../rules/loader.js';
+import { formatDiagnostic } from '../rules/report.js';
+import { TestFileSchema, type Expectation, type TestCase } from './schema.js';
+import { expandCases } from './templates.js';
+
+export interface TestResult {
+  file: string;
+  name: string;
+  rule: string;
+  passed: boolean;
+  /** What went wrong, one entry per unmet expectation. */
+  failures: string[];
+  /** Alerts of the rule under test. */
+  alerts: { rule: string; priority: string; output_fields: Record<string, unknown> }[];
+  /** Alerts of other rules. */
+  otherAlerts: string[];
+  durationMs: number;
+}
+
+export interface TestFileResult {
+  file: string;
+  /** Problems with the file itself (bad YAML, bad shape, rules that do not load). */
+  errors: string[];
+  results: TestResult[];
+}
+
+export interface RunOptions {
+  /** Rules to test against, overriding the file's `rules`. */
+  rules?: string[];
+  cwd?: string;
+}
+
+export async function runTestFile(file: string, options: RunOptions = {}): Promise<TestFileResult> {
+  const absolute = path.resolve(options.cwd ?? process.cwd(), file);
+  const text = readFileSync(absolute, 'utf8');
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const pos = lineCounter.linePos(e.pos[0]);
+    return { file, errors: [`${file}:${pos.line}:${pos.col}: ${e.message.split('\n')[0]}`], results: [] };
+  }
+  const parsed = TestFileSchema.safeParse(doc.toJS());
+  if (!parsed.success) {
+    const errors = parsed.error.issues.map((issue) => {
+      const node = doc.getIn(issue.path as (string | number)[], true) as { range?: [number, number, number] } | undefined;
+      const pos = lineCounter.linePos(node?.range?.[0] ?? 0);
+      const where = issue.path.length ? issue.path.join('.') : 'the file';
+      return `${file}:${pos.line}:${pos.col}: ${where}: ${issue.message}`;
+    });
+    return { file, errors, results: [] };
+  }
+  const spec = parsed.data;
+  const baseDir = path.dirname(absolute);
+  const rulePaths = options.rules ?? (spec.rules ?? []).map((r) => path.resolve(baseDir, r));
+  if (rulePaths.length === 0) return { file, errors: [`${file}: no rules to test: add 'rules:' to the file or pass -r`], results: [] };
+  const loaded = loadRulesFiles(rulePaths, { cwd: options.cwd ?? process.cwd() });
+  if (!loaded.output) {
+    const errors = loaded.results.flatMap((r) => r.errors.map((d) => formatDiagnostic(d, loaded.contents)));
+    return { file, errors: [`${file}: the rules do not load`, ...errors], results: [] };
+  }
+  const rules = loaded.output.rules;
+  const results: TestResult[] = [];
+  const errors: string[] = [];
+  for (const template of spec.tests) {
+    let tests: TestCase[];
+    try {
+      tests = expandCases(template);
+    } catch (error) {
+      errors.push(`${file}: test '${template.name}': ${(error as Error).message}`);
+      continue;
+    }
+    for (const test of tests) results.push(await runTest(file, baseDir, test, rules, spec.matching ?? 'first'));
+  }
+  return { file, errors, results };
+}
+
+async function runTest(file: string, baseDir: string, test: TestCase, rules: CompiledRule[], matching: 'first' | 'all'): Promise<TestResult> {
+  const start = process.hrtime.bigint();
+  const rule = rules.find((r) => r.name === test.rule);
+  const result: TestResult = { file, name: test.name, rule: test.rule, passed: false, failures: [], alerts: [], otherAlerts: [], durationMs: 0 };
+  if (!rule) {
+    result.failures.push(`rule '${test.rule}' is not in the loaded rules (or is disabled by its source)`);
+    return result;
+  }
+  const events: FlatEvent[] = (test.events ?? []).map((e) => ({ ...(test.defaults ?? {}), ...e }));
+  if (test.capture) {
+    for await (const item of readCaptures([path.resolve(baseDir, test.capture)], process.stdin, (p) => result.failures.push(`capture ${p.file}:${p.line}: ${p.reason}`))) {
+      events.push(item.event);
+    }
+  }
+  const replayer = new Replayer(rules, { matching, allEvents: true, alerts: { json: true } });
+  events.forEach((event, i) =>
+    replayer.process({ event, file, line: i + 1, size: 0 }, (alert) => {
+      if (alert.rule === test.rule) result.alerts.push(JSON.parse(alert.line));
+      else result.otherAlerts.push(alert.rule);
+    }),
+  );
+  result.failures.push(...check(test.expect, rule, result, events));
+  result.passed = result.failures.length === 0;
+  result.durationMs = Number(process.hrtime.bigint() - start) / 1e6;
+  return result;
+}
+
+function check(expect: Expectation, rule: CompiledRule, result: TestResult, events: FlatEvent[]): string[] {
+  const failures: string[] = [];
+  const fired = result.alerts.length;
+  if (expect.fires && fired === 0) {
+    failures.push(`expected '${rule.name}' to fire, it did not.${explainAll(rule, events)}`);
+  }
+  if (!expect.fires && fired > 0) {
+    failures.push(`expected '${rule.name}' not to fire, it fired ${fired} time(s): ${result.alerts[0]!.output_fields ? JSON.stringify(result.alerts[0]!.output_fields) : ''}`);
+  }
+  if (expect.fires && expect.count !== undefined && fired !== expect.count && fired > 0) {
+    failures.push(`expected '${rule.name}' to fire ${expect.count} time(s), it fired ${fired}`);
+  }
+  if (expect.priority !== undefined) {
+    for (const a of result.alerts) if (a.priority.toLowerCase() !== expect.priority.toLowerCase()) failures.push(`expected priority ${expect.priority}, the alert has ${a.priority}`);
+  }
+  for (const [field, value] of Object.entries(expect.outputFields ?? {})) {
+    for (const a of result.alerts) {
+      if (JSON.stringify(a.output_fields[field]) !== JSON.stringify(value)) {
+        failures.push(`expected output field ${field} = ${JSON.stringify(value)}, the alert has ${JSON.stringify(a.output_fields[field])}`);
+      }
+    }
+  }
+  if (expect.noOtherRule && result.otherAlerts.length > 0) {
+    failures.push(`expected no other rule to fire; these fired: ${[...new Set(result.otherAlerts)].join(', ')}`);
+  }
+  return failures;
+}
+
+/** For each event, the parts of the rule's condition that were false. */
+function explainAll(rule: CompiledRule, events: FlatEvent[]): string {
+  const compiler = new ConditionCompiler(new FlatEventSource(), FieldCatalogue.syscall());
+  const lines = events.map((event, i) => `\n  event ${i + 1} (${String(event['evt.type'] ?? '?')}): false because ${explain(rule.condition, event, compiler).join('; ')}`);
+  return lines.join('');
+}
+
+/** The checks that made `expr` false for `event` (it must be false). */
+export function explain(expr: Expr, event: FlatEvent, compiler: ConditionCompiler<FlatEvent>): string[] {
+  const holds = (e: Expr) => compiler.compile(e)(event);
+  switch (expr.kind) {
+    case 'and': {
+      const failing = expr.children.find((c) => !holds(c));
+      return failing ? explain(failing, event, compiler) : [];
+    }
+    case 'or':
+      return [`none of (${expr.children.map((c) => explain(c, event, compiler).join(' and ')).join(' | ')})`];
+    case 'not':
+      return [`'${printCondition(expr.child)}' matched`];
+    default:
+      return [`'${printCondition(expr)}' did not match`];
+  }
+}

@@ -1,0 +1,104 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { expandCases, runTestFile } from '../../src/testing/index.js';
+import { runKestrel } from '../helpers/cli.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const dir = mkdtempSync(path.join(tmpdir(), 'kestrel-tests-'));
+const write = (name: string, text: string) => {
+  const file = path.join(dir, name);
+  writeFileSync(file, text);
+  return file;
+};
+write('rules.yaml', `- rule: Shell in container
+  desc: d
+  condition: evt.type = execve and container.id != host and proc.name in (bash, sh)
+  output: "shell %proc.name in %container.id"
+  priority: NOTICE
+- rule: Any execve
+  desc: d
+  condition: evt.type = execve
+  output: "exec %proc.name"
+  priority: DEBUG
+`);
+
+describe("kestrel's own rule tests", () => {
+  it('pass (test/rule-tests)', async () => {
+    const run = await runKestrel(['test', 'test/rule-tests'], { cwd: ROOT });
+    expect(run.stdout).toMatch(/\n(\d+) passed, 0 failed\n$/);
+    expect(Number(/(\d+) passed/.exec(run.stdout)![1])).toBeGreaterThanOrEqual(20);
+    expect(run.code).toBe(0);
+  });
+});
+
+describe('the test runner', () => {
+  it('reports failing expectations with the event and what was false', async () => {
+    const file = write(
+      'failing.kestrel-test.yaml',
+      `rules: [rules.yaml]
+tests:
+  - name: expects a shell alert on the host
+    rule: Shell in container
+    events: [{ evt.type: execve, proc.name: bash, container.id: host }]
+    expect: { fires: true }
+  - name: wrong count, priority and field
+    rule: Shell in container
+    events: [{ evt.type: execve, proc.name: bash, container.id: c1 }]
+    expect: { fires: true, count: 2, priority: Critical, outputFields: { proc.name: sh } }
+  - name: another rule fires
+    rule: Shell in container
+    events: [{ evt.type: execve, proc.name: ls, container.id: c1 }]
+    expect: { fires: false, noOtherRule: true }
+`,
+    );
+    const result = await runTestFile(file);
+    expect(result.errors).toEqual([]);
+    const [host, wrong, other] = result.results;
+    expect(host!.passed).toBe(false);
+    expect(host!.failures[0]).toContain("expected 'Shell in container' to fire, it did not.");
+    expect(host!.failures[0]).toContain("'container.id != host' did not match");
+    expect(wrong!.failures).toEqual([
+      "expected 'Shell in container' to fire 2 time(s), it fired 1",
+      'expected priority Critical, the alert has Notice',
+      'expected output field proc.name = "sh", the alert has "bash"',
+    ]);
+    expect(other!.failures).toEqual(['expected no other rule to fire; these fired: Any execve']);
+    const cli = await runKestrel(['test', file]);
+    expect(cli.code).toBe(1);
+    expect(cli.stdout).toMatch(/0 passed, 3 failed\n$/);
+  });
+
+  it('rejects bad test files with positions', async () => {
+    const file = write('bad.kestrel-test.yaml', `rules: [rules.yaml]\ntests:\n  - name: x\n    rule: Shell in container\n    events: [{ evt.type: execve }]\n    expect: { fire: true }\n`);
+    const result = await runTestFile(file);
+    expect(result.results).toEqual([]);
+    expect(result.errors.join('\n')).toMatch(/bad\.kestrel-test\.yaml:6:13: tests\.0\.expect: /);
+    const yamlError = write('broken.kestrel-test.yaml', 'tests: [\n');
+    expect((await runTestFile(yamlError)).errors[0]).toMatch(/broken\.kestrel-test\.yaml:2:1: /);
+  });
+
+  it('expands vector and matrix cases', () => {
+    const base = { name: 'n %{ item.a }', rule: 'r', events: [{ x: '%{ item.a }', y: 'b=%{ item.b }' }], expect: { fires: true } };
+    const vector = expandCases({ ...base, cases: { strategy: 'vector', values: { a: [1, 2], b: ['p', 'q'] } } });
+    expect(vector.map((t) => t.name)).toEqual(['n 1 [case 0]', 'n 2 [case 1]']);
+    expect(vector[1]!.events).toEqual([{ x: 2, y: 'b=q' }]);
+    const matrix = expandCases({ ...base, cases: { strategy: 'matrix', values: { a: [1, 2], b: ['p', 'q', 'r'] } } });
+    expect(matrix).toHaveLength(6);
+    expect(matrix[5]!.events).toEqual([{ x: 2, y: 'b=r' }]);
+    expect(() => expandCases({ ...base, cases: { strategy: 'vector', values: { a: [1, 2], b: ['p'] } } })).toThrow(/one length/);
+  });
+
+  it('writes JUnit XML', async () => {
+    const file = write('mixed.kestrel-test.yaml', `rules: [rules.yaml]\ntests:\n  - name: ok & good\n    rule: Shell in container\n    events: [{ evt.type: execve, proc.name: sh, container.id: c1 }]\n    expect: { fires: true }\n  - name: "bad <one>"\n    rule: Shell in container\n    events: [{ evt.type: execve, proc.name: ls, container.id: c1 }]\n    expect: { fires: true }\n`);
+    const run = await runKestrel(['test', file, '--reporter', 'junit']);
+    const xml = run.stdout;
+    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="kestrel" tests="2" failures="1" errors="0">')).toBe(true);
+    expect(xml).toContain('<testcase name="ok &amp; good" classname="Shell in container" time="');
+    expect(xml).toMatch(/<testcase name="bad &lt;one&gt;" classname="Shell in container" time="[0-9.]+"><failure message="expected &apos;Shell in container&apos; to fire, it did not.">/);
+    // Well-formed: every opened element is closed.
+    for (const tag of ['testsuites', 'testsuite']) expect(xml.split(`<${tag} `).length).toBe(xml.split(`</${tag}>`).length);
+  });
+});
