@@ -39,6 +39,9 @@ export interface CompiledRule {
   conditionFields: string[];
   outputFields: string[];
   exceptionFields: string[];
+  /** Exceptions that add an `and not (…)` clause, in order, and where each is defined. */
+  exceptionNames: string[];
+  exceptionContexts: Location[][];
   macros: string[];
   lists: string[];
   /** Where the rule was (last) defined. */
@@ -49,6 +52,8 @@ export interface CompileOutput {
   rules: CompiledRule[];
   macros: { name: string; condition: Expr; used: boolean; context: Location[] }[];
   lists: { name: string; items: string[]; used: boolean; context: Location[] }[];
+  /** Where a node of a compiled condition was written (in a rule, a macro or an exception). */
+  locate(node: Node): Location[];
 }
 
 export interface CompileOptions {
@@ -126,6 +131,7 @@ export class RuleCompiler {
       rules,
       macros: [...macros.values()].map((m) => ({ name: m.info.name, condition: m.ast, used: m.used, context: m.info.context })),
       lists: lists.map((l) => ({ name: l.name, items: l.items, used: l.used, context: l.info.context })),
+      locate: (node) => this.locate(node, []),
     };
   }
 
@@ -173,9 +179,10 @@ export class RuleCompiler {
     macros: Map<string, MacroState>,
   ): CompiledRule | undefined {
     const exceptionFields: string[] = [];
+    const exceptionNames: string[] = [];
     let conditionText = info.condition;
     if (info.exceptions.length > 0) {
-      conditionText = buildExceptionCondition(info.condition, info.exceptions, exceptionFields);
+      conditionText = buildExceptionCondition(info.condition, info.exceptions, exceptionFields, exceptionNames);
     }
     let output = info.output;
     if (this.options.suggestedOutput !== false && info.source === 'syscall') {
@@ -251,6 +258,8 @@ export class RuleCompiler {
       conditionFields: checker.fields,
       outputFields: format.tokens.flatMap((t) => (t.kind === 'field' ? [t.text] : [])),
       exceptionFields: [...new Set(exceptionFields)].sort(),
+      exceptionNames,
+      exceptionContexts: exceptionNames.map((name) => info.exceptions.find((e) => e.name === name)?.context ?? info.context),
       macros: [...new Set(usedMacros.flatMap((name) => [name, ...(macros.get(name)?.uses ?? [])]))].sort(),
       lists: [...new Set([...usedLists, ...usedMacros.flatMap((m) => [m, ...(macros.get(m)?.uses ?? [])]).flatMap((m) => macros.get(m)?.lists ?? [])])].sort(),
       context: info.context,

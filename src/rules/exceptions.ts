@@ -7,7 +7,7 @@ import { quoteListItem } from './lists.js';
 import type { ExceptionInfo } from './model.js';
 import { isListOperatorText } from './operators.js';
 
-export function buildExceptionCondition(condition: string, exceptions: ExceptionInfo[], fieldsOut: string[]): string {
+export function buildExceptionCondition(condition: string, exceptions: ExceptionInfo[], fieldsOut: string[], namesOut: string[] = []): string {
   let result = `(${condition})`;
   for (const ex of exceptions) {
     let clause = '';
@@ -46,7 +46,10 @@ export function buildExceptionCondition(condition: string, exceptions: Exception
       clause += ')';
       if (clause === '()') clause = '';
     }
-    if (clause !== '') result += ` and not ${clause}`;
+    if (clause !== '') {
+      result += ` and not ${clause}`;
+      namesOut.push(ex.name);
+    }
   }
   return result;
 }

@@ -3,3 +3,4 @@ export { runTestFile, explain, type RunOptions, type TestFileResult, type TestRe
 export { junitReport, textReport, totals } from './reporters.js';
 export { TestFileSchema, type TestFile, type TestCase, type Expectation } from './schema.js';
 export { expandCases } from './templates.js';
+export { CoverageTracker, coverageLcov, coverageTable, type LeafCoverage, type RuleCoverage } from './coverage.js';

@@ -15,6 +15,7 @@ import { printCondition, type Expr } from '../parser/index.js';
 import type { CompiledRule } from '../rules/compiler.js';
 import { loadRulesFiles } from '../rules/loader.js';
 import { formatDiagnostic } from '../rules/report.js';
+import { CoverageTracker } from './coverage.js';
 import { TestFileSchema, type Expectation, type TestCase } from './schema.js';
 import { expandCases } from './templates.js';
 
@@ -43,6 +44,8 @@ export interface RunOptions {
   /** Rules to test against, overriding the file's `rules`. */
   rules?: string[];
   cwd?: string;
+  /** Coverage trackers by rule set, shared across files when given. */
+  coverage?: Map<string, CoverageTracker>;
 }
 
 export async function runTestFile(file: string, options: RunOptions = {}): Promise<TestFileResult> {
@@ -75,6 +78,12 @@ export async function runTestFile(file: string, options: RunOptions = {}): Promi
     return { file, errors: [`${file}: the rules do not load`, ...errors], results: [] };
   }
   const rules = loaded.output.rules;
+  const coverageKey = rulePaths.join('\n');
+  let tracker = options.coverage?.get(coverageKey);
+  if (options.coverage && !tracker) {
+    tracker = new CoverageTracker(loaded.output);
+    options.coverage.set(coverageKey, tracker);
+  }
   const results: TestResult[] = [];
   const errors: string[] = [];
   for (const template of spec.tests) {
@@ -85,12 +94,19 @@ export async function runTestFile(file: string, options: RunOptions = {}): Promi
       errors.push(`${file}: test '${template.name}': ${(error as Error).message}`);
       continue;
     }
-    for (const test of tests) results.push(await runTest(file, baseDir, test, rules, spec.matching ?? 'first'));
+    for (const test of tests) results.push(await runTest(file, baseDir, test, rules, spec.matching ?? 'first', tracker));
   }
   return { file, errors, results };
 }
 
-async function runTest(file: string, baseDir: string, test: TestCase, rules: CompiledRule[], matching: 'first' | 'all'): Promise<TestResult> {
+async function runTest(
+  file: string,
+  baseDir: string,
+  test: TestCase,
+  rules: CompiledRule[],
+  matching: 'first' | 'all',
+  coverage: CoverageTracker | undefined,
+): Promise<TestResult> {
   const start = process.hrtime.bigint();
   const rule = rules.find((r) => r.name === test.rule);
   const result: TestResult = { file, name: test.name, rule: test.rule, passed: false, failures: [], alerts: [], otherAlerts: [], durationMs: 0 };
@@ -105,12 +121,15 @@ async function runTest(file: string, baseDir: string, test: TestCase, rules: Com
     }
   }
   const replayer = new Replayer(rules, { matching, allEvents: true, alerts: { json: true } });
-  events.forEach((event, i) =>
+  events.forEach((event, i) => {
+    coverage?.observe(event);
     replayer.process({ event, file, line: i + 1, size: 0 }, (alert) => {
+      coverage?.fired(alert.rule);
       if (alert.rule === test.rule) result.alerts.push(JSON.parse(alert.line));
       else result.otherAlerts.push(alert.rule);
-    }),
-  );
+    });
+  });
+  if (!test.expect.fires) coverage?.checkedNotFiring(test.rule);
   result.failures.push(...check(test.expect, rule, result, events));
   result.passed = result.failures.length === 0;
   result.durationMs = Number(process.hrtime.bigint() - start) / 1e6;

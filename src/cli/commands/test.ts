@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import fg from 'fast-glob';
+import { CoverageTracker, coverageLcov, coverageTable } from '../../testing/coverage.js';
 import { junitReport, textReport, totals } from '../../testing/reporters.js';
 import { runTestFile, type TestFileResult } from '../../testing/runner.js';
 import { UsageError, type CliIO } from '../io.js';
@@ -13,7 +14,11 @@ when a test fails or a test file is invalid.
   -r, --rules PATH    rules to test against, instead of each file's 'rules:'
   --json              machine-readable results
   --reporter junit    JUnit XML (to stdout, or to --output)
-  --output FILE       write the report to FILE`;
+  --output FILE       write the report to FILE
+  --coverage          after the report, a coverage table: per rule, fired by a test, checked
+                      not firing, and its condition's checks seen true / false / both
+  --coverage-json F   coverage as JSON to F
+  --lcov F            coverage as LCOV to F (rules as functions, checks as branches, by line)`;
 
 export async function runTest(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -23,6 +28,9 @@ export async function runTest(argv: string[], io: CliIO): Promise<number> {
       json: { type: 'boolean' },
       reporter: { type: 'string' },
       output: { type: 'string' },
+      coverage: { type: 'boolean' },
+      'coverage-json': { type: 'string' },
+      lcov: { type: 'string' },
     },
     allowPositionals: true,
   });
@@ -33,11 +41,21 @@ export async function runTest(argv: string[], io: CliIO): Promise<number> {
     io.err(`kestrel test: no test files found (${patterns.join(', ')})\n`);
     return 1;
   }
+  const wantCoverage = Boolean(values.coverage || values['coverage-json'] || values.lcov);
+  const trackers = wantCoverage ? new Map<string, CoverageTracker>() : undefined;
   const results: TestFileResult[] = [];
-  for (const file of files) results.push(await runTestFile(file, { cwd: io.cwd, ...(values.rules ? { rules: values.rules } : {}) }));
+  for (const file of files) {
+    results.push(await runTestFile(file, { cwd: io.cwd, ...(values.rules ? { rules: values.rules } : {}), ...(trackers ? { coverage: trackers } : {}) }));
+  }
   const report = values.reporter === 'junit' ? junitReport(results) : values.json ? JSON.stringify({ files: results, ...totals(results) }, null, 2) + '\n' : textReport(results);
   if (values.output) writeFileSync(values.output, report);
   else io.out(report);
+  if (trackers) {
+    const coverage = [...trackers.values()].flatMap((t) => t.report());
+    if (values.coverage) io.out('\n' + coverageTable(coverage));
+    if (values['coverage-json']) writeFileSync(values['coverage-json'], JSON.stringify(coverage, null, 2) + '\n');
+    if (values.lcov) writeFileSync(values.lcov, coverageLcov(coverage));
+  }
   const { failed, errors } = totals(results);
   return failed > 0 || errors > 0 ? 1 : 0;
 }
