@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -98,7 +99,16 @@ tests:
     expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="kestrel" tests="2" failures="1" errors="0">')).toBe(true);
     expect(xml).toContain('<testcase name="ok &amp; good" classname="Shell in container" time="');
     expect(xml).toMatch(/<testcase name="bad &lt;one&gt;" classname="Shell in container" time="[0-9.]+"><failure message="expected &apos;Shell in container&apos; to fire, it did not.">/);
-    // Well-formed: every opened element is closed.
-    for (const tag of ['testsuites', 'testsuite']) expect(xml.split(`<${tag} `).length).toBe(xml.split(`</${tag}>`).length);
+    // Valid against the JUnit schema (xmllint; CI installs libxml2-utils).
+    const out = path.join(dir, 'report.xml');
+    writeFileSync(out, xml);
+    const xsd = fileURLToPath(new URL('../fixtures/junit/junit.xsd', import.meta.url));
+    const check = spawnSync('xmllint', ['--noout', '--schema', xsd, out], { encoding: 'utf8' });
+    if (check.error) throw new Error('xmllint is not installed: apt-get install libxml2-utils (the CI script does)');
+    expect(check.stderr).toContain('validates');
+    expect(check.status).toBe(0);
+    // And a broken report is caught.
+    writeFileSync(out, xml.replace('classname="Shell in container"', ''));
+    expect(spawnSync('xmllint', ['--noout', '--schema', xsd, out]).status).not.toBe(0);
   });
 });
