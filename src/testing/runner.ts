@@ -167,7 +167,11 @@ function check(expect: Expectation, rule: CompiledRule, result: TestResult, even
 /** For each event, the parts of the rule's condition that were false. */
 function explainAll(rule: CompiledRule, events: FlatEvent[]): string {
   const compiler = new ConditionCompiler(new FlatEventSource(), FieldCatalogue.syscall());
-  const lines = events.map((event, i) => `\n  event ${i + 1} (${String(event['evt.type'] ?? '?')}): false because ${explain(rule.condition, event, compiler).join('; ')}`);
+  const lines = events.map(
+    (event, i) =>
+      `\n  event ${i + 1}: ${JSON.stringify(event, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}` +
+      `\n    false because ${explain(rule.condition, event, compiler).join('; ')}`,
+  );
   return lines.join('');
 }
 
