@@ -271,17 +271,25 @@ export class RuleCompiler {
     const offsets = new OffsetMap();
     const substituted = substituteLists(text, lists, offsets);
     this.lastListsUsed = substituted.used;
-    const result = parseCondition(substituted.text);
     const record = { segments, offsets, context, prefix };
-    if (!result.ok) {
-      throw new LoadError('LOAD_ERR_COMPILE_CONDITION', result.error.message, locateOffset(record, result.error.position.offset));
+    // Each file's load recompiles everything collected so far: texts already parsed (same
+    // text from the same place) reuse their tree. Trees are never mutated, so sharing is safe.
+    const key = `${segments.map((g) => `${g.origin.source.name}@${g.origin.node.range?.[0]}+${g.start}`).join('|')}\u0000${prefix}\u0000${substituted.text}`;
+    let ast = this.collector.parsedConditions.get(key);
+    if (!ast) {
+      const result = parseCondition(substituted.text);
+      if (!result.ok) {
+        throw new LoadError('LOAD_ERR_COMPILE_CONDITION', result.error.message, locateOffset(record, result.error.position.offset));
+      }
+      ast = result.ast;
+      this.collector.parsedConditions.set(key, ast);
     }
-    visit(result.ast, {
+    visit(ast, {
       enter: (node) => {
         this.origins.set(node, record);
       },
     });
-    return result.ast;
+    return ast;
   }
 
   /** Replaces macro references by (shared, never mutated) macro trees; unknown names stop loading. */

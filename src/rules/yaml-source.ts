@@ -21,7 +21,7 @@ export function readYaml(name: string, text: string): { source: YamlSource; erro
   const lineCounter = new LineCounter();
   // The failsafe schema keeps every scalar as text, as yaml-cpp does; duplicate keys are
   // allowed as in yaml-cpp (the first one is read).
-  const documents = parseAllDocuments(text, { lineCounter, schema: 'failsafe', uniqueKeys: false, keepSourceTokens: true });
+  const documents = parseAllDocuments(text, { lineCounter, schema: 'failsafe', uniqueKeys: false });
   const source: YamlSource = { name, text, lineCounter, documents: Array.isArray(documents) ? documents : [] };
   for (const doc of source.documents) {
     const [first] = doc.errors;
