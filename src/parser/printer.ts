@@ -1,7 +1,7 @@
 import type { Expr, FieldExpr, Node, RightHandSide, TransformerArg, ValueExpr } from './ast.js';
 import { canBeBare, quote } from './unescape.js';
+import { NUMBER } from './words.js';
 
-const NUMBER = /^(0[xX][0-9a-fA-F]+|[+-]?[0-9]+\.?[0-9]*([eE][+-][0-9]+)?)$/;
 const BARE_FIELD_ARG = /^[^\][ \t\b\r\n\f\v"']+$/;
 
 /**
