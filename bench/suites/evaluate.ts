@@ -22,7 +22,8 @@ export function eventMix(): FlatEvent[] {
     else if (kind < 99) events.push({ ...base, 'evt.type': 'execve', 'evt.num': i, 'proc.name': 'logrotate', 'proc.exepath': '/usr/sbin/logrotate', 'proc.cmdline': 'logrotate /etc/logrotate.conf', 'proc.tty': 0 });
     else events.push({ ...base, 'evt.type': 'execve', 'evt.num': i, 'proc.name': 'bash', 'proc.exepath': '/bin/bash', 'proc.cmdline': 'bash -i', 'proc.tty': 34816, 'proc.pname': 'runc' });
   }
-  return events;
+  // As the capture reader hands them over: objects and strings made by JSON.parse.
+  return events.map((e) => JSON.parse(JSON.stringify(e)) as FlatEvent);
 }
 
 export const evaluateSuite: Suite = {

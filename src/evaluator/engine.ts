@@ -1,15 +1,16 @@
 /**
- * The evaluation engine: compiled rules indexed by event type. An event is tried only
- * against the rules that can match its `evt.type`, in load order; with Falco's default
- * `rule_matching: first` the first match wins, with `all` every match is reported.
- * Evaluating an event allocates nothing (the matched list is reused).
+ * The evaluation engine: rules indexed by event type. An event is tried only against the
+ * rules that can match its `evt.type`, in load order (as Falco's ruleset does: every
+ * syscall rule is indexed by type), through one generated program per event type; with
+ * Falco's default `rule_matching: first` the first match wins, with `all` every match is
+ * reported. Evaluating an event allocates nothing (the matched list is reused).
  */
 import type { FieldCatalogue } from '../fields/catalogue.js';
 import { eventCodes } from '../fields/events.js';
 import type { EventSource } from '../fields/source.js';
 import type { CompiledRule } from '../rules/compiler.js';
 import { priorityLevel, type Priority } from '../rules/priority.js';
-import { ConditionCompiler, type Predicate } from './compile.js';
+import { ConditionCompiler, type Program } from './compile.js';
 
 export type RuleMatching = 'first' | 'all';
 
@@ -24,17 +25,19 @@ export interface RuleSelection {
   minPriority?: Priority;
 }
 
-export interface EngineRule<E> {
+export interface EngineRule {
   rule: CompiledRule;
   /** Position in load order. */
   index: number;
-  predicate: Predicate<E>;
 }
 
 export class Engine<E> {
-  readonly rules: EngineRule<E>[];
-  private readonly byType = new Map<string, EngineRule<E>[]>();
-  private readonly matched: EngineRule<E>[] = [];
+  readonly rules: EngineRule[];
+  private readonly compiler: ConditionCompiler<E>;
+  private readonly byType = new Map<string, EngineRule[]>();
+  /** One program per event type seen, built on first sight; null when no rule can match the type. */
+  private readonly programs = new Map<string, Program<E, EngineRule> | null>();
+  private readonly matched: EngineRule[] = [];
 
   constructor(
     rules: CompiledRule[],
@@ -43,14 +46,12 @@ export class Engine<E> {
     selection: RuleSelection = {},
     private readonly matching: RuleMatching = 'first',
   ) {
-    const compiler = new ConditionCompiler(source, catalogue);
-    this.rules = rules
-      .filter((r) => r.enabled && selected(r, selection))
-      .map((rule, index) => ({ rule, index, predicate: compiler.compile(rule.condition) }));
+    this.compiler = new ConditionCompiler(source, catalogue);
+    this.rules = rules.filter((r) => r.enabled && selected(r, selection)).map((rule, index) => ({ rule, index }));
   }
 
-  /** Rules that can match events of this type, in load order (cached per type). */
-  candidates(eventType: string | undefined): EngineRule<E>[] {
+  /** Rules whose event types include this type, in load order (cached per type). */
+  candidates(eventType: string | undefined): EngineRule[] {
     const key = eventType ?? '';
     let list = this.byType.get(key);
     if (!list) {
@@ -61,18 +62,31 @@ export class Engine<E> {
     return list;
   }
 
-  /** The rules an event fires. The returned array is reused by the next call. */
-  evaluate(event: E): readonly EngineRule<E>[] {
-    const matched = this.matched;
-    matched.length = 0;
-    const candidates = this.candidates(this.source.eventType(event));
-    for (let i = 0; i < candidates.length; i++) {
-      const r = candidates[i]!;
-      if (r.predicate(event)) {
-        matched.push(r);
-        if (this.matching === 'first') break;
-      }
+  /**
+   * The program for events of this type: the candidate rules with their conditions
+   * specialised to the type (an unknown type is not specialised).
+   */
+  program(eventType: string | undefined): Program<E, EngineRule> | null {
+    const key = eventType ?? '';
+    let program = this.programs.get(key);
+    if (program === undefined) {
+      const rules = this.candidates(eventType).map((r) => ({ condition: r.rule.condition, value: r }));
+      const compiled = this.compiler.compileProgram(rules, { ...(eventType !== undefined ? { eventType } : {}), first: this.matching === 'first' });
+      program = compiled.values.length > 0 ? compiled.run : null;
+      this.programs.set(key, program);
     }
+    return program;
+  }
+
+  /** The rules an event fires. The returned array is reused by the next call. */
+  evaluate(event: E): readonly EngineRule[] {
+    const matched = this.matched;
+    // Emptied by popping: setting `length` is a runtime call costing more than a whole rule.
+    while (matched.length > 0) matched.pop();
+    const type = this.source.eventType(event);
+    let program = this.programs.get(type ?? '');
+    if (program === undefined) program = this.program(type);
+    if (program !== null) program(event, matched);
     return matched;
   }
 }

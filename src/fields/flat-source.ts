@@ -74,7 +74,7 @@ export function spellings(field: ResolvedField): string[] {
 function keysAccessor(keys: string[]): FieldAccessor<FlatEvent> {
   if (keys.length === 1) {
     const k = keys[0]!;
-    return (e) => present(e[k]);
+    return Object.assign((e: FlatEvent) => present(e[k]), { property: k });
   }
   const [a, b] = keys as [string, string];
   return (e) => present(e[a]) ?? present(e[b]);
@@ -99,7 +99,7 @@ function ancestryAccessor(name: string, self: string, arg: string | undefined): 
     const list = e[name];
     if (Array.isArray(list)) return list.length > 0 ? list : undefined;
     if (list !== undefined && list !== null) return [list];
-    scratch.length = 0;
+    clear(scratch);
     for (const key of indexedKeys) {
       const v = e[key];
       if (v === undefined || v === null) break;
@@ -114,13 +114,18 @@ function derivedAccessor(name: string, sources: string[]): FieldAccessor<FlatEve
   return (e) => {
     const own = present(e[name]);
     if (own !== undefined) return own;
-    scratch.length = 0;
+    clear(scratch);
     for (const key of sources) {
       const v = e[key];
       if (v !== undefined && v !== null) scratch.push(v);
     }
     return scratch.length > 0 ? scratch : undefined;
   };
+}
+
+/** Empties a reused array; setting `length` instead is a runtime call, slow on this path. */
+function clear(values: unknown[]): void {
+  while (values.length > 0) values.pop();
 }
 
 function present(v: unknown): FieldValue {

@@ -13,12 +13,22 @@ import type { ResolvedField } from './catalogue.js';
  */
 export type FieldValue = string | number | boolean | bigint | readonly unknown[] | undefined;
 
-export type FieldAccessor<E> = (event: E) => FieldValue;
+export type FieldAccessor<E> = ((event: E) => FieldValue) & {
+  /**
+   * Set when the field's value is simply `event[property]` (null or undefined meaning NA):
+   * the evaluator may then read the property in generated code instead of calling the
+   * accessor. The accessor itself must return the same value, with NA as undefined.
+   */
+  readonly property?: string;
+};
 
 export interface EventSource<E> {
   readonly name: string;
   /** A reader for `field`; called once per field when rules are compiled. */
   accessor(field: ResolvedField): FieldAccessor<E>;
-  /** The event's type name (`evt.type`), for the rule index; undefined if absent. */
+  /**
+   * The event's type name, for the rule index; undefined if absent. It must be what the
+   * `evt.type` accessor returns: the evaluator folds `evt.type` checks per event type.
+   */
   eventType(event: E): string | undefined;
 }

@@ -1,0 +1,204 @@
+/**
+ * Generates the JavaScript of compiled conditions. One generated unit (a "program") holds
+ * any number of conditions: each becomes a function of its own, and every sub-condition or
+ * field read that occurs more than once in the unit is computed at most once per event
+ * (memoised under a per-event generation number), so a macro shared by twenty rules costs
+ * one evaluation. Checks are inlined where the value has the expected JavaScript type
+ * (`v === "bash"`, `set.has(v)`); anything else takes the check's full test.
+ */
+import { printCondition, type Expr } from '../parser/index.js';
+import type { CheckPlan, FastPath, ReadPlan } from './checks.js';
+
+/** Supplies the plan of a leaf check (shared across units, so constants are built once). */
+export type PlanOf<E> = (check: Extract<Expr, { kind: 'unary' | 'binary' }>) => CheckPlan<E>;
+
+/** A condition of the unit: its tree, or the constant it was folded to. */
+export type UnitCondition = Expr | true;
+
+/**
+ * Generation numbers wrap before they leave the small-integer range; on wrap every memo is
+ * reset so that a value memoised exactly one cycle earlier can never be taken as current.
+ */
+const GENERATION_LIMIT = 0x3fffffff;
+
+export class UnitGenerator<E> {
+  private readonly refs: unknown[] = [];
+  private readonly refNames = new Map<unknown, string>();
+  private readonly keys = new Map<Expr, string>();
+  private readonly counts = new Map<string, number>();
+  private readonly readCounts = new Map<string, number>();
+  private readonly memoNames = new Map<string, string>();
+  private readonly readMemoNames = new Map<string, string>();
+  /** Declarations at unit level: memo state and memo functions. */
+  private readonly declarations: string[] = [];
+  private readonly memoStates: string[] = [];
+
+  constructor(private readonly planOf: PlanOf<E>) {}
+
+  /**
+   * Builds the unit: `body` receives the names of the condition functions (`c0`, `c1`, …,
+   * or `true` for constant conditions) and returns the statements of the exported function
+   * `run(e, m)`; `G` is the generation, already advanced when the body runs.
+   */
+  build<F>(conditions: readonly UnitCondition[], body: (conditionCalls: string[]) => string): F {
+    for (const c of conditions) if (c !== true) this.count(c);
+    const calls = conditions.map((c, i) => {
+      if (c === true) return 'true';
+      this.declarations.push(`function c${i}(e) {\n  let v;\n  return ${this.gen(c, true)};\n}`);
+      return `c${i}(e)`;
+    });
+    const statements = body(calls);
+    const names = this.refs.map((_, i) => `r${i}`);
+    const reset = this.memoStates.map((s) => `${s} = -1;`).join(' ');
+    const source = [
+      names.length ? `const [${names.join(', ')}] = refs;` : '',
+      'let G = 0;',
+      ...this.declarations,
+      `return function run(e, m) {`,
+      `  if (++G === ${GENERATION_LIMIT}) { G = 1; ${reset} }`,
+      statements,
+      `};`,
+    ].join('\n');
+    return new Function('refs', source)(this.refs) as F;
+  }
+
+  /** A unit-level name for a value the generated code uses (sets, tests, accessors, rules). */
+  ref(value: unknown): string {
+    let name = this.refNames.get(value);
+    if (name === undefined) {
+      name = `r${this.refs.length}`;
+      this.refs.push(value);
+      this.refNames.set(value, name);
+    }
+    return name;
+  }
+
+  private key(expr: Expr): string {
+    let k = this.keys.get(expr);
+    if (k === undefined) {
+      switch (expr.kind) {
+        case 'and':
+        case 'or':
+          k = `(${expr.children.map((c) => this.key(c)).join(` ${expr.kind} `)})`;
+          break;
+        case 'not':
+          k = `not ${this.key(expr.child)}`;
+          break;
+        default:
+          k = printCondition(expr);
+      }
+      this.keys.set(expr, k);
+    }
+    return k;
+  }
+
+  /** Counts occurrences of sub-conditions and field reads; a repeated sub-condition's insides count once. */
+  private count(expr: Expr): void {
+    const k = this.key(expr);
+    const n = this.counts.get(k) ?? 0;
+    this.counts.set(k, n + 1);
+    if (n > 0) return;
+    switch (expr.kind) {
+      case 'and':
+      case 'or':
+        for (const c of expr.children) this.count(c);
+        return;
+      case 'not':
+        this.count(expr.child);
+        return;
+      case 'unary':
+      case 'binary': {
+        const plan = this.planOf(expr);
+        if (plan.kind !== 'predicate' && plan.read.kind === 'call' && plan.read.key !== undefined) {
+          this.readCounts.set(plan.read.key, (this.readCounts.get(plan.read.key) ?? 0) + 1);
+        }
+        return;
+      }
+      case 'identifier':
+        throw new Error(`unresolved macro '${expr.name}'`);
+    }
+  }
+
+  /** Code for `expr`; `top` is the condition itself (memoising it would not pay). */
+  private gen(expr: Expr, top = false): string {
+    const k = this.key(expr);
+    if (!top && (this.counts.get(k) ?? 0) > 1) return this.memo(k, expr);
+    return this.inner(expr);
+  }
+
+  private inner(expr: Expr): string {
+    switch (expr.kind) {
+      case 'and':
+        return `(${expr.children.map((c) => this.gen(c)).join(' && ')})`;
+      case 'or':
+        return `(${expr.children.map((c) => this.gen(c)).join(' || ')})`;
+      case 'not':
+        return `!${this.gen(expr.child)}`;
+      case 'unary':
+      case 'binary':
+        return this.check(this.planOf(expr));
+      case 'identifier':
+        throw new Error(`unresolved macro '${expr.name}'`);
+    }
+  }
+
+  /** A sub-condition computed once per event: `(g3 === G ? b3 : (g3 = G, b3 = m3(e)))`. */
+  private memo(k: string, expr: Expr): string {
+    let name = this.memoNames.get(k);
+    if (name === undefined) {
+      name = `${this.memoNames.size}`;
+      this.memoNames.set(k, name);
+      this.memoStates.push(`g${name}`);
+      this.declarations.push(`let g${name} = -1, b${name} = false;`);
+      this.declarations.push(`function m${name}(e) {\n  let v;\n  return ${this.inner(expr)};\n}`);
+    }
+    return `(g${name} === G ? b${name} : (g${name} = G, b${name} = m${name}(e)))`;
+  }
+
+  private read(plan: ReadPlan<E>): string {
+    if (plan.kind === 'property') return `e[${JSON.stringify(plan.key)}]`;
+    const call = `${this.ref(plan.read)}(e)`;
+    if (plan.key === undefined || (this.readCounts.get(plan.key) ?? 0) < 2) return call;
+    let name = this.readMemoNames.get(plan.key);
+    if (name === undefined) {
+      name = `${this.readMemoNames.size}`;
+      this.readMemoNames.set(plan.key, name);
+      this.memoStates.push(`h${name}`);
+      this.declarations.push(`let h${name} = -1, w${name};`);
+    }
+    return `(h${name} === G ? w${name} : (h${name} = G, w${name} = ${call}))`;
+  }
+
+  private check(plan: CheckPlan<E>): string {
+    switch (plan.kind) {
+      case 'predicate':
+        return `${this.ref(plan.predicate)}(e)`;
+      case 'exists':
+        return `(${this.read(plan.read)} != null)`;
+      case 'value': {
+        const full = `${this.ref(plan.test)}(v)`;
+        const test = plan.fast ? `(typeof v === "${plan.fast.jsType}" ? ${this.fast(plan.fast)} : ${full})` : full;
+        return `((v = ${this.read(plan.read)}) != null && ${test})`;
+      }
+    }
+  }
+
+  private fast(f: FastPath): string {
+    const constant = f.constant instanceof Set ? this.ref(f.constant) : literal(f.constant as string | number | boolean);
+    switch (f.op) {
+      case 'has':
+        return `${constant}.has(v)`;
+      case 'includes':
+      case 'startsWith':
+      case 'endsWith':
+        return `v.${f.op}(${constant})`;
+      default:
+        return `v ${f.op} ${constant}`;
+    }
+  }
+}
+
+function literal(value: string | number | boolean): string {
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
+  return JSON.stringify(value);
+}
