@@ -5,43 +5,52 @@
  */
 import { createReadStream, statSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import fg from 'fast-glob';
-import { FieldCatalogue, isNumericType, type FieldType } from '../fields/catalogue.js';
+import { FieldCatalogue, isNumericType } from '../fields/catalogue.js';
 import type { FlatEvent } from '../fields/flat-source.js';
+import { lineBatches } from './lines.js';
 
-/** Catalogue types by capture key (`proc.aname[2]` and `evt.arg.flags` look up their base field). */
-const typeCache = new Map<string, FieldType | null>();
-function keyType(key: string): FieldType | null {
-  let type = typeCache.get(key);
-  if (type === undefined) {
+/** What a capture key's value must be: anything (text fields), a number, or a boolean. */
+const enum ValueKind {
+  Any = 0,
+  Number = 1,
+  Bool = 2,
+}
+
+/** Value kinds by capture key (`proc.aname[2]` and `evt.arg.flags` look up their base field). */
+const kindCache = new Map<string, ValueKind>();
+function keyKind(key: string): ValueKind {
+  let kind = kindCache.get(key);
+  if (kind === undefined) {
     const catalogue = FieldCatalogue.syscall();
     const base = key.replace(/\[.*\]$/, '');
-    type = catalogue.get(base)?.type ?? catalogue.get(base.split('.').slice(0, 2).join('.'))?.type ?? null;
-    typeCache.set(key, type);
+    const type = catalogue.get(base)?.type ?? catalogue.get(base.split('.').slice(0, 2).join('.'))?.type;
+    kind = type === undefined ? ValueKind.Any : isNumericType(type) ? ValueKind.Number : type === 'bool' ? ValueKind.Bool : ValueKind.Any;
+    kindCache.set(key, kind);
   }
-  return type;
+  return kind;
 }
 
 const NUMERIC_TEXT = /^[+-]?(0[xX][0-9a-fA-F]+|[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?)$/;
 
-/** Why a value cannot belong to a field of this type, or undefined when it can. */
-function wrongType(value: unknown, type: FieldType): string | undefined {
+/** Why a value cannot belong to a field of this kind, or undefined when it can. */
+function wrongValue(value: unknown, kind: ValueKind): string | undefined {
   if (value === null) return undefined;
+  if (typeof value === 'object' && !Array.isArray(value)) return 'object';
+  if (kind === ValueKind.Any) return undefined;
   if (Array.isArray(value)) {
     for (const v of value) {
-      const problem = wrongType(v, type);
+      const problem = wrongValue(v, kind);
       if (problem) return problem;
     }
     return undefined;
   }
-  if (isNumericType(type)) {
+  if (kind === ValueKind.Number) {
     if (typeof value === 'number' || typeof value === 'bigint') return undefined;
     return typeof value === 'string' && NUMERIC_TEXT.test(value.trim()) ? undefined : 'a number';
   }
-  if (type === 'bool') return typeof value === 'boolean' || value === 'true' || value === 'false' ? undefined : 'true or false';
-  return undefined;
+  return typeof value === 'boolean' || value === 'true' || value === 'false' ? undefined : 'true or false';
 }
 
 export interface CaptureProblem {
@@ -92,98 +101,176 @@ export function expandCapturePaths(paths: string[], cwd: string): { files: strin
   return { files, missing };
 }
 
-const LONG_INTEGER = /[0-9]{16,}/;
 const LONG_INTEGER_VALUE = /([:,[]\s*)(-?[0-9]{16,})(?=\s*[,\]}])/g;
 /** Marks a long integer that was quoted so the reviver can turn it into a bigint. */
 const BIG_MARK = '~kestrel-bigint~';
 const reviveBigInts = (_key: string, v: unknown): unknown =>
   typeof v === 'string' && v.startsWith(BIG_MARK) ? BigInt(v.slice(BIG_MARK.length)) : v;
 
-/** A run of 16+ digits that is a number token (not touching quotes, letters or dots). */
-const ANY_LONG_INTEGER = /(?<![0-9."\w])-?[0-9]{16,}(?![0-9."\w])/g;
-
-/**
- * Sets every `"key":1234567890123456789` of the line on the event as a bigint. Returns false
- * when a long integer stands elsewhere (in an array) or after an escaped key, for the caller to
- * re-parse the slow way.
- */
-function patchLongIntegers(line: string, event: Record<string, unknown>): boolean {
-  ANY_LONG_INTEGER.lastIndex = 0;
-  for (let m = ANY_LONG_INTEGER.exec(line); m; m = ANY_LONG_INTEGER.exec(line)) {
-    let j = m.index - 1;
-    while (j >= 0 && line.charCodeAt(j) === 32) j--;
-    if (line[j] !== ':') return false;
-    j--;
-    while (j >= 0 && line.charCodeAt(j) === 32) j--;
-    if (line[j] !== '"') return false;
-    const start = line.lastIndexOf('"', j - 1);
-    if (start < 0) return false;
-    const key = line.slice(start + 1, j);
-    if (key.includes('\\')) return false;
-    event[key] = BigInt(m[0]);
-  }
-  return true;
-}
+/** The keys of the previous line and their value kinds: consecutive lines usually share them. */
+let lastKeys: string[] = [];
+let lastKinds: ValueKind[] = [];
+/** Keys of the current line whose values JSON.parse rounded (reused, never shrunk). */
+const roundedKeys: string[] = [];
 
 /** Parses one line; returns the event or the reason it is not one. */
 export function parseEventLine(line: string): FlatEvent | string {
   let value: unknown;
   try {
     value = JSON.parse(line);
-    // Integers beyond 2^53 (nanosecond times, inode numbers) lose digits in JSON.parse: they are
-    // read again from the text as bigints. `"key":digits` is patched in place; anything else
-    // (a long integer inside an array) takes the slower reviving parse.
-    if (LONG_INTEGER.test(line) && value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      if (!patchLongIntegers(line, value as Record<string, unknown>)) {
-        value = JSON.parse(
-          line.replace(LONG_INTEGER_VALUE, (_, before: string, digits: string) => `${before}"${BIG_MARK}${digits}"`),
-          reviveBigInts,
-        );
-      }
-    }
   } catch (error) {
     return `not valid JSON: ${(error as Error).message}`;
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'not a JSON object (each line must be one event object)';
-  // (bigints are fine values; objects are not)
   const event = value as FlatEvent;
+  // One pass over the keys checks every value against its field's type and finds integers
+  // beyond 2^53 (nanosecond times, inode numbers), which JSON.parse rounds. Keys are compared
+  // with the previous line's first (same strings, same order), and looked up only when they differ.
+  let i = 0;
+  let rounded = 0;
+  let roundedInArray = false;
   for (const key in event) {
+    let kind: ValueKind;
+    if (lastKeys[i] === key) kind = lastKinds[i]!;
+    else {
+      kind = keyKind(key);
+      lastKeys[i] = key;
+      lastKinds[i] = kind;
+    }
+    i++;
     const v = event[key];
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) return `field '${key}' holds an object; values must be strings, numbers, booleans, arrays or null`;
-    const type = keyType(key);
-    const expected = type === null ? undefined : wrongType(v, type);
-    if (expected) return `field '${key}' must hold ${expected}, found ${JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? String(x) : x))}`;
+    if (typeof v === 'number') {
+      if (kind === ValueKind.Bool) return wrongTypeMessage(key, v, 'true or false');
+      if (!Number.isSafeInteger(v) && Number.isInteger(v)) roundedKeys[rounded++] = key;
+      continue;
+    }
+    if (v === null || (typeof v === 'string' && kind === ValueKind.Any)) continue;
+    const expected = wrongValue(v, kind);
+    if (expected === 'object') return `field '${key}' holds an object; values must be strings, numbers, booleans, arrays or null`;
+    if (expected) return wrongTypeMessage(key, v, expected);
+    if (Array.isArray(v) && v.some(isRounded)) roundedInArray = true;
+  }
+  if (lastKeys.length > i) {
+    lastKeys = lastKeys.slice(0, i);
+    lastKinds = lastKinds.slice(0, i);
+  }
+  if (roundedInArray) return revivingParse(line);
+  for (let k = 0; k < rounded; k++) {
+    const key = roundedKeys[k]!;
+    const digits = integerText(line, key);
+    if (digits === undefined) return revivingParse(line);
+    if (digits !== null) event[key] = BigInt(digits);
   }
   return event;
 }
 
-/** Reads events from capture files in order, reporting bad lines through `onProblem`. */
-export async function* readCaptures(
+function isRounded(x: unknown): boolean {
+  return typeof x === 'number' && !Number.isSafeInteger(x) && Number.isInteger(x);
+}
+
+function wrongTypeMessage(key: string, value: unknown, expected: string): string {
+  return `field '${key}' must hold ${expected}, found ${JSON.stringify(value, (_k, x: unknown) => (typeof x === 'bigint' ? String(x) : x))}`;
+}
+
+/** Where each key was found in the previous line: lines of one shape put it at about the same place. */
+const keyOffsets = new Map<string, number>();
+
+/**
+ * The integer text of `"key": value` in the line; null when the value is written otherwise
+ * (`1e21`, `123.0`: a double, kept as one); undefined when the key cannot be found as written.
+ * Outside strings, `"key"` followed by `:` can only be the key itself (a quote inside a string
+ * is escaped), so the search may start near where the previous line had it.
+ */
+function integerText(line: string, key: string): string | null | undefined {
+  const quoted = quotedKey(key);
+  const hint = keyOffsets.get(key) ?? 0;
+  let found = hint > 256 ? keyAt(line, quoted, hint - 256) : -1;
+  if (found < 0) found = keyAt(line, quoted, 0);
+  if (found < 0) return undefined;
+  keyOffsets.set(key, found);
+  let j = skipBlanks(line, skipBlanks(line, found + quoted.length) + 1);
+  const start = j;
+  if (line.charCodeAt(j) === 45) j++;
+  while (j < line.length && line.charCodeAt(j) >= 48 && line.charCodeAt(j) <= 57) j++;
+  const end = j;
+  const next = line.charCodeAt(skipBlanks(line, j));
+  return next === 44 || next === 125 ? line.slice(start, end) : null;
+}
+
+/** The offset of `quoted` followed by `:` at or after `from`, or -1. */
+function keyAt(line: string, quoted: string, from: number): number {
+  for (let at = line.indexOf(quoted, from); at >= 0; at = line.indexOf(quoted, at + 1)) {
+    if (line.charCodeAt(skipBlanks(line, at + quoted.length)) === 58) return at;
+  }
+  return -1;
+}
+
+const quotedKeys = new Map<string, string>();
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) quotedKeys.set(key, (quoted = JSON.stringify(key)));
+  return quoted;
+}
+
+function skipBlanks(line: string, at: number): number {
+  let j = at;
+  for (let c = line.charCodeAt(j); c === 32 || c === 9 || c === 10 || c === 13; c = line.charCodeAt(++j));
+  return j;
+}
+
+function revivingParse(line: string): FlatEvent {
+  return JSON.parse(
+    line.replace(LONG_INTEGER_VALUE, (_, before: string, digits: string) => `${before}"${BIG_MARK}${digits}"`),
+    reviveBigInts,
+  ) as FlatEvent;
+}
+
+/**
+ * Reads events from capture files in order, a batch per chunk of input, reporting bad lines
+ * through `onProblem`. Batching keeps asynchronous steps off the per-event path.
+ */
+export async function* readCaptureBatches(
   files: string[],
   stdin: NodeJS.ReadableStream,
   onProblem: (p: CaptureProblem) => void,
-): AsyncGenerator<CaptureEvent> {
+): AsyncGenerator<CaptureEvent[]> {
   for (const file of files) {
-    const input = file === '-' ? stdin : createReadStream(file);
-    const stream = file.endsWith('.gz') ? input.pipe(createGunzip()) : input;
-    const lines = createInterface({ input: stream, crlfDelay: Infinity });
+    const input = file === '-' ? stdin : createReadStream(file, { highWaterMark: CHUNK_BYTES });
+    const stream = file.endsWith('.gz') ? input.pipe(createGunzip({ chunkSize: CHUNK_BYTES })) : input;
     let lineNumber = 0;
     const name = file === '-' ? '<stdin>' : file;
     try {
-      for await (const line of lines) {
-        lineNumber++;
-        if (line.trim() === '') continue;
-        const parsed = parseEventLine(line);
-        if (typeof parsed === 'string') {
-          onProblem({ file: name, line: lineNumber, reason: parsed });
-          continue;
+      for await (const lines of lineBatches(stream as AsyncIterable<Buffer>)) {
+        const batch: CaptureEvent[] = [];
+        for (const line of lines) {
+          lineNumber++;
+          if (isBlank(line)) continue;
+          const parsed = parseEventLine(line);
+          if (typeof parsed === 'string') onProblem({ file: name, line: lineNumber, reason: parsed });
+          else batch.push({ event: parsed, file: name, line: lineNumber, size: line.length + 1 });
         }
-        yield { event: parsed, file: name, line: lineNumber, size: line.length + 1 };
+        yield batch;
       }
     } catch (error) {
       onProblem({ file: name, line: lineNumber + 1, reason: `cannot read: ${(error as Error).message}` });
     }
   }
+}
+
+/** Reads events from capture files in order, one at a time. */
+export async function* readCaptures(
+  files: string[],
+  stdin: NodeJS.ReadableStream,
+  onProblem: (p: CaptureProblem) => void,
+): AsyncGenerator<CaptureEvent> {
+  for await (const batch of readCaptureBatches(files, stdin, onProblem)) yield* batch;
+}
+
+const CHUNK_BYTES = 1 << 20;
+
+function isBlank(line: string): boolean {
+  // A JSON object line starts with `{`: only lines that do not need the full check.
+  return line.charCodeAt(0) !== 123 && line.trim() === '';
 }
 
 /** JSON text of an event as read, long integers printed exactly. */

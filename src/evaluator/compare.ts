@@ -303,7 +303,7 @@ function ipEquals(v: unknown, c: IpAddress): boolean {
     const ip = ipv4ToInt(v);
     if (ip >= 0) return ip === ((c.bytes[0]! << 24) | (c.bytes[1]! << 16) | (c.bytes[2]! << 8) | c.bytes[3]!) >>> 0;
   }
-  const a = parseIpAddress(v);
+  const a = addressOf(v);
   return a !== undefined && sameAddress(a, c);
 }
 
@@ -319,8 +319,24 @@ function inNetwork(v: unknown, n: IpNetwork): boolean {
       return ((ip & mask) >>> 0) === ((net & mask) >>> 0);
     }
   }
-  const a = parseIpAddress(v);
+  const a = addressOf(v);
   return a !== undefined && networkContains(n, a);
+}
+
+/**
+ * Addresses other than dotted quads (IPv6 mostly), parsed once per distinct text: a capture
+ * repeats the same few addresses, and parsing allocates. Bounded, emptied when full.
+ */
+const parsedAddresses = new Map<string, IpAddress | null>();
+const MAX_PARSED_ADDRESSES = 4096;
+function addressOf(text: string): IpAddress | undefined {
+  let a = parsedAddresses.get(text);
+  if (a === undefined) {
+    if (parsedAddresses.size >= MAX_PARSED_ADDRESSES) parsedAddresses.clear();
+    a = parseIpAddress(text) ?? null;
+    parsedAddresses.set(text, a);
+  }
+  return a ?? undefined;
 }
 
 /** A dotted quad as an unsigned 32-bit integer, or -1 when the text is not one. */

@@ -32,36 +32,37 @@ export function parseIpNetwork(text: string): IpNetwork | undefined {
 }
 
 export function networkContains(network: IpNetwork, address: IpAddress): boolean {
-  const a = comparable(address, network.address.version);
-  if (!a) return false;
+  const version = network.address.version;
+  if (!comparable(address, version)) return false;
   const n = network.address.bytes;
   let bits = network.prefix;
   for (let i = 0; i < n.length && bits > 0; i++, bits -= 8) {
     const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
-    if ((a[i]! & mask) !== (n[i]! & mask)) return false;
+    if ((byteAs(address, version, i) & mask) !== (n[i]! & mask)) return false;
   }
   return true;
 }
 
 export function sameAddress(a: IpAddress, b: IpAddress): boolean {
-  const x = comparable(a, b.version);
-  if (!x) return false;
-  return x.every((v, i) => v === b.bytes[i]);
+  if (!comparable(a, b.version)) return false;
+  for (let i = 0; i < b.bytes.length; i++) if (byteAs(a, b.version, i) !== b.bytes[i]) return false;
+  return true;
 }
 
-/** The address in the other's family where possible (IPv4-mapped IPv6 ↔ IPv4). */
-function comparable(address: IpAddress, version: 4 | 6): Uint8Array | undefined {
-  if (address.version === version) return address.bytes;
-  if (version === 4) {
-    const b = address.bytes;
-    const mapped = b.slice(0, 10).every((v) => v === 0) && b[10] === 0xff && b[11] === 0xff;
-    return mapped ? b.slice(12) : undefined;
-  }
-  const out = new Uint8Array(16);
-  out[10] = 0xff;
-  out[11] = 0xff;
-  out.set(address.bytes, 12);
-  return out;
+/** Whether the address has a form in the other family (IPv4-mapped IPv6 ↔ IPv4). */
+function comparable(address: IpAddress, version: 4 | 6): boolean {
+  if (address.version === version || version === 6) return true;
+  const b = address.bytes;
+  for (let i = 0; i < 10; i++) if (b[i] !== 0) return false;
+  return b[10] === 0xff && b[11] === 0xff;
+}
+
+/** Byte `i` of the address in `version`'s form (checked with `comparable`); allocates nothing. */
+function byteAs(address: IpAddress, version: 4 | 6, i: number): number {
+  const b = address.bytes;
+  if (address.version === version) return b[i]!;
+  if (version === 4) return b[12 + i]!;
+  return i < 10 ? 0 : i < 12 ? 0xff : b[i - 12]!;
 }
 
 function ipv6Bytes(text: string): Uint8Array {

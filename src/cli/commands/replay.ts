@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { FieldCatalogue } from '../../fields/catalogue.js';
-import { FlatEventSource, type FlatEvent } from '../../fields/flat-source.js';
-import { eventJson, expandCapturePaths, readCaptures, type CaptureProblem } from '../../evaluator/captures.js';
+import { FlatEventSource } from '../../fields/flat-source.js';
+import { eventJson, expandCapturePaths, readCaptureBatches, type CaptureProblem } from '../../evaluator/captures.js';
 import { ConditionCompiler } from '../../evaluator/compile.js';
-import { Replayer, type ReplayStats } from '../../evaluator/replay.js';
+import { Replayer, type Alert, type ReplayStats } from '../../evaluator/replay.js';
 import { parseFormat } from '../../output/format.js';
 import { renderFormat } from '../../output/render.js';
 import { codeFrame } from '../../diagnostics/codeframe.js';
@@ -109,7 +109,7 @@ export async function runReplay(argv: string[], io: CliIO): Promise<number> {
       ...(io.env['FALCO_HOSTNAME'] ? { hostname: io.env['FALCO_HOSTNAME'] } : {}),
     },
   });
-  const events = readCaptures(files, io.stdin, (p) => {
+  const batches = readCaptureBatches(files, io.stdin, (p) => {
     replayer.problem(p);
     onProblem(p);
   });
@@ -117,14 +117,18 @@ export async function runReplay(argv: string[], io: CliIO): Promise<number> {
   // On a terminal, long replays show their progress on stderr (overwritten in place).
   const progress = io.stderrIsTTY && !values.quiet;
   let shown = false;
-  for await (const item of events) {
-    if (stopped) break;
-    replayer.process(item, (alert) => io.out(alert.line + '\n'));
-    if (progress && (replayer.stats.eventsRead & 0x1ffff) === 0) {
-      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      io.err(`\r${replayer.stats.eventsRead} events, ${(replayer.stats.bytes / 1e6).toFixed(1)} MB, ${replayer.stats.alerts} alerts, ${Math.round(replayer.stats.eventsRead / seconds)} events/s`);
-      shown = true;
+  const onAlert = (alert: Alert) => io.out(alert.line + '\n');
+  for await (const batch of batches) {
+    for (const item of batch) {
+      if (stopped) break;
+      replayer.process(item, onAlert);
+      if (progress && (replayer.stats.eventsRead & 0x1ffff) === 0) {
+        const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+        io.err(`\r${replayer.stats.eventsRead} events, ${(replayer.stats.bytes / 1e6).toFixed(1)} MB, ${replayer.stats.alerts} alerts, ${Math.round(replayer.stats.eventsRead / seconds)} events/s`);
+        shown = true;
+      }
     }
+    if (stopped) break;
   }
   if (shown) io.err('\r\x1b[K');
   replayer.stats.seconds = Number(process.hrtime.bigint() - start) / 1e9;
@@ -161,11 +165,13 @@ async function runFilter(
     t.kind === 'text' ? { text: t.text, width: 0 } : { text: t.text, width: t.width, read: t.field ? source.accessor(t.field) : () => undefined },
   );
   let matched = 0;
-  for await (const item of readCaptures(files, io.stdin, onProblem)) {
+  for await (const batch of readCaptureBatches(files, io.stdin, onProblem)) {
     if (stopped()) return 1;
-    if (!predicate(item.event as FlatEvent)) continue;
-    matched++;
-    io.out((options.json && !options.format ? eventJson(item.event) : renderFormat(tokens, item.event)) + '\n');
+    for (const item of batch) {
+      if (!predicate(item.event)) continue;
+      matched++;
+      io.out((options.json && !options.format ? eventJson(item.event) : renderFormat(tokens, item.event)) + '\n');
+    }
   }
   io.err(`${matched} event(s) matched\n`);
   return stopped() ? 1 : 0;
