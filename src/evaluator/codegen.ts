@@ -8,6 +8,7 @@
  */
 import { printCondition, type Expr } from '../parser/index.js';
 import type { CheckPlan, FastPath, ReadPlan } from './checks.js';
+import type { StringOp } from './string-sets.js';
 
 /** Supplies the plan of a leaf check (shared across units, so constants are built once). */
 export type PlanOf<E> = (check: Extract<Expr, { kind: 'unary' | 'binary' }>) => CheckPlan<E>;
@@ -33,7 +34,10 @@ export class UnitGenerator<E> {
   private readonly declarations: string[] = [];
   private readonly memoStates: string[] = [];
 
-  constructor(private readonly planOf: PlanOf<E>) {}
+  constructor(
+    private readonly planOf: PlanOf<E>,
+    private readonly stringSets: (patterns: { op: StringOp; text: string }[]) => (v: string) => boolean,
+  ) {}
 
   /**
    * Builds the unit: `body` receives the names of the condition functions (`c0`, `c1`, …,
@@ -131,7 +135,7 @@ export class UnitGenerator<E> {
       case 'and':
         return `(${expr.children.map((c) => this.gen(c)).join(' && ')})`;
       case 'or':
-        return `(${expr.children.map((c) => this.gen(c)).join(' || ')})`;
+        return `(${this.alternatives(expr.children).join(' || ')})`;
       case 'not':
         return `!${this.gen(expr.child)}`;
       case 'unary':
@@ -140,6 +144,40 @@ export class UnitGenerator<E> {
       case 'identifier':
         throw new Error(`unresolved macro '${expr.name}'`);
     }
+  }
+
+  /**
+   * The code of an `or`'s children, where string comparisons of one value (equal, prefix,
+   * suffix) are tested together by one trie walk. Checks have no side effects,
+   * so a group may stand where its first member stood.
+   */
+  private alternatives(children: readonly Expr[]): string[] {
+    const groups = new Map<string, { plans: Extract<CheckPlan<E>, { kind: 'value' }>[]; at: number }>();
+    const out: (string | undefined)[] = [];
+    for (const child of children) {
+      const plan = child.kind === 'binary' ? this.planOf(child) : undefined;
+      const op = plan?.kind === 'value' && plan.fast?.jsType === 'string' ? STRING_SET_OPS[plan.fast.op] : undefined;
+      const key = plan?.kind === 'value' ? readKey(plan.read) : undefined;
+      if (plan?.kind !== 'value' || op === undefined || key === undefined) {
+        out.push(this.gen(child));
+        continue;
+      }
+      const group = groups.get(key);
+      if (group) group.plans.push(plan);
+      else {
+        groups.set(key, { plans: [plan], at: out.length });
+        out.push(undefined);
+      }
+    }
+    for (const { plans, at } of groups.values()) out[at] = plans.length === 1 ? this.check(plans[0]!) : this.stringSet(plans);
+    return out as string[];
+  }
+
+  private stringSet(plans: Extract<CheckPlan<E>, { kind: 'value' }>[]): string {
+    const patterns = plans.map((p) => ({ op: STRING_SET_OPS[p.fast!.op]!, text: p.fast!.constant as string }));
+    const test = this.stringSets(patterns);
+    const full = plans.map((p) => `${this.ref(p.test)}(v)`).join(' || ');
+    return `((v = ${this.read(plans[0]!.read)}) != null && (typeof v === "string" ? ${this.ref(test)}(v) : (${full})))`;
   }
 
   /** A sub-condition computed once per event: `(g3 === G ? b3 : (g3 = G, b3 = m3(e)))`. */
@@ -196,6 +234,15 @@ export class UnitGenerator<E> {
         return `v ${f.op} ${constant}`;
     }
   }
+}
+
+/** Fast-path operations that a string set can take over. */
+const STRING_SET_OPS: Partial<Record<FastPath['op'], StringOp>> = { '===': 'equals', startsWith: 'prefix', endsWith: 'suffix' };
+
+/** Identifies what a read reads, for grouping checks of one value; undefined when unknown. */
+function readKey<E>(read: ReadPlan<E>): string | undefined {
+  if (read.kind === 'property') return `property ${read.key}`;
+  return read.key === undefined ? undefined : `field ${read.key}`;
 }
 
 function literal(value: string | number | boolean): string {

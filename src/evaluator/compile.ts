@@ -9,6 +9,7 @@ import { printCondition, type BinaryCheckExpr, type Expr, type UnaryCheckExpr } 
 import { CheckPlanner, type CheckPlan, type Predicate } from './checks.js';
 import { UnitGenerator, type UnitCondition } from './codegen.js';
 import { specialize } from './specialize.js';
+import { stringSetTest, type StringOp } from './string-sets.js';
 
 export type { Predicate };
 
@@ -35,6 +36,7 @@ export class ConditionCompiler<E> {
   private readonly planner: CheckPlanner<E>;
   /** Plans by check text: a check shared by many rules and programs is planned once. */
   private readonly plans = new Map<string, CheckPlan<E>>();
+  private readonly stringSets = new Map<string, (v: string) => boolean>();
 
   constructor(source: EventSource<E>, catalogue: FieldCatalogue) {
     this.planner = new CheckPlanner(source, catalogue);
@@ -66,7 +68,21 @@ export class ConditionCompiler<E> {
   }
 
   private generator(): UnitGenerator<E> {
-    return new UnitGenerator<E>((check) => this.plan(check));
+    return new UnitGenerator<E>(
+      (check) => this.plan(check),
+      (patterns) => this.stringSet(patterns),
+    );
+  }
+
+  /** String-set tests by their constants: the same group in many programs is generated once. */
+  private stringSet(patterns: { op: StringOp; text: string }[]): (v: string) => boolean {
+    const key = JSON.stringify(patterns);
+    let test = this.stringSets.get(key);
+    if (test === undefined) {
+      test = stringSetTest(patterns);
+      this.stringSets.set(key, test);
+    }
+    return test;
   }
 
   private plan(check: BinaryCheckExpr | UnaryCheckExpr): CheckPlan<E> {
