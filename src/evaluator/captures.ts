@@ -110,8 +110,9 @@ const reviveBigInts = (_key: string, v: unknown): unknown =>
 /** The keys of the previous line and their value kinds: consecutive lines usually share them. */
 let lastKeys: string[] = [];
 let lastKinds: ValueKind[] = [];
-/** Keys of the current line whose values JSON.parse rounded (reused, never shrunk). */
+/** Keys of the current line whose values JSON.parse rounded, and where each can start at the earliest (reused). */
 const roundedKeys: string[] = [];
+const roundedFrom: number[] = [];
 
 /** Parses one line; returns the event or the reason it is not one. */
 export function parseEventLine(line: string): FlatEvent | string {
@@ -129,6 +130,10 @@ export function parseEventLine(line: string): FlatEvent | string {
   let i = 0;
   let rounded = 0;
   let roundedInArray = false;
+  // The least offset at which the current key can stand in the line: the text of every entry
+  // before it is at least `"key":value,` with the value's shortest spelling. For compact JSON
+  // without escapes it is the exact offset, so rounded values are found without a search.
+  let from = 1;
   for (const key in event) {
     let kind: ValueKind;
     if (lastKeys[i] === key) kind = lastKinds[i]!;
@@ -139,9 +144,14 @@ export function parseEventLine(line: string): FlatEvent | string {
     }
     i++;
     const v = event[key];
+    const at = from;
+    from += key.length + 4 + shortestLength(v);
     if (typeof v === 'number') {
       if (kind === ValueKind.Bool) return wrongTypeMessage(key, v, 'true or false');
-      if (!Number.isSafeInteger(v) && Number.isInteger(v)) roundedKeys[rounded++] = key;
+      if (!Number.isSafeInteger(v) && Number.isInteger(v)) {
+        roundedFrom[rounded] = at;
+        roundedKeys[rounded++] = key;
+      }
       continue;
     }
     if (v === null || (typeof v === 'string' && kind === ValueKind.Any)) continue;
@@ -157,11 +167,35 @@ export function parseEventLine(line: string): FlatEvent | string {
   if (roundedInArray) return revivingParse(line);
   for (let k = 0; k < rounded; k++) {
     const key = roundedKeys[k]!;
-    const digits = integerText(line, key);
+    const digits = integerText(line, key, roundedFrom[k]!);
     if (digits === undefined) return revivingParse(line);
     if (digits !== null) event[key] = BigInt(digits);
   }
   return event;
+}
+
+/** A lower bound of the length of a value's JSON text. */
+function shortestLength(v: unknown): number {
+  if (typeof v === 'string') return v.length + 2;
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? integerDigits(v) : 1;
+  if (v === null || v === true) return 4;
+  if (v === false) return 5;
+  if (Array.isArray(v)) {
+    let n = v.length > 0 ? v.length + 1 : 2;
+    for (let i = 0; i < v.length; i++) n += shortestLength(v[i]);
+    return n;
+  }
+  return 2;
+}
+
+function integerDigits(n: number): number {
+  let a = n < 0 ? -n : n;
+  let d = n < 0 ? 2 : 1;
+  while (a >= 10) {
+    a = Math.floor(a / 10);
+    d++;
+  }
+  return d;
 }
 
 function isRounded(x: unknown): boolean {
@@ -172,22 +206,18 @@ function wrongTypeMessage(key: string, value: unknown, expected: string): string
   return `field '${key}' must hold ${expected}, found ${JSON.stringify(value, (_k, x: unknown) => (typeof x === 'bigint' ? String(x) : x))}`;
 }
 
-/** Where each key was found in the previous line: lines of one shape put it at about the same place. */
-const keyOffsets = new Map<string, number>();
-
 /**
  * The integer text of `"key": value` in the line; null when the value is written otherwise
  * (`1e21`, `123.0`: a double, kept as one); undefined when the key cannot be found as written.
  * Outside strings, `"key"` followed by `:` can only be the key itself (a quote inside a string
- * is escaped), so the search may start near where the previous line had it.
+ * is escaped), so the search may start at the least offset the key can have (`from`), and
+ * from the start only if it is not found there (keys JSON.parse reorders, duplicates).
  */
-function integerText(line: string, key: string): string | null | undefined {
+function integerText(line: string, key: string, from: number): string | null | undefined {
   const quoted = quotedKey(key);
-  const hint = keyOffsets.get(key) ?? 0;
-  let found = hint > 256 ? keyAt(line, quoted, hint - 256) : -1;
+  let found = textAt(line, quoted, from) && line.charCodeAt(skipBlanks(line, from + quoted.length)) === 58 ? from : keyAt(line, quoted, from);
   if (found < 0) found = keyAt(line, quoted, 0);
   if (found < 0) return undefined;
-  keyOffsets.set(key, found);
   let j = skipBlanks(line, skipBlanks(line, found + quoted.length) + 1);
   const start = j;
   if (line.charCodeAt(j) === 45) j++;
@@ -195,6 +225,12 @@ function integerText(line: string, key: string): string | null | undefined {
   const end = j;
   const next = line.charCodeAt(skipBlanks(line, j));
   return next === 44 || next === 125 ? line.slice(start, end) : null;
+}
+
+function textAt(line: string, text: string, at: number): boolean {
+  if (at + text.length > line.length) return false;
+  for (let i = 0; i < text.length; i++) if (line.charCodeAt(at + i) !== text.charCodeAt(i)) return false;
+  return true;
 }
 
 /** The offset of `quoted` followed by `:` at or after `from`, or -1. */
@@ -227,13 +263,15 @@ function revivingParse(line: string): FlatEvent {
 
 /**
  * Reads events from capture files in order, a batch per chunk of input, reporting bad lines
- * through `onProblem`. Batching keeps asynchronous steps off the per-event path.
+ * through `onProblem`. Batching keeps asynchronous steps off the per-event path; a batch
+ * parses each line only when iterated to it, so that events die young (parsed a chunk ahead,
+ * they outlived the young generation and garbage collection took a tenth of a replay).
  */
 export async function* readCaptureBatches(
   files: string[],
   stdin: NodeJS.ReadableStream,
   onProblem: (p: CaptureProblem) => void,
-): AsyncGenerator<CaptureEvent[]> {
+): AsyncGenerator<Iterable<CaptureEvent>> {
   for (const file of files) {
     const input = file === '-' ? stdin : createReadStream(file, { highWaterMark: CHUNK_BYTES });
     const stream = file.endsWith('.gz') ? input.pipe(createGunzip({ chunkSize: CHUNK_BYTES })) : input;
@@ -241,19 +279,22 @@ export async function* readCaptureBatches(
     const name = file === '-' ? '<stdin>' : file;
     try {
       for await (const lines of lineBatches(stream as AsyncIterable<Buffer>)) {
-        const batch: CaptureEvent[] = [];
-        for (const line of lines) {
-          lineNumber++;
-          if (isBlank(line)) continue;
-          const parsed = parseEventLine(line);
-          if (typeof parsed === 'string') onProblem({ file: name, line: lineNumber, reason: parsed });
-          else batch.push({ event: parsed, file: name, line: lineNumber, size: line.length + 1 });
-        }
-        yield batch;
+        yield parsedLines(lines, name, lineNumber, onProblem);
+        lineNumber += lines.length;
       }
     } catch (error) {
       onProblem({ file: name, line: lineNumber + 1, reason: `cannot read: ${(error as Error).message}` });
     }
+  }
+}
+
+function* parsedLines(lines: string[], file: string, before: number, onProblem: (p: CaptureProblem) => void): Generator<CaptureEvent> {
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (isBlank(line)) continue;
+    const parsed = parseEventLine(line);
+    if (typeof parsed === 'string') onProblem({ file, line: before + i + 1, reason: parsed });
+    else yield { event: parsed, file, line: before + i + 1, size: line.length + 1 };
   }
 }
 

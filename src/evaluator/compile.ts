@@ -37,6 +37,8 @@ export class ConditionCompiler<E> {
   /** Plans by check text: a check shared by many rules and programs is planned once. */
   private readonly plans = new Map<string, CheckPlan<E>>();
   private readonly stringSets = new Map<string, (v: string) => boolean>();
+  private readonly programs = new Map<string, CompiledProgram<E, unknown>>();
+  private readonly valueIds = new Map<unknown, number>();
 
   constructor(source: EventSource<E>, catalogue: FieldCatalogue) {
     this.planner = new CheckPlanner(source, catalogue);
@@ -53,18 +55,40 @@ export class ConditionCompiler<E> {
    */
   compileProgram<T>(rules: readonly { condition: Expr; value: T }[], options: ProgramOptions): CompiledProgram<E, T> {
     const kept: { condition: UnitCondition; value: T }[] = [];
+    // The same rules with the same decisions specialise to the same program: types that
+    // decide alike (open, openat, openat2) share one. The key lists rules and decisions.
+    let key = `${options.first}`;
     for (const rule of rules) {
-      const condition = options.eventType === undefined ? rule.condition : specialize(rule.condition, (c) => this.decide(c, options.eventType!));
-      if (condition !== false) kept.push({ condition, value: rule.value });
+      let decisions = '';
+      const decide = (c: BinaryCheckExpr | UnaryCheckExpr) => {
+        const d = this.decide(c, options.eventType!);
+        decisions += d === undefined ? '?' : d ? '1' : '0';
+        return d;
+      };
+      const condition = options.eventType === undefined ? rule.condition : specialize(rule.condition, decide);
+      if (condition === false) continue;
+      kept.push({ condition, value: rule.value });
+      key += ` ${this.valueId(rule.value)}:${decisions}`;
     }
     const values = kept.map((k) => k.value);
     if (kept.length === 0) return { run: () => {}, values };
+    const cached = this.programs.get(key) as CompiledProgram<E, T> | undefined;
+    if (cached) return cached;
     const generator = this.generator();
     const run = generator.build<Program<E, T>>(
       kept.map((k) => k.condition),
       (calls) => calls.map((call, i) => `  if (${call}) { m.push(${generator.ref(values[i])});${options.first ? ' return;' : ''} }`).join('\n'),
     );
-    return { run, values };
+    const compiled = { run, values };
+    this.programs.set(key, compiled as unknown as CompiledProgram<E, unknown>);
+    return compiled;
+  }
+
+  /** A number per rule value, for program cache keys. */
+  private valueId(value: unknown): number {
+    let id = this.valueIds.get(value);
+    if (id === undefined) this.valueIds.set(value, (id = this.valueIds.size));
+    return id;
   }
 
   private generator(): UnitGenerator<E> {

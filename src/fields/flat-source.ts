@@ -41,7 +41,19 @@ export class FlatEventSource implements EventSource<FlatEvent> {
     return typeof t === 'string' ? t : undefined;
   }
 
+  /** One accessor per field: generating one is a compilation. */
+  private readonly accessors = new Map<string, FieldAccessor<FlatEvent>>();
+
   accessor(field: ResolvedField): FieldAccessor<FlatEvent> {
+    let read = this.accessors.get(field.key);
+    if (read === undefined) {
+      read = this.build(field);
+      this.accessors.set(field.key, read);
+    }
+    return read;
+  }
+
+  private build(field: ResolvedField): FieldAccessor<FlatEvent> {
     const name = field.def.name;
     const ancestry = ANCESTRY[name];
     if (ancestry) return ancestryAccessor(name, ancestry.self, field.arg);
