@@ -3,7 +3,7 @@
  * each file, and most of it is unchanged since the previous compile, so each piece of work
  * is done once per distinct input: parsing a text from a given place, expanding macros in
  * a tree when the macros it meets are the same trees, checking an expanded condition,
- * parsing an output format. Every cached value is a pure function of what it is keyed or
+ * parsing an output. Every cached value is a pure function of what it is keyed or
  * validated by, and trees are never mutated, so the compiles' results are unchanged.
  */
 import type { FieldCatalogue } from '../fields/catalogue.js';
@@ -35,6 +35,15 @@ export interface ConditionFacts {
   deprecated: readonly FieldExpr[];
 }
 
+/** What the compiler needs to know about an output. */
+export interface OutputFacts {
+  format: ParsedFormat;
+  /** The fields printed, in order. */
+  fields: readonly string[];
+  /** The deprecated fields the output mentions. */
+  deprecated: readonly string[];
+}
+
 /** An expansion and the macro trees it looked up (undefined: no such visible macro). */
 interface Expansion {
   lookedUp: Map<string, Expr | undefined>;
@@ -48,7 +57,7 @@ export class CompileCache {
   private readonly origins = new Map<Node, TextRecord>();
   private readonly expansions = new WeakMap<Expr, Expansion>();
   private readonly facts = new WeakMap<Expr, ConditionFacts>();
-  private readonly formats = new Map<string, ParsedFormat>();
+  private readonly outputs = new Map<string, OutputFacts>();
 
   constructor(
     private readonly catalogue: FieldCatalogue,
@@ -107,14 +116,19 @@ export class CompileCache {
     return facts;
   }
 
-  /** parseFormat (which throws FormatError); only successes are kept. */
-  format(output: string): ParsedFormat {
-    let format = this.formats.get(output);
-    if (!format) {
-      format = parseFormat(output, this.catalogue);
-      this.formats.set(output, format);
+  /** Throws parseFormat's FormatError; only successes are kept. */
+  outputFacts(output: string): OutputFacts {
+    let facts = this.outputs.get(output);
+    if (!facts) {
+      const format = parseFormat(output, this.catalogue);
+      facts = {
+        format,
+        fields: format.tokens.flatMap((t) => (t.kind === 'field' ? [t.text] : [])),
+        deprecated: this.deprecatedFields.filter((field) => output.includes(field)),
+      };
+      this.outputs.set(output, facts);
     }
-    return format;
+    return facts;
   }
 
   private deprecatedUses(condition: Expr): FieldExpr[] {

@@ -8,11 +8,11 @@ import type { FieldCatalogue } from '../fields/catalogue.js';
 import { FormatError, type ParsedFormat } from '../output/format.js';
 import { parseCondition, type Expr, type Node } from '../parser/index.js';
 import type { Collector } from './collector.js';
-import { CompileCache, type TextRecord } from './compile-cache.js';
+import { CompileCache, type OutputFacts, type TextRecord } from './compile-cache.js';
 import { LoadError, type Diagnostic, type Location, type LoadWarningCode } from './diagnostics.js';
 import type { EventTypeSet } from './evttypes.js';
 import { buildExceptionCondition } from './exceptions.js';
-import { substituteLists, type ExpandedList } from './lists.js';
+import { ListSubstituter, type ExpandedList } from './lists.js';
 import type { ListInfo, MacroInfo, RuleInfo, TextSegment } from './model.js';
 import { locationsAt, OffsetMap } from './positions.js';
 import type { Priority } from './priority.js';
@@ -104,12 +104,13 @@ export class RuleCompiler {
   /** Compiles everything collected so far; throws LoadError on the first error. */
   compile(): CompileOutput {
     const lists = this.compileLists();
-    const macros = this.compileMacros(lists);
+    const substituter = new ListSubstituter(lists);
+    const macros = this.compileMacros(substituter);
     const rules: CompiledRule[] = [];
     const all = (name: string): Expr | undefined => macros.get(name)?.ast;
     for (const info of this.collector.rules.values()) {
       if (info.unknownSource) continue;
-      const rule = this.compileRule(info, lists, macros, all);
+      const rule = this.compileRule(info, substituter, macros, all);
       if (rule) rules.push(rule);
     }
     for (const m of macros.values()) {
@@ -147,7 +148,7 @@ export class RuleCompiler {
     return out;
   }
 
-  private compileMacros(lists: ExpandedList[]): Map<string, MacroState> {
+  private compileMacros(lists: ListSubstituter): Map<string, MacroState> {
     const macros = new Map<string, MacroState>();
     for (const info of this.collector.macros.values()) {
       const ast = this.parse(info.condition, lists, info.conditionSegments, info.context);
@@ -168,7 +169,7 @@ export class RuleCompiler {
 
   private compileRule(
     info: RuleInfo,
-    lists: ExpandedList[],
+    lists: ListSubstituter,
     macros: Map<string, MacroState>,
     all: (name: string) => Expr | undefined,
   ): CompiledRule | undefined {
@@ -191,9 +192,9 @@ export class RuleCompiler {
       );
       output = output.split('%container.info').join('');
     }
-    let format: ParsedFormat;
+    let outputFacts: OutputFacts;
     try {
-      format = this.cache.format(output);
+      outputFacts = this.cache.outputFacts(output);
     } catch (error) {
       if (!(error instanceof FormatError)) throw error;
       const where = info.outputOrigin ? locationsAt(info.outputOrigin, error.offset, 'rule output expression') : info.context;
@@ -203,10 +204,8 @@ export class RuleCompiler {
       }
       throw new LoadError('LOAD_ERR_COMPILE_OUTPUT', error.message, where);
     }
-    for (const field of DEPRECATED_FIELDS) {
-      if (output.includes(field)) {
-        this.warn('LOAD_DEPRECATED_ITEM', `usage of deprecated field '${field}' has been detected in the rule output`, info.outputOrigin?.context ?? info.context);
-      }
+    for (const field of outputFacts.deprecated) {
+      this.warn('LOAD_DEPRECATED_ITEM', `usage of deprecated field '${field}' has been detected in the rule output`, info.outputOrigin?.context ?? info.context);
     }
 
     // Exceptions wrap the condition in parentheses: one character before the original text.
@@ -214,6 +213,8 @@ export class RuleCompiler {
     const usedLists = new Set(this.lastListsUsed);
     const usedMacros: string[] = [];
     const condition = this.expandMacros(parsed, all, macros, info.context, usedMacros);
+    const macroNames = withUses(usedMacros, macros);
+    for (const name of macroNames) for (const list of macros.get(name)?.lists ?? []) usedLists.add(list);
 
     const facts = this.cache.conditionFacts(condition);
     for (const node of facts.deprecated) {
@@ -240,7 +241,7 @@ export class RuleCompiler {
       condition,
       rawCondition: info.condition,
       output,
-      format,
+      format: outputFacts.format,
       priority: info.priority,
       source: info.source,
       tags: info.tags,
@@ -249,20 +250,20 @@ export class RuleCompiler {
       captureDuration: info.captureDuration,
       eventTypes,
       conditionFields: [...facts.fields],
-      outputFields: format.tokens.flatMap((t) => (t.kind === 'field' ? [t.text] : [])),
+      outputFields: [...outputFacts.fields],
       exceptionFields: [...new Set(exceptionFields)].sort(),
       exceptionNames,
       exceptionContexts: exceptionNames.map((name) => info.exceptions.find((e) => e.name === name)?.context ?? info.context),
-      macros: [...new Set(usedMacros.flatMap((name) => [name, ...(macros.get(name)?.uses ?? [])]))].sort(),
-      lists: [...new Set([...usedLists, ...usedMacros.flatMap((m) => [m, ...(macros.get(m)?.uses ?? [])]).flatMap((m) => macros.get(m)?.lists ?? [])])].sort(),
+      macros: [...macroNames].sort(),
+      lists: [...usedLists].sort(),
       context: info.context,
     };
   }
 
   /** Substitutes list names into the text, then parses it; syntax errors stop loading. */
-  private parse(text: string, lists: ExpandedList[], segments: TextSegment[], context: Location[], prefix = 0): Expr {
+  private parse(text: string, lists: ListSubstituter, segments: TextSegment[], context: Location[], prefix = 0): Expr {
     const offsets = new OffsetMap();
-    const substituted = substituteLists(text, lists, offsets);
+    const substituted = lists.substitute(text, offsets);
     this.lastListsUsed = substituted.used;
     const record: TextRecord = { segments, offsets, context, prefix };
     // The same text from the same place (segments and prefix) parses to the same tree.
@@ -307,3 +308,12 @@ export class RuleCompiler {
   }
 }
 
+/** The macros named and those they use, directly or not. */
+function withUses(names: readonly string[], macros: ReadonlyMap<string, MacroState>): Set<string> {
+  const all = new Set<string>();
+  for (const name of names) {
+    all.add(name);
+    for (const use of macros.get(name)?.uses ?? []) all.add(use);
+  }
+  return all;
+}
