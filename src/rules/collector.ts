@@ -7,7 +7,6 @@ import { LOAD_OPERATORS, isStringOperatorWithModifier } from './operators.js';
 import { LoadError, type Location } from './diagnostics.js';
 import { isEntryValid, type ExceptionInfo, type ListInfo, type MacroInfo, type PluginRequirement, type RuleInfo, type RuleUpdate, type TextSegment } from './model.js';
 import type { FieldCatalogue } from '../fields/catalogue.js';
-import type { Expr } from '../parser/index.js';
 import { compareSemver, formatSemver, parseSemver, type Semver } from './semver.js';
 
 export const ENGINE_VERSION: Semver = { major: 0, minor: 63, patch: 0 };
@@ -78,8 +77,6 @@ export class Collector {
   readonly rules = new Definitions<RuleInfo>();
   readonly pluginRequirements: { alternatives: PluginRequirement[]; context: Location[] }[] = [];
   requiredEngineVersion: Semver = { major: 0, minor: 0, patch: 0 };
-  /** Condition trees parsed by earlier compiles, by origin and text (see RuleCompiler.parse). */
-  readonly parsedConditions = new Map<string, Expr>();
 
   constructor(
     private readonly catalogue: FieldCatalogue,

@@ -5,15 +5,14 @@
  * checked against the field catalogue, event types computed, unused items reported.
  */
 import type { FieldCatalogue } from '../fields/catalogue.js';
-import { FormatError, parseFormat, type ParsedFormat } from '../output/format.js';
-import { parseCondition, visit, type Expr, type Node } from '../parser/index.js';
+import { FormatError, type ParsedFormat } from '../output/format.js';
+import { parseCondition, type Expr, type Node } from '../parser/index.js';
 import type { Collector } from './collector.js';
-import { ConditionChecker } from './condition-check.js';
+import { CompileCache, type OutputFacts, type TextRecord } from './compile-cache.js';
 import { LoadError, type Diagnostic, type Location, type LoadWarningCode } from './diagnostics.js';
-import { conditionEventTypes, type EventTypeSet } from './evttypes.js';
+import type { EventTypeSet } from './evttypes.js';
 import { buildExceptionCondition } from './exceptions.js';
-import { substituteLists, type ExpandedList } from './lists.js';
-import { resolveMacros } from './macros.js';
+import { ListSubstituter, type ExpandedList } from './lists.js';
 import type { ListInfo, MacroInfo, RuleInfo, TextSegment } from './model.js';
 import { locationsAt, OffsetMap } from './positions.js';
 import type { Priority } from './priority.js';
@@ -64,7 +63,8 @@ export interface CompileOptions {
 /** The container plugin's suggested output fields, in the plugin's field order. */
 export const SUGGESTED_OUTPUT_FIELDS = ['container.id', 'container.name', 'container.image.repository', 'container.image.tag', 'k8s.pod.name', 'k8s.ns.name'];
 
-const DEPRECATED_FIELDS = ['evt.dir', 'evt.latency', 'evt.latency.s', 'evt.latency.ns', 'evt.latency.human', 'evt.wait_latency'];
+/** Fields deprecated since enter events were dropped. */
+export const DEPRECATED_FIELDS = ['evt.dir', 'evt.latency', 'evt.latency.s', 'evt.latency.ns', 'evt.latency.human', 'evt.wait_latency'];
 const DEPRECATED_DIR = "due to the drop of enter events, 'evt.dir = <' always evaluates to true, and 'evt.dir = >' always evaluates to false. The rule expression can be simplified by removing the condition on 'evt.dir'";
 const DEPRECATED_LATENCY = 'field is not available due to the drop of enter events.';
 
@@ -78,17 +78,6 @@ interface MacroState {
   uses: string[];
 }
 
-/** Where a parsed text came from: its segments, the rewrites made to it, a prefix added before it. */
-interface TextRecord {
-  segments: TextSegment[];
-  offsets: OffsetMap;
-  context: Location[];
-  prefix: number;
-}
-
-/** Where each AST node came from, to position diagnostics on nodes that macros brought in. */
-type NodeOrigins = WeakMap<Node, TextRecord>;
-
 /** The file locations of an offset in a parsed (rewritten) text. */
 function locateOffset(record: TextRecord, offset: number): Location[] {
   const original = record.offsets.toOriginal(offset) - record.prefix;
@@ -101,24 +90,27 @@ function locateOffset(record: TextRecord, offset: number): Location[] {
 
 export class RuleCompiler {
   readonly warnings: Diagnostic[] = [];
-  private readonly origins: NodeOrigins = new WeakMap();
   /** Lists substituted by the latest parse. */
   private lastListsUsed: string[] = [];
 
+  /** `cache` is shared by the compiles of one load (same collector, same catalogue). */
   constructor(
     private readonly collector: Collector,
-    private readonly catalogue: FieldCatalogue,
+    catalogue: FieldCatalogue,
     private readonly options: CompileOptions = {},
+    private readonly cache = new CompileCache(catalogue, DEPRECATED_FIELDS),
   ) {}
 
   /** Compiles everything collected so far; throws LoadError on the first error. */
   compile(): CompileOutput {
     const lists = this.compileLists();
-    const macros = this.compileMacros(lists);
+    const substituter = new ListSubstituter(lists);
+    const macros = this.compileMacros(substituter);
     const rules: CompiledRule[] = [];
+    const all = (name: string): Expr | undefined => macros.get(name)?.ast;
     for (const info of this.collector.rules.values()) {
       if (info.unknownSource) continue;
-      const rule = this.compileRule(info, lists, macros);
+      const rule = this.compileRule(info, substituter, macros, all);
       if (rule) rules.push(rule);
     }
     for (const m of macros.values()) {
@@ -156,7 +148,7 @@ export class RuleCompiler {
     return out;
   }
 
-  private compileMacros(lists: ExpandedList[]): Map<string, MacroState> {
+  private compileMacros(lists: ListSubstituter): Map<string, MacroState> {
     const macros = new Map<string, MacroState>();
     for (const info of this.collector.macros.values()) {
       const ast = this.parse(info.condition, lists, info.conditionSegments, info.context);
@@ -164,8 +156,10 @@ export class RuleCompiler {
     }
     // Each macro sees the macros defined before its latest definition.
     for (const m of macros.values()) {
-      const visible = new Map<string, Expr>();
-      for (const other of macros.values()) if (other.info.index < m.info.visibility) visible.set(other.info.name, other.ast);
+      const visible = (name: string): Expr | undefined => {
+        const other = macros.get(name);
+        return other && other.info.index < m.info.visibility ? other.ast : undefined;
+      };
       const used: string[] = [];
       m.ast = this.expandMacros(m.ast, visible, macros, m.info.context, used);
       m.uses = [...new Set(used.flatMap((name) => [name, ...(macros.get(name)?.uses ?? [])]))];
@@ -175,8 +169,9 @@ export class RuleCompiler {
 
   private compileRule(
     info: RuleInfo,
-    lists: ExpandedList[],
+    lists: ListSubstituter,
     macros: Map<string, MacroState>,
+    all: (name: string) => Expr | undefined,
   ): CompiledRule | undefined {
     const exceptionFields: string[] = [];
     const exceptionNames: string[] = [];
@@ -197,9 +192,9 @@ export class RuleCompiler {
       );
       output = output.split('%container.info').join('');
     }
-    let format: ParsedFormat;
+    let outputFacts: OutputFacts;
     try {
-      format = parseFormat(output, this.catalogue);
+      outputFacts = this.cache.outputFacts(output);
     } catch (error) {
       if (!(error instanceof FormatError)) throw error;
       const where = info.outputOrigin ? locationsAt(info.outputOrigin, error.offset, 'rule output expression') : info.context;
@@ -209,24 +204,23 @@ export class RuleCompiler {
       }
       throw new LoadError('LOAD_ERR_COMPILE_OUTPUT', error.message, where);
     }
-    for (const field of DEPRECATED_FIELDS) {
-      if (output.includes(field)) {
-        this.warn('LOAD_DEPRECATED_ITEM', `usage of deprecated field '${field}' has been detected in the rule output`, info.outputOrigin?.context ?? info.context);
-      }
+    for (const field of outputFacts.deprecated) {
+      this.warn('LOAD_DEPRECATED_ITEM', `usage of deprecated field '${field}' has been detected in the rule output`, info.outputOrigin?.context ?? info.context);
     }
 
     // Exceptions wrap the condition in parentheses: one character before the original text.
     const parsed = this.parse(conditionText, lists, info.conditionSegments, info.context, info.exceptions.length > 0 ? 1 : 0);
     const usedLists = new Set(this.lastListsUsed);
-    const all = new Map<string, Expr>();
-    for (const m of macros.values()) all.set(m.info.name, m.ast);
     const usedMacros: string[] = [];
     const condition = this.expandMacros(parsed, all, macros, info.context, usedMacros);
+    const macroNames = withUses(usedMacros, macros);
+    for (const name of macroNames) for (const list of macros.get(name)?.lists ?? []) usedLists.add(list);
 
-    this.deprecatedFieldWarnings(condition);
-    const checker = new ConditionChecker(this.catalogue);
-    checker.check(condition);
-    const [problem] = checker.problems;
+    const facts = this.cache.conditionFacts(condition);
+    for (const node of facts.deprecated) {
+      this.warn('LOAD_DEPRECATED_ITEM', node.name === 'evt.dir' ? DEPRECATED_DIR : DEPRECATED_LATENCY, this.locate(node, []));
+    }
+    const [problem] = facts.problems;
     if (problem) {
       const where = this.locate(problem.node, info.context);
       if (problem.unknown && info.skipIfUnknownFilter) {
@@ -235,9 +229,9 @@ export class RuleCompiler {
       }
       throw new LoadError('LOAD_ERR_COMPILE_CONDITION', problem.message, where);
     }
-    for (const w of checker.warnings) this.warn('LOAD_COMPILE_CONDITION', w.message, this.locate(w.node, info.context));
+    for (const w of facts.warnings) this.warn('LOAD_COMPILE_CONDITION', w.message, this.locate(w.node, info.context));
 
-    const eventTypes = conditionEventTypes(condition);
+    const { eventTypes } = facts;
     if (info.source === 'syscall' && info.warnEvttypes && eventTypes.codeCount > 100) {
       this.warn('LOAD_NO_EVTTYPE', 'Rule matches too many evt.type values. This has a significant performance penalty.', info.context);
     }
@@ -247,7 +241,7 @@ export class RuleCompiler {
       condition,
       rawCondition: info.condition,
       output,
-      format,
+      format: outputFacts.format,
       priority: info.priority,
       source: info.source,
       tags: info.tags,
@@ -255,52 +249,43 @@ export class RuleCompiler {
       capture: info.capture,
       captureDuration: info.captureDuration,
       eventTypes,
-      conditionFields: checker.fields,
-      outputFields: format.tokens.flatMap((t) => (t.kind === 'field' ? [t.text] : [])),
+      conditionFields: [...facts.fields],
+      outputFields: [...outputFacts.fields],
       exceptionFields: [...new Set(exceptionFields)].sort(),
       exceptionNames,
       exceptionContexts: exceptionNames.map((name) => info.exceptions.find((e) => e.name === name)?.context ?? info.context),
-      macros: [...new Set(usedMacros.flatMap((name) => [name, ...(macros.get(name)?.uses ?? [])]))].sort(),
-      lists: [...new Set([...usedLists, ...usedMacros.flatMap((m) => [m, ...(macros.get(m)?.uses ?? [])]).flatMap((m) => macros.get(m)?.lists ?? [])])].sort(),
+      macros: [...macroNames].sort(),
+      lists: [...usedLists].sort(),
       context: info.context,
     };
   }
 
   /** Substitutes list names into the text, then parses it; syntax errors stop loading. */
-  private parse(text: string, lists: ExpandedList[], segments: TextSegment[], context: Location[], prefix = 0): Expr {
+  private parse(text: string, lists: ListSubstituter, segments: TextSegment[], context: Location[], prefix = 0): Expr {
     const offsets = new OffsetMap();
-    const substituted = substituteLists(text, lists, offsets);
+    const substituted = lists.substitute(text, offsets);
     this.lastListsUsed = substituted.used;
-    const record = { segments, offsets, context, prefix };
-    // Each file's load recompiles everything collected so far: texts already parsed (same
-    // text from the same place) reuse their tree. Trees are never mutated, so sharing is safe.
+    const record: TextRecord = { segments, offsets, context, prefix };
+    // The same text from the same place (segments and prefix) parses to the same tree.
     const key = `${segments.map((g) => `${g.origin.source.name}@${g.origin.node.range?.[0]}+${g.start}`).join('|')}\u0000${prefix}\u0000${substituted.text}`;
-    let ast = this.collector.parsedConditions.get(key);
-    if (!ast) {
+    return this.cache.tree(key, record, () => {
       const result = parseCondition(substituted.text);
       if (!result.ok) {
         throw new LoadError('LOAD_ERR_COMPILE_CONDITION', result.error.message, locateOffset(record, result.error.position.offset));
       }
-      ast = result.ast;
-      this.collector.parsedConditions.set(key, ast);
-    }
-    visit(ast, {
-      enter: (node) => {
-        this.origins.set(node, record);
-      },
+      return result.ast;
     });
-    return ast;
   }
 
   /** Replaces macro references by (shared, never mutated) macro trees; unknown names stop loading. */
   private expandMacros(
     ast: Expr,
-    visible: Map<string, Expr>,
+    visible: (name: string) => Expr | undefined,
     macros: Map<string, { used: boolean }>,
     context: Location[],
     used: string[] = [],
   ): Expr {
-    const result = resolveMacros(ast, visible);
+    const result = this.cache.expand(ast, visible);
     for (const name of result.resolved) {
       const m = macros.get(name);
       if (m) m.used = true;
@@ -312,21 +297,9 @@ export class RuleCompiler {
     return result.expr;
   }
 
-  private deprecatedFieldWarnings(condition: Expr): void {
-    const seen = new Set<string>();
-    visit(condition, {
-      enter: (node) => {
-        if (node.kind === 'field' && DEPRECATED_FIELDS.includes(node.name) && !seen.has(node.name)) {
-          seen.add(node.name);
-          this.warn('LOAD_DEPRECATED_ITEM', node.name === 'evt.dir' ? DEPRECATED_DIR : DEPRECATED_LATENCY, this.locate(node, []));
-        }
-      },
-    });
-  }
-
   /** Locations for a diagnostic about `node`: inside the text it was parsed from. */
   private locate(node: Node, fallback: Location[]): Location[] {
-    const record = this.origins.get(node);
+    const record = this.cache.origin(node);
     return record ? locateOffset(record, node.range.start.offset) : fallback;
   }
 
@@ -335,3 +308,12 @@ export class RuleCompiler {
   }
 }
 
+/** The macros named and those they use, directly or not. */
+function withUses(names: readonly string[], macros: ReadonlyMap<string, MacroState>): Set<string> {
+  const all = new Set<string>();
+  for (const name of names) {
+    all.add(name);
+    for (const use of macros.get(name)?.uses ?? []) all.add(use);
+  }
+  return all;
+}

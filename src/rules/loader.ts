@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { FieldCatalogue } from '../fields/catalogue.js';
 import { Collector } from './collector.js';
-import { RuleCompiler, type CompileOutput } from './compiler.js';
+import { CompileCache } from './compile-cache.js';
+import { DEPRECATED_FIELDS, RuleCompiler, type CompileOutput } from './compiler.js';
 import { LoadError, type Diagnostic, type FileLoadResult } from './diagnostics.js';
 import { expandRulesPaths } from './files.js';
 import { RulesFileReader } from './reader.js';
@@ -62,6 +63,8 @@ export function loadRulesFiles(paths: string[], options: LoadOptions = {}): Load
 export function loadRulesContents(files: RulesContent[], options: LoadOptions = {}): LoadedRules {
   const catalogue = options.catalogue ?? FieldCatalogue.syscall();
   const collector = new Collector(catalogue);
+  // Each file's compile recompiles everything collected so far: they share what is unchanged.
+  const cache = new CompileCache(catalogue, DEPRECATED_FIELDS);
   const results: FileLoadResult[] = [];
   const contents = new Map<string, string>();
   let output: CompileOutput | undefined;
@@ -88,7 +91,7 @@ export function loadRulesContents(files: RulesContent[], options: LoadOptions = 
       result.successful = false;
       continue;
     }
-    const compiler = new RuleCompiler(collector, catalogue, { suggestedOutput: options.suggestedOutput ?? true });
+    const compiler = new RuleCompiler(collector, catalogue, { suggestedOutput: options.suggestedOutput ?? true }, cache);
     try {
       output = compiler.compile();
     } catch (error) {

@@ -13,7 +13,8 @@ export interface MacroResolution {
   error?: { message: string; node: Node };
 }
 
-export function resolveMacros(ast: Expr, macros: ReadonlyMap<string, Expr>): MacroResolution {
+/** `lookup` gives the (expanded or not) tree of a visible macro, or undefined. */
+export function resolveMacros(ast: Expr, lookup: (name: string) => Expr | undefined): MacroResolution {
   const resolved: string[] = [];
   const loops: { message: string; node: Node }[] = [];
   const unknown: { message: string; node: Node }[] = [];
@@ -31,7 +32,7 @@ export function resolveMacros(ast: Expr, macros: ReadonlyMap<string, Expr>): Mac
         return child === node.child ? node : { ...node, child };
       }
       case 'identifier': {
-        const macro = macros.get(node.name);
+        const macro = lookup(node.name);
         if (!macro) {
           unknown.push({ message: `Undefined macro '${node.name}' used in filter.`, node });
           return node;
