@@ -41,6 +41,7 @@ const accepted: [string, string][] = [
   ['proc.name = oneof', '(= proc.name "oneof")'],
   ['proc.name = oneof and a.b exists', '(and (= proc.name "oneof") (exists a.b))'],
   ['proc.name =oneof', '(= proc.name "oneof")'],
+  ['proc.name in or_', '(in proc.name @or_)'],
   ['proc.name glob anyof (a*, b*)', '(glob anyof proc.name ["a*" "b*"])'],
   ['fd.name regex oneof ("^/a", "^/b")', '(regex oneof fd.name ["^/a" "^/b"])'],
   // list forms
@@ -178,6 +179,8 @@ const rejected: [string, number, number, RegExp][] = [
   ['evt.type=open and ', 1, 19, /field check or a macro name/],
   ['evt.type=open and', 1, 18, /blank or '\('/],
   ['evt.type=open or', 1, 17, /blank or '\('/],
+  // After a modifier, `or_` reads as the keyword `or` (libsinsp: `_` is not alphanumeric), so `oneof` is a value.
+  ['proc.name = oneof or_', 1, 19, /expected 'and', 'or' or the end/],
   ['proc.name=curl andx', 1, 16, /'and', 'or'/],
   ['proc.name=curl orx', 1, 16, /'and', 'or'/],
   ['proc.name=curl and"x"', 1, 19, /blank or '\('/],
