@@ -8,6 +8,7 @@ import type { EventSource } from '../fields/source.js';
 import { printCondition, type BinaryCheckExpr, type Expr, type UnaryCheckExpr } from '../parser/index.js';
 import { CheckPlanner, type CheckPlan, type Predicate } from './checks.js';
 import { UnitGenerator, type UnitCondition } from './codegen.js';
+import { buildGate } from './gates.js';
 import { specialize } from './specialize.js';
 import { stringSetTest, type StringOp } from './string-sets.js';
 
@@ -75,10 +76,22 @@ export class ConditionCompiler<E> {
     const cached = this.programs.get(key) as CompiledProgram<E, T> | undefined;
     if (cached) return cached;
     const generator = this.generator();
-    const run = generator.build<Program<E, T>>(
-      kept.map((k) => k.condition),
-      (calls) => calls.map((call, i) => `  if (${call}) { m.push(${generator.ref(values[i])});${options.first ? ' return;' : ''} }`).join('\n'),
-    );
+    const conditions = kept.map((k) => k.condition);
+    const gate = buildGate(conditions, (check) => this.plan(check));
+    const run = generator.build<Program<E, T>>(conditions, (calls) => {
+      const lines: string[] = [];
+      if (gate) {
+        lines.push(
+          `  const g = e[${JSON.stringify(gate.property)}];`,
+          `  const gate = typeof g === "string" ? (${generator.ref(gate.allowed)}.get(g) ?? ${generator.ref(gate.none)}) : null;`,
+        );
+      }
+      calls.forEach((call, i) => {
+        const test = gate?.gated[i] ? `(gate === null || gate[${i}] === 1) && ${call}` : call;
+        lines.push(`  if (${test}) { m.push(${generator.ref(values[i])});${options.first ? ' return;' : ''} }`);
+      });
+      return lines.join('\n');
+    });
     const compiled = { run, values };
     this.programs.set(key, compiled as unknown as CompiledProgram<E, unknown>);
     return compiled;

@@ -16,7 +16,7 @@ import { FieldCatalogue } from '../../src/fields/catalogue.js';
 import { FlatEventSource, type FlatEvent } from '../../src/fields/flat-source.js';
 import { parseCondition, visit, type Expr } from '../../src/parser/index.js';
 import type { CompiledRule } from '../../src/rules/compiler.js';
-import { loadRulesFiles } from '../../src/rules/loader.js';
+import { loadRulesContents, loadRulesFiles } from '../../src/rules/loader.js';
 import { ReferenceEvaluator } from '../helpers/reference.js';
 import { UPSTREAM_RULE_FILES } from '../helpers/upstream.js';
 
@@ -137,3 +137,63 @@ function parse(text: string): Expr {
   if (!r.ok) throw new Error(r.error.message);
   return r.ast;
 }
+
+describe('gates (rules skipped by one lookup of a field they require)', () => {
+  const yaml = `
+- rule: in list
+  desc: d
+  condition: evt.type = execve and proc.name in (a, b)
+  output: o
+  priority: WARNING
+- rule: either equal
+  desc: d
+  condition: evt.type = execve and (proc.name = c or proc.name = d) and user.name != root
+  output: o
+  priority: WARNING
+- rule: each branch names one
+  desc: d
+  condition: evt.type = execve and ((proc.name = e and proc.pid > 10) or (proc.name in (f) and proc.pid < 10))
+  output: o
+  priority: WARNING
+- rule: negated
+  desc: d
+  condition: evt.type = execve and not proc.name = g
+  output: o
+  priority: WARNING
+- rule: prefix
+  desc: d
+  condition: evt.type = execve and proc.name startswith h
+  output: o
+  priority: WARNING
+- rule: one branch has none
+  desc: d
+  condition: evt.type = execve and (proc.name = i or proc.pid = 7)
+  output: o
+  priority: WARNING
+`;
+  const rules = loadRulesContents([{ name: 'gates.yaml', text: yaml }]).output!.rules;
+  const catalogue = FieldCatalogue.syscall();
+  const reference = new ReferenceEvaluator(new FlatEventSource(), catalogue);
+  const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'hx', 'i', 'z', 'ax'];
+  const values: unknown[] = [...names, null, undefined, 5, ['a'], ['z', 'c'], true];
+
+  it('give the same results as evaluating every rule, for every kind of value', () => {
+    expect(rules).toHaveLength(6);
+    for (const matching of ['first', 'all'] as RuleMatching[]) {
+      const engine = new Engine(rules, new FlatEventSource(), catalogue, {}, matching);
+      let fired = 0;
+      for (const name of values) {
+        for (const pid of [3, 7, 20]) {
+          for (const user of ['root', 'bob']) {
+            const event: FlatEvent = { 'evt.type': 'execve', 'proc.pid': pid, 'user.name': user };
+            if (name !== undefined) event['proc.name'] = name;
+            const expected = reference.fired(rules, event, matching === 'first');
+            expect(engine.evaluate(event).map((r) => r.rule.name), JSON.stringify(event)).toEqual(expected);
+            fired += expected.length;
+          }
+        }
+      }
+      expect(fired).toBeGreaterThan(30);
+    }
+  });
+});
