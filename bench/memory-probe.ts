@@ -31,6 +31,6 @@ if (mode === 'heap') {
   console.log(JSON.stringify({ evaluations, growthBytes: after - before }));
 } else {
   const replayer = new Replayer(rules);
-  for await (const item of readCaptures([process.argv[3]!], process.stdin, () => {})) replayer.process(item, () => {});
+  for await (const item of readCaptures([process.argv[3]!], process.stdin, () => {}, { exactWhenRead: true })) replayer.process(item, () => {});
   console.log(JSON.stringify({ events: replayer.stats.eventsRead, maxRssKb: process.resourceUsage().maxRSS }));
 }

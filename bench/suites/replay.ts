@@ -36,7 +36,7 @@ export const replaySuite: Suite = {
       start = process.hrtime.bigint();
       const replayer = new Replayer(rules);
       const onAlert = () => {};
-      for await (const batch of readCaptureBatches([file], process.stdin, () => {})) {
+      for await (const batch of readCaptureBatches([file], process.stdin, () => {}, { exactWhenRead: true })) {
         for (const item of batch) replayer.process(item, onAlert);
       }
       replay.push(Number(process.hrtime.bigint() - start) / 1e9);

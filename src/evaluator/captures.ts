@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createGunzip } from 'node:zlib';
 import fg from 'fast-glob';
 import { FieldCatalogue, isNumericType } from '../fields/catalogue.js';
+import { exactEvent, jsonWithBigInts, mayBeRounded, parseWithExactIntegers, SOURCE_TEXT, type EventWithText } from '../fields/exact-integers.js';
 import type { FlatEvent } from '../fields/flat-source.js';
 import { lineBatches } from './lines.js';
 
@@ -59,6 +60,15 @@ export interface CaptureProblem {
   reason: string;
 }
 
+export interface CaptureReadOptions {
+  /**
+   * Leave integers beyond 2^53 rounded until a field is read (the line is kept to recover
+   * them): cheaper when few are read, but events must then be read through FlatEventSource
+   * or made exact with `exactEvent`. By default every event is exact when handed over.
+   */
+  exactWhenRead?: boolean;
+}
+
 export interface CaptureEvent {
   event: FlatEvent;
   file: string;
@@ -101,21 +111,22 @@ export function expandCapturePaths(paths: string[], cwd: string): { files: strin
   return { files, missing };
 }
 
-const LONG_INTEGER_VALUE = /([:,[]\s*)(-?[0-9]{16,})(?=\s*[,\]}])/g;
-/** Marks a long integer that was quoted so the reviver can turn it into a bigint. */
-const BIG_MARK = '~kestrel-bigint~';
-const reviveBigInts = (_key: string, v: unknown): unknown =>
-  typeof v === 'string' && v.startsWith(BIG_MARK) ? BigInt(v.slice(BIG_MARK.length)) : v;
-
 /** The keys of the previous line and their value kinds: consecutive lines usually share them. */
 let lastKeys: string[] = [];
 let lastKinds: ValueKind[] = [];
-/** Keys of the current line whose values JSON.parse rounded, and where each can start at the earliest (reused). */
-const roundedKeys: string[] = [];
-const roundedFrom: number[] = [];
 
-/** Parses one line; returns the event or the reason it is not one. */
+/** Parses one line, with every integer exact; returns the event or the reason it is not one. */
 export function parseEventLine(line: string): FlatEvent | string {
+  const parsed = readEventLine(line);
+  return typeof parsed === 'string' ? parsed : exactEvent(parsed);
+}
+
+/**
+ * Parses one line; returns the event or the reason it is not one. Integers beyond 2^53 may
+ * be left rounded, with the line kept to recover them when read (see exact-integers.ts):
+ * the event must be read through FlatEventSource, or made exact with `exactEvent`.
+ */
+export function readEventLine(line: string): FlatEvent | string {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -123,17 +134,13 @@ export function parseEventLine(line: string): FlatEvent | string {
     return `not valid JSON: ${(error as Error).message}`;
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'not a JSON object (each line must be one event object)';
-  const event = value as FlatEvent;
-  // One pass over the keys checks every value against its field's type and finds integers
-  // beyond 2^53 (nanosecond times, inode numbers), which JSON.parse rounds. Keys are compared
-  // with the previous line's first (same strings, same order), and looked up only when they differ.
+  const event = value as EventWithText;
+  // One pass over the keys checks every value against its field's type and notes integers
+  // JSON.parse rounded. Keys are compared with the previous line's first (same strings, same
+  // order), and looked up only when they differ.
   let i = 0;
-  let rounded = 0;
+  let rounded = false;
   let roundedInArray = false;
-  // The least offset at which the current key can stand in the line: the text of every entry
-  // before it is at least `"key":value,` with the value's shortest spelling. For compact JSON
-  // without escapes it is the exact offset, so rounded values are found without a search.
-  let from = 1;
   for (const key in event) {
     let kind: ValueKind;
     if (lastKeys[i] === key) kind = lastKinds[i]!;
@@ -144,121 +151,29 @@ export function parseEventLine(line: string): FlatEvent | string {
     }
     i++;
     const v = event[key];
-    const at = from;
-    from += key.length + 4 + shortestLength(v);
     if (typeof v === 'number') {
       if (kind === ValueKind.Bool) return wrongTypeMessage(key, v, 'true or false');
-      if (!Number.isSafeInteger(v) && Number.isInteger(v)) {
-        roundedFrom[rounded] = at;
-        roundedKeys[rounded++] = key;
-      }
+      if (mayBeRounded(v)) rounded = true;
       continue;
     }
     if (v === null || (typeof v === 'string' && kind === ValueKind.Any)) continue;
     const expected = wrongValue(v, kind);
     if (expected === 'object') return `field '${key}' holds an object; values must be strings, numbers, booleans, arrays or null`;
     if (expected) return wrongTypeMessage(key, v, expected);
-    if (Array.isArray(v) && v.some(isRounded)) roundedInArray = true;
+    if (Array.isArray(v) && v.some(mayBeRounded)) roundedInArray = true;
   }
   if (lastKeys.length > i) {
     lastKeys = lastKeys.slice(0, i);
     lastKinds = lastKinds.slice(0, i);
   }
-  if (roundedInArray) return revivingParse(line);
-  for (let k = 0; k < rounded; k++) {
-    const key = roundedKeys[k]!;
-    const digits = integerText(line, key, roundedFrom[k]!);
-    if (digits === undefined) return revivingParse(line);
-    if (digits !== null) event[key] = BigInt(digits);
-  }
+  // Arrays are rare: their long integers are made exact at once.
+  if (roundedInArray) return parseWithExactIntegers(line) as FlatEvent;
+  if (rounded) event[SOURCE_TEXT] = line;
   return event;
-}
-
-/** A lower bound of the length of a value's JSON text. */
-function shortestLength(v: unknown): number {
-  if (typeof v === 'string') return v.length + 2;
-  if (typeof v === 'number') return Number.isSafeInteger(v) ? integerDigits(v) : 1;
-  if (v === null || v === true) return 4;
-  if (v === false) return 5;
-  if (Array.isArray(v)) {
-    let n = v.length > 0 ? v.length + 1 : 2;
-    for (let i = 0; i < v.length; i++) n += shortestLength(v[i]);
-    return n;
-  }
-  return 2;
-}
-
-function integerDigits(n: number): number {
-  let a = n < 0 ? -n : n;
-  let d = n < 0 ? 2 : 1;
-  while (a >= 10) {
-    a = Math.floor(a / 10);
-    d++;
-  }
-  return d;
-}
-
-function isRounded(x: unknown): boolean {
-  return typeof x === 'number' && !Number.isSafeInteger(x) && Number.isInteger(x);
 }
 
 function wrongTypeMessage(key: string, value: unknown, expected: string): string {
   return `field '${key}' must hold ${expected}, found ${JSON.stringify(value, (_k, x: unknown) => (typeof x === 'bigint' ? String(x) : x))}`;
-}
-
-/**
- * The integer text of `"key": value` in the line; null when the value is written otherwise
- * (`1e21`, `123.0`: a double, kept as one); undefined when the key cannot be found as written.
- * Outside strings, `"key"` followed by `:` can only be the key itself (a quote inside a string
- * is escaped), so the search may start at the least offset the key can have (`from`), and
- * from the start only if it is not found there (keys JSON.parse reorders, duplicates).
- */
-function integerText(line: string, key: string, from: number): string | null | undefined {
-  const quoted = quotedKey(key);
-  let found = textAt(line, quoted, from) && line.charCodeAt(skipBlanks(line, from + quoted.length)) === 58 ? from : keyAt(line, quoted, from);
-  if (found < 0) found = keyAt(line, quoted, 0);
-  if (found < 0) return undefined;
-  let j = skipBlanks(line, skipBlanks(line, found + quoted.length) + 1);
-  const start = j;
-  if (line.charCodeAt(j) === 45) j++;
-  while (j < line.length && line.charCodeAt(j) >= 48 && line.charCodeAt(j) <= 57) j++;
-  const end = j;
-  const next = line.charCodeAt(skipBlanks(line, j));
-  return next === 44 || next === 125 ? line.slice(start, end) : null;
-}
-
-function textAt(line: string, text: string, at: number): boolean {
-  if (at + text.length > line.length) return false;
-  for (let i = 0; i < text.length; i++) if (line.charCodeAt(at + i) !== text.charCodeAt(i)) return false;
-  return true;
-}
-
-/** The offset of `quoted` followed by `:` at or after `from`, or -1. */
-function keyAt(line: string, quoted: string, from: number): number {
-  for (let at = line.indexOf(quoted, from); at >= 0; at = line.indexOf(quoted, at + 1)) {
-    if (line.charCodeAt(skipBlanks(line, at + quoted.length)) === 58) return at;
-  }
-  return -1;
-}
-
-const quotedKeys = new Map<string, string>();
-function quotedKey(key: string): string {
-  let quoted = quotedKeys.get(key);
-  if (quoted === undefined) quotedKeys.set(key, (quoted = JSON.stringify(key)));
-  return quoted;
-}
-
-function skipBlanks(line: string, at: number): number {
-  let j = at;
-  for (let c = line.charCodeAt(j); c === 32 || c === 9 || c === 10 || c === 13; c = line.charCodeAt(++j));
-  return j;
-}
-
-function revivingParse(line: string): FlatEvent {
-  return JSON.parse(
-    line.replace(LONG_INTEGER_VALUE, (_, before: string, digits: string) => `${before}"${BIG_MARK}${digits}"`),
-    reviveBigInts,
-  ) as FlatEvent;
 }
 
 /**
@@ -271,7 +186,9 @@ export async function* readCaptureBatches(
   files: string[],
   stdin: NodeJS.ReadableStream,
   onProblem: (p: CaptureProblem) => void,
+  options: CaptureReadOptions = {},
 ): AsyncGenerator<Iterable<CaptureEvent>> {
+  const parse = options.exactWhenRead ? readEventLine : parseEventLine;
   for (const file of files) {
     const input = file === '-' ? stdin : createReadStream(file, { highWaterMark: CHUNK_BYTES });
     const stream = file.endsWith('.gz') ? input.pipe(createGunzip({ chunkSize: CHUNK_BYTES })) : input;
@@ -279,7 +196,7 @@ export async function* readCaptureBatches(
     const name = file === '-' ? '<stdin>' : file;
     try {
       for await (const lines of lineBatches(stream as AsyncIterable<Buffer>)) {
-        yield parsedLines(lines, name, lineNumber, onProblem);
+        yield parsedLines(lines, name, lineNumber, onProblem, parse);
         lineNumber += lines.length;
       }
     } catch (error) {
@@ -288,11 +205,17 @@ export async function* readCaptureBatches(
   }
 }
 
-function* parsedLines(lines: string[], file: string, before: number, onProblem: (p: CaptureProblem) => void): Generator<CaptureEvent> {
+function* parsedLines(
+  lines: string[],
+  file: string,
+  before: number,
+  onProblem: (p: CaptureProblem) => void,
+  parse: (line: string) => FlatEvent | string,
+): Generator<CaptureEvent> {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (isBlank(line)) continue;
-    const parsed = parseEventLine(line);
+    const parsed = parse(line);
     if (typeof parsed === 'string') onProblem({ file, line: before + i + 1, reason: parsed });
     else yield { event: parsed, file, line: before + i + 1, size: line.length + 1 };
   }
@@ -303,8 +226,9 @@ export async function* readCaptures(
   files: string[],
   stdin: NodeJS.ReadableStream,
   onProblem: (p: CaptureProblem) => void,
+  options: CaptureReadOptions = {},
 ): AsyncGenerator<CaptureEvent> {
-  for await (const batch of readCaptureBatches(files, stdin, onProblem)) yield* batch;
+  for await (const batch of readCaptureBatches(files, stdin, onProblem, options)) yield* batch;
 }
 
 const CHUNK_BYTES = 1 << 20;
@@ -316,11 +240,5 @@ function isBlank(line: string): boolean {
 
 /** JSON text of an event as read, long integers printed exactly. */
 export function eventJson(event: FlatEvent): string {
-  let big = false;
-  const text = JSON.stringify(event, (_key, v: unknown) => {
-    if (typeof v !== 'bigint') return v;
-    big = true;
-    return `${BIG_MARK}${v}`;
-  });
-  return big ? text.replace(/"~kestrel-bigint~(-?[0-9]+)"/g, '$1') : text;
+  return jsonWithBigInts(exactEvent(event));
 }

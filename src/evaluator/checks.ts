@@ -12,14 +12,19 @@ export type Predicate<E> = (event: E) => boolean;
 
 /** How generated code obtains an operand's value for an event. */
 export type ReadPlan<E> =
-  /** `event[key]`, null or undefined meaning NA. */
-  | { kind: 'property'; key: string }
+  /**
+   * `event[key]`, null or undefined meaning NA. A number that is not a safe integer may be a
+   * rounded copy of a longer integer: `read` (the accessor) gives the exact value.
+   */
+  | { kind: 'property'; key: string; read: FieldAccessor<E> }
   /** A call; `key` names the value so that repeated reads of one event can share it. */
   | { kind: 'call'; read: FieldAccessor<E>; key?: string };
 
 /**
  * What can be inlined for a value of the expected JavaScript type: `value === constant`,
- * `set.has(value)`, `value.startsWith(constant)`. Other values take the full test.
+ * `set.has(value)`, `value.startsWith(constant)`. Other values take the full test. Numeric
+ * constants are below 2^53 in magnitude, so a value rounded from a longer integer compares
+ * with them as its exact value would.
  */
 export interface FastPath {
   jsType: 'string' | 'number' | 'boolean';
@@ -190,7 +195,7 @@ export class CheckPlanner<E> {
 }
 
 function readPlan<E>(operand: CompiledOperand<E>): ReadPlan<E> {
-  if (operand.read.property !== undefined) return { kind: 'property', key: operand.read.property };
+  if (operand.read.property !== undefined) return { kind: 'property', key: operand.read.property, read: operand.read };
   return operand.key !== undefined ? { kind: 'call', read: operand.read, key: operand.key } : { kind: 'call', read: operand.read };
 }
 
@@ -206,7 +211,7 @@ function scalarFastPath(cls: string, op: string, constant: string): FastPath | u
   }
   if (cls === 'number') {
     const n = parseNumberConstant(constant);
-    if (typeof n !== 'number') return undefined;
+    if (!belowExactLimit(n)) return undefined;
     if (eq) return { jsType: 'number', op: eq, constant: n };
     if (op === '<' || op === '<=' || op === '>' || op === '>=') return { jsType: 'number', op, constant: n };
     return undefined;
@@ -220,9 +225,13 @@ function setFastPath(cls: string, items: string[]): FastPath | undefined {
   if (cls === 'number') {
     const values = items.map(parseNumberConstant);
     // With a constant beyond 2^53 the full test's exact comparison is needed.
-    if (values.every((v) => typeof v === 'number')) return { jsType: 'number', op: 'has', constant: new Set(values) };
+    if (values.every(belowExactLimit)) return { jsType: 'number', op: 'has', constant: new Set(values) };
   }
   return undefined;
+}
+
+function belowExactLimit(n: number | bigint): n is number {
+  return typeof n === 'number' && Math.abs(n) < 2 ** 53;
 }
 
 function scalarOf(v: FieldValue): string | undefined {

@@ -176,8 +176,9 @@ export class UnitGenerator<E> {
   private stringSet(plans: Extract<CheckPlan<E>, { kind: 'value' }>[]): string {
     const patterns = plans.map((p) => ({ op: STRING_SET_OPS[p.fast!.op]!, text: p.fast!.constant as string }));
     const test = this.stringSets(patterns);
-    const full = plans.map((p) => `${this.ref(p.test)}(v)`).join(' || ');
-    return `((v = ${this.read(plans[0]!.read)}) != null && (typeof v === "string" ? ${this.ref(test)}(v) : (${full})))`;
+    const read = plans[0]!.read;
+    const full = plans.map((p) => `${this.ref(p.test)}(${this.exact(read)})`).join(' || ');
+    return `((v = ${this.read(read)}) != null && (typeof v === "string" ? ${this.ref(test)}(v) : (${full})))`;
   }
 
   /** A sub-condition computed once per event: `(g3 === G ? b3 : (g3 = G, b3 = m3(e)))`. */
@@ -207,6 +208,15 @@ export class UnitGenerator<E> {
     return `(h${name} === G ? w${name} : (h${name} = G, w${name} = ${call}))`;
   }
 
+  /**
+   * The value `v` for a full test: a property read may hold a number rounded from a longer
+   * integer, and the full test compares exactly, so such numbers are read again exactly.
+   */
+  private exact(plan: ReadPlan<E>): string {
+    if (plan.kind !== 'property') return 'v';
+    return `(typeof v === "number" && !Number.isSafeInteger(v) ? (v = ${this.ref(plan.read)}(e)) : v)`;
+  }
+
   private check(plan: CheckPlan<E>): string {
     switch (plan.kind) {
       case 'predicate':
@@ -214,7 +224,7 @@ export class UnitGenerator<E> {
       case 'exists':
         return `(${this.read(plan.read)} != null)`;
       case 'value': {
-        const full = `${this.ref(plan.test)}(v)`;
+        const full = `${this.ref(plan.test)}(${this.exact(plan.read)})`;
         const test = plan.fast ? `(typeof v === "${plan.fast.jsType}" ? ${this.fast(plan.fast)} : ${full})` : full;
         return `((v = ${this.read(plan.read)}) != null && ${test})`;
       }

@@ -5,7 +5,8 @@
  * filter-only fd fields are derived from the client/server/local/remote ones.
  */
 import type { ResolvedField } from './catalogue.js';
-import type { EventSource, FieldAccessor, FieldValue } from './source.js';
+import { exactProperty } from './exact-integers.js';
+import type { EventSource, FieldAccessor } from './source.js';
 
 export type FlatEvent = Record<string, unknown>;
 
@@ -62,9 +63,9 @@ export class FlatEventSource implements EventSource<FlatEvent> {
     const keys = spellings(field);
     if (keys.length === 1 && !PARENT_TO_ANCESTRY.has(name)) {
       const k = keys[0]!;
-      return Object.assign((e: FlatEvent) => present(e[k]), { property: k });
+      return Object.assign((e: FlatEvent) => exactProperty(e, k), { property: k });
     }
-    let body = keys.map((k) => `v = e[${lit(k)}]; if (v != null) return v;`).join('\n');
+    let body = keys.map((k) => `v = e[${lit(k)}]; if (v != null) return ${scalar(k)};`).join('\n');
     // proc.pname defaults to the first ancestor when only the ancestry array is given.
     const ancestors = PARENT_TO_ANCESTRY.get(name);
     if (ancestors) body += `\nv = e[${lit(ancestors)}]; return Array.isArray(v) && v[0] != null ? v[0] : undefined;`;
@@ -85,7 +86,12 @@ export function spellings(field: ResolvedField): string[] {
  * `v` is a scratch variable; `scratch` a reused array for multi-valued results.
  */
 function generated(body: string): FieldAccessor<FlatEvent> {
-  return new Function('scratch', 'clear', `return function read(e) {\nlet v;\n${body}\n};`)([], clear) as FieldAccessor<FlatEvent>;
+  return new Function('scratch', 'clear', 'exact', `return function read(e) {\nlet v;\n${body}\n};`)([], clear, exactProperty) as FieldAccessor<FlatEvent>;
+}
+
+/** Code for the scalar `v` just read from key `k`: a number may stand for a longer integer (exact-integers.ts). */
+function scalar(k: string): string {
+  return `typeof v === "number" ? exact(e, ${lit(k)}) : v`;
 }
 
 function lit(key: string): string {
@@ -95,17 +101,21 @@ function lit(key: string): string {
 function ancestryAccessor(name: string, self: string, arg: string | undefined): FieldAccessor<FlatEvent> {
   if (arg !== undefined) {
     const index = Number(arg);
-    const exact = `v = e[${lit(`${name}[${arg}]`)}]; if (v != null) return v;`;
-    if (index === 0) return generated(`${exact}\nv = e[${lit(self)}]; return v == null ? undefined : v;`);
-    return generated(`${exact}\nv = e[${lit(name)}]; return Array.isArray(v) && v[${index - 1}] != null ? v[${index - 1}] : undefined;`);
+    const indexedKey = `${name}[${arg}]`;
+    const indexed = `v = e[${lit(indexedKey)}]; if (v != null) return ${scalar(indexedKey)};`;
+    if (index === 0) return generated(`${indexed}\nv = e[${lit(self)}]; return v == null ? undefined : ${scalar(self)};`);
+    return generated(`${indexed}\nv = e[${lit(name)}]; return Array.isArray(v) && v[${index - 1}] != null ? v[${index - 1}] : undefined;`);
   }
   // Without an index: every ancestor, from the array or from indexed keys.
-  const indexed = Array.from({ length: MAX_INDEXED_ANCESTORS }, (_, i) => `v = e[${lit(`${name}[${i + 1}]`)}]; if (v == null) return scratch.length > 0 ? scratch : undefined; scratch.push(v);`);
+  const indexed = Array.from({ length: MAX_INDEXED_ANCESTORS }, (_, i) => {
+    const key = `${name}[${i + 1}]`;
+    return `v = e[${lit(key)}]; if (v == null) return scratch.length > 0 ? scratch : undefined; scratch.push(${scalar(key)});`;
+  });
   return generated(
     [
       `v = e[${lit(name)}];`,
       'if (Array.isArray(v)) return v.length > 0 ? v : undefined;',
-      'if (v != null) return [v];',
+      `if (v != null) return [${scalar(name)}];`,
       'clear(scratch);',
       ...indexed,
       'return scratch;',
@@ -116,9 +126,9 @@ function ancestryAccessor(name: string, self: string, arg: string | undefined): 
 function derivedAccessor(name: string, sources: string[]): FieldAccessor<FlatEvent> {
   return generated(
     [
-      `v = e[${lit(name)}]; if (v != null) return v;`,
+      `v = e[${lit(name)}]; if (v != null) return ${scalar(name)};`,
       'clear(scratch);',
-      ...sources.map((k) => `v = e[${lit(k)}]; if (v != null) scratch.push(v);`),
+      ...sources.map((k) => `v = e[${lit(k)}]; if (v != null) scratch.push(${scalar(k)});`),
       'return scratch.length > 0 ? scratch : undefined;',
     ].join('\n'),
   );
@@ -129,6 +139,3 @@ function clear(values: unknown[]): void {
   while (values.length > 0) values.pop();
 }
 
-function present(v: unknown): FieldValue {
-  return v === null ? undefined : (v as FieldValue);
-}

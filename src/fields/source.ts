@@ -17,7 +17,10 @@ export type FieldAccessor<E> = ((event: E) => FieldValue) & {
   /**
    * Set when the field's value is simply `event[property]` (null or undefined meaning NA):
    * the evaluator may then read the property in generated code instead of calling the
-   * accessor. The accessor itself must return the same value, with NA as undefined.
+   * accessor. The accessor itself must return the same value, with NA as undefined, except
+   * that a number there that is not a safe integer may be a rounded copy of a longer integer,
+   * which the accessor returns exactly: generated code calls it before any test the
+   * rounding could change.
    */
   readonly property?: string;
 };

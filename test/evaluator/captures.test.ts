@@ -5,8 +5,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseEventLine } from '../../src/evaluator/captures.js';
+import { parseEventLine, readEventLine } from '../../src/evaluator/captures.js';
+import { ConditionCompiler } from '../../src/evaluator/compile.js';
 import { lineBatches } from '../../src/evaluator/lines.js';
+import { FieldCatalogue } from '../../src/fields/catalogue.js';
+import { exactEvent, SOURCE_TEXT } from '../../src/fields/exact-integers.js';
+import { FlatEventSource, type FlatEvent } from '../../src/fields/flat-source.js';
+import { parseCondition } from '../../src/parser/index.js';
 
 async function* chunks(buffers: Buffer[]): AsyncGenerator<Buffer> {
   for (const b of buffers) yield b;
@@ -74,5 +79,76 @@ describe('event lines', () => {
     expect(parseEventLine('{"proc.name":"a","evt.is_open_read":3}')).toBe(`field 'evt.is_open_read' must hold true or false, found 3`);
     expect(parseEventLine('{"proc.name":{"x":1}}')).toBe(`field 'proc.name' holds an object; values must be strings, numbers, booleans, arrays or null`);
     expect(parseEventLine('{"proc.name":"a","evt.is_open_read":"true"}')).toEqual({ 'proc.name': 'a', 'evt.is_open_read': 'true' });
+  });
+});
+
+/** JSON text of an event with bigints as plain integers, spaced or not, some key characters escaped. */
+function writeLine(event: Record<string, unknown>, spaced: boolean, escapeKeys: boolean): string {
+  const parts = Object.entries(event).map(([k, v]) => {
+    let key = JSON.stringify(k);
+    if (escapeKeys) key = key.replace('.', '\\u002e');
+    const value = typeof v === 'bigint' ? String(v) : JSON.stringify(v);
+    return spaced ? `${key} : ${value}` : `${key}:${value}`;
+  });
+  return `{${parts.join(spaced ? ', ' : ',')}}`;
+}
+
+const LONG = fc.oneof(fc.bigInt({ min: 2n ** 53n + 1n, max: 2n ** 64n - 1n }), fc.bigInt({ min: -(2n ** 63n), max: -(2n ** 53n) - 1n }));
+const NUMERIC_KEYS = ['evt.rawtime', 'fd.ino', 'proc.pid', 'thread.tid', 'proc.apid[2]'];
+/** Events with long integers among other values, strings that look like their keys included. */
+const EVENTS = fc.record({
+  longs: fc.uniqueArray(fc.constantFrom(...NUMERIC_KEYS), { minLength: 1 }).chain((keys) => fc.tuple(...keys.map((k) => fc.tuple(fc.constant(k), LONG)))),
+  safe: fc.integer(),
+  text: fc.constantFrom('evt.rawtime', '"fd.ino":123456789012345678901', 'x'),
+  spaced: fc.boolean(),
+  escapeKeys: fc.boolean(),
+});
+
+describe('integers beyond 2^53 recovered when read', () => {
+  const catalogue = FieldCatalogue.syscall();
+  const source = new FlatEventSource();
+  const compiler = new ConditionCompiler(source, catalogue);
+  const check = (condition: string, event: FlatEvent) => {
+    const parsed = parseCondition(condition);
+    if (!parsed.ok) throw new Error(condition);
+    return compiler.compile(parsed.ast)(event);
+  };
+
+  it('reads lines leaving rounded values and the text, and makes them exact on demand', () => {
+    const line = '{"evt.num":1,"evt.rawtime":1763120567000035217,"proc.name":"a"}';
+    const lazy = readEventLine(line) as FlatEvent;
+    expect(lazy['evt.rawtime']).toBe(1763120567000035217);
+    expect((lazy as Record<symbol, unknown>)[SOURCE_TEXT]).toBe(line);
+    expect(exactEvent(lazy)).toEqual({ 'evt.num': 1, 'evt.rawtime': 1763120567000035217n, 'proc.name': 'a' });
+    // No rounded value: nothing kept.
+    expect((readEventLine('{"evt.num":1}') as Record<symbol, unknown>)[SOURCE_TEXT]).toBeUndefined();
+  });
+
+  it('gives every long integer exactly, made exact whole or read field by field', () => {
+    fc.assert(
+      fc.property(EVENTS, ({ longs, safe, text, spaced, escapeKeys }) => {
+        const event: Record<string, unknown> = { 'evt.num': safe, 'proc.cmdline': text, ...Object.fromEntries(longs) };
+        const line = writeLine(event, spaced, escapeKeys);
+        expect(exactEvent(readEventLine(line) as FlatEvent)).toEqual(event);
+        expect(parseEventLine(line)).toEqual(event);
+        for (const [key, value] of longs) {
+          const field = catalogue.resolve(key.replace(/\[.*$/, ''), key.includes('[') ? '2' : undefined);
+          if (!field.ok) throw new Error(key);
+          expect(source.accessor(field.field)(readEventLine(line) as FlatEvent)).toBe(value);
+          // Conditions on fresh lazily read events: constants beyond 2^53 compare exactly,
+          // and so do small ones (fast paths on the rounded double).
+          const fresh = () => readEventLine(line) as FlatEvent;
+          expect(check(`${key} = ${value}`, fresh())).toBe(true);
+          expect(check(`${key} = ${value + 1n}`, fresh())).toBe(false);
+          expect(check(`${key} < ${value}`, fresh())).toBe(false);
+          expect(check(`${key} <= ${value}`, fresh())).toBe(true);
+          expect(check(`${key} in (1, ${value - 1n}, ${value})`, fresh())).toBe(true);
+          expect(check(`${key} in (1, ${value - 1n})`, fresh())).toBe(false);
+          expect(check(`${key} > 0`, fresh())).toBe(value > 0n);
+          expect(check(`${key} in (0, 1, 2)`, fresh())).toBe(false);
+        }
+      }),
+      { numRuns: 150, seed: 11 },
+    );
   });
 });

@@ -109,10 +109,16 @@ export async function runReplay(argv: string[], io: CliIO): Promise<number> {
       ...(io.env['FALCO_HOSTNAME'] ? { hostname: io.env['FALCO_HOSTNAME'] } : {}),
     },
   });
-  const batches = readCaptureBatches(files, io.stdin, (p) => {
-    replayer.problem(p);
-    onProblem(p);
-  });
+  // Events are read only through the field source, so long integers can wait until read.
+  const batches = readCaptureBatches(
+    files,
+    io.stdin,
+    (p) => {
+      replayer.problem(p);
+      onProblem(p);
+    },
+    { exactWhenRead: true },
+  );
   const start = process.hrtime.bigint();
   // On a terminal, long replays show their progress on stderr (overwritten in place).
   const progress = io.stderrIsTTY && !values.quiet;
@@ -165,7 +171,7 @@ async function runFilter(
     t.kind === 'text' ? { text: t.text, width: 0 } : { text: t.text, width: t.width, read: t.field ? source.accessor(t.field) : () => undefined },
   );
   let matched = 0;
-  for await (const batch of readCaptureBatches(files, io.stdin, onProblem)) {
+  for await (const batch of readCaptureBatches(files, io.stdin, onProblem, { exactWhenRead: true })) {
     if (stopped()) return 1;
     for (const item of batch) {
       if (!predicate(item.event)) continue;
