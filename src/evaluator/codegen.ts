@@ -176,9 +176,8 @@ export class UnitGenerator<E> {
   private stringSet(plans: Extract<CheckPlan<E>, { kind: 'value' }>[]): string {
     const patterns = plans.map((p) => ({ op: STRING_SET_OPS[p.fast!.op]!, text: p.fast!.constant as string }));
     const test = this.stringSets(patterns);
-    const read = plans[0]!.read;
-    const full = plans.map((p) => `${this.ref(p.test)}(${this.exact(read)})`).join(' || ');
-    return `((v = ${this.read(read)}) != null && (typeof v === "string" ? ${this.ref(test)}(v) : (${full})))`;
+    const full = plans.map((p) => this.fullTest(p)).join(' || ');
+    return `((v = ${this.read(plans[0]!.read)}) != null && (typeof v === "string" ? ${this.ref(test)}(v) : (${full})))`;
   }
 
   /** A sub-condition computed once per event: `(g3 === G ? b3 : (g3 = G, b3 = m3(e)))`. */
@@ -209,12 +208,21 @@ export class UnitGenerator<E> {
   }
 
   /**
-   * The value `v` for a full test: a property read may hold a number rounded from a longer
-   * integer, and the full test compares exactly, so such numbers are read again exactly.
+   * The call of a check's full test on `v`. A property read may hold a number rounded from a
+   * longer integer while the full test compares exactly, so for property reads the test is
+   * wrapped (once per plan) to read such numbers again through the accessor.
    */
-  private exact(plan: ReadPlan<E>): string {
-    if (plan.kind !== 'property') return 'v';
-    return `(typeof v === "number" && !Number.isSafeInteger(v) ? (v = ${this.ref(plan.read)}(e)) : v)`;
+  private fullTest(plan: Extract<CheckPlan<E>, { kind: 'value' }>): string {
+    const read = plan.read;
+    if (read.kind !== 'property') return `${this.ref(plan.test)}(v)`;
+    let exact = exactTests.get(plan.test);
+    if (exact === undefined) {
+      const test = plan.test;
+      const accessor = read.read;
+      exact = (v, e) => test(typeof v === 'number' && !Number.isSafeInteger(v) ? accessor(e) : v);
+      exactTests.set(plan.test, exact);
+    }
+    return `${this.ref(exact)}(v, e)`;
   }
 
   private check(plan: CheckPlan<E>): string {
@@ -224,7 +232,7 @@ export class UnitGenerator<E> {
       case 'exists':
         return `(${this.read(plan.read)} != null)`;
       case 'value': {
-        const full = `${this.ref(plan.test)}(${this.exact(plan.read)})`;
+        const full = this.fullTest(plan);
         const test = plan.fast ? `(typeof v === "${plan.fast.jsType}" ? ${this.fast(plan.fast)} : ${full})` : full;
         return `((v = ${this.read(plan.read)}) != null && ${test})`;
       }
@@ -245,6 +253,9 @@ export class UnitGenerator<E> {
     }
   }
 }
+
+/** Full tests wrapped to re-read rounded numbers exactly, by test (one per plan). */
+const exactTests = new WeakMap<(value: unknown) => boolean, (value: unknown, event: never) => boolean>();
 
 /** Fast-path operations that a string set can take over. */
 const STRING_SET_OPS: Partial<Record<FastPath['op'], StringOp>> = { '===': 'equals', startsWith: 'prefix', endsWith: 'suffix', includes: 'contains' };

@@ -137,13 +137,13 @@ export function scalarTest(cls: TypeClass, op: string, constant: string): ValueT
     case 'ip': {
       const c = parseIpAddress(constant);
       if (!c) throw new Error(`${constant} is not a valid IP address`);
-      const eq = (v: unknown) => ipEquals(v, c);
+      const eq = addressTest(c);
       return op === '!=' ? (v) => typeof v === 'string' && !eq(v) : eq;
     }
     case 'net': {
       const c = parseIpNetwork(constant);
       if (!c) throw new Error(`${constant} is not a valid IP network`);
-      const inside = (v: unknown) => inNetwork(v, c);
+      const inside = networksTest([c]);
       return op === '!=' ? (v) => typeof v === 'string' && !inside(v) : inside;
     }
     case 'buffer':
@@ -292,35 +292,60 @@ export function setTest(cls: TypeClass, items: string[]): ValueTest {
       return values.some((x) => numericOrder(n, x) === 0);
     };
   }
+  if (cls === 'net') {
+    return networksTest(
+      items.map((i) => {
+        const n = parseIpNetwork(i);
+        if (!n) throw new Error(`${i} is not a valid IP network`);
+        return n;
+      }),
+    );
+  }
   const tests = items.map((i) => scalarTest(cls, '=', i));
   return (v) => tests.some((t) => t(v));
 }
 
-function ipEquals(v: unknown, c: IpAddress): boolean {
-  if (typeof v !== 'string') return false;
-  if (c.version === 4) {
-    // Dotted quads compare as 32-bit integers, without allocating.
-    const ip = ipv4ToInt(v);
-    if (ip >= 0) return ip === ((c.bytes[0]! << 24) | (c.bytes[1]! << 16) | (c.bytes[2]! << 8) | c.bytes[3]!) >>> 0;
-  }
-  const a = addressOf(v);
-  return a !== undefined && sameAddress(a, c);
+/** Equality with an address; dotted quads compare as 32-bit integers, without allocating. */
+function addressTest(c: IpAddress): ValueTest {
+  const c4 = c.version === 4 ? ((c.bytes[0]! << 24) | (c.bytes[1]! << 16) | (c.bytes[2]! << 8) | c.bytes[3]!) >>> 0 : -1;
+  return (v) => {
+    if (typeof v !== 'string') return false;
+    if (c4 >= 0) {
+      const ip = ipv4Of(v);
+      if (ip >= 0) return ip === c4;
+    }
+    const a = addressOf(v);
+    return a !== undefined && sameAddress(a, c);
+  };
 }
 
-function inNetwork(v: unknown, n: IpNetwork): boolean {
-  if (typeof v !== 'string') return false;
-  if (n.address.version === 4) {
-    // Dotted quads are checked as 32-bit integers, without allocating.
-    const ip = ipv4ToInt(v);
+/**
+ * Membership in any of the networks; the value is parsed once, and a dotted quad is checked
+ * against the IPv4 networks as a 32-bit integer, without allocating.
+ */
+function networksTest(networks: IpNetwork[]): ValueTest {
+  const v4 = networks.filter((n) => n.address.version === 4);
+  const nets = new Uint32Array(v4.length);
+  const masks = new Uint32Array(v4.length);
+  v4.forEach((n, i) => {
+    const b = n.address.bytes;
+    masks[i] = n.prefix === 0 ? 0 : (0xffffffff << (32 - n.prefix)) >>> 0;
+    nets[i] = (((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) & masks[i]!) >>> 0;
+  });
+  // A dotted quad can only be inside an IPv4 network or an IPv6 one holding mapped addresses.
+  const others = networks.filter((n) => n.address.version !== 4);
+  return (v) => {
+    if (typeof v !== 'string') return false;
+    const ip = ipv4Of(v);
     if (ip >= 0) {
-      const mask = n.prefix === 0 ? 0 : (0xffffffff << (32 - n.prefix)) >>> 0;
-      const b = n.address.bytes;
-      const net = ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
-      return ((ip & mask) >>> 0) === ((net & mask) >>> 0);
+      for (let i = 0; i < nets.length; i++) if ((ip & masks[i]!) >>> 0 === nets[i]) return true;
+      if (others.length === 0) return false;
     }
-  }
-  const a = addressOf(v);
-  return a !== undefined && networkContains(n, a);
+    const a = addressOf(v);
+    if (a === undefined) return false;
+    for (const n of ip >= 0 ? others : networks) if (networkContains(n, a)) return true;
+    return false;
+  };
 }
 
 /**
@@ -337,6 +362,17 @@ function addressOf(text: string): IpAddress | undefined {
     parsedAddresses.set(text, a);
   }
   return a ?? undefined;
+}
+
+/** The last dotted quad parsed: one event's address is usually tested by several checks in a row. */
+let lastIpText = '';
+let lastIp = -1;
+function ipv4Of(text: string): number {
+  if (text !== lastIpText) {
+    lastIp = ipv4ToInt(text);
+    lastIpText = text;
+  }
+  return lastIp;
 }
 
 /** A dotted quad as an unsigned 32-bit integer, or -1 when the text is not one. */
