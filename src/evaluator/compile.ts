@@ -9,6 +9,7 @@ import { printCondition, type BinaryCheckExpr, type Expr, type UnaryCheckExpr } 
 import { CheckPlanner, type CheckPlan, type Predicate } from './checks.js';
 import { UnitGenerator, type UnitCondition } from './codegen.js';
 import { buildGate } from './gates.js';
+import { Occurrences, orderByCost } from './order.js';
 import { specialize } from './specialize.js';
 import { stringSetTest, type StringOp } from './string-sets.js';
 
@@ -47,7 +48,7 @@ export class ConditionCompiler<E> {
 
   /** A predicate for one condition. */
   compile(expr: Expr): Predicate<E> {
-    return this.generator().build<Predicate<E>>([expr], ([call]) => `  return ${call};`);
+    return this.generator().build<Predicate<E>>([orderByCost(expr, this.planOf)], ([call]) => `  return ${call};`);
   }
 
   /**
@@ -55,7 +56,7 @@ export class ConditionCompiler<E> {
    * specialised to it; rules whose condition then cannot hold are left out.
    */
   compileProgram<T>(rules: readonly { condition: Expr; value: T }[], options: ProgramOptions): CompiledProgram<E, T> {
-    const kept: { condition: UnitCondition; value: T }[] = [];
+    const specialisedRules: { condition: Expr | true; value: T }[] = [];
     // The same rules with the same decisions specialise to the same program: types that
     // decide alike (open, openat, openat2) share one. The key lists rules and decisions.
     let key = `${options.first}`;
@@ -68,9 +69,14 @@ export class ConditionCompiler<E> {
       };
       const condition = options.eventType === undefined ? rule.condition : specialize(rule.condition, decide);
       if (condition === false) continue;
-      kept.push({ condition, value: rule.value });
+      specialisedRules.push({ condition, value: rule.value });
       key += ` ${this.valueId(rule.value)}:${decisions}`;
     }
+    const occurrences = new Occurrences(specialisedRules.flatMap((r) => (r.condition === true ? [] : [r.condition])));
+    const kept: { condition: UnitCondition; value: T }[] = specialisedRules.map((r) => ({
+      condition: r.condition === true ? true : orderByCost(r.condition, this.planOf, occurrences),
+      value: r.value,
+    }));
     const values = kept.map((k) => k.value);
     if (kept.length === 0) return { run: () => {}, values };
     const cached = this.programs.get(key) as CompiledProgram<E, T> | undefined;
@@ -121,6 +127,8 @@ export class ConditionCompiler<E> {
     }
     return test;
   }
+
+  private readonly planOf = (check: BinaryCheckExpr | UnaryCheckExpr): CheckPlan<E> => this.plan(check);
 
   private plan(check: BinaryCheckExpr | UnaryCheckExpr): CheckPlan<E> {
     const key = printCondition(check);
