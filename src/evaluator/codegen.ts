@@ -1,6 +1,7 @@
 /**
  * Generates the JavaScript of compiled conditions. One generated unit (a "program") holds
- * any number of conditions: each becomes a function of its own, and every sub-condition or
+ * any number of conditions, written into its `run` function (or, past a size, as functions
+ * of their own), and every sub-condition or
  * field read that occurs more than once in the unit is computed at most once per event
  * (memoised under a per-event generation number), so a macro shared by twenty rules costs
  * one evaluation. Checks are inlined where the value has the expected JavaScript type
@@ -22,6 +23,9 @@ export type UnitCondition = Expr | true;
  */
 const GENERATION_LIMIT = 0x3fffffff;
 
+/** Characters of condition code written into `run` directly (see build). */
+const INLINE_BUDGET = 24_000;
+
 export class UnitGenerator<E> {
   private readonly refs: unknown[] = [];
   private readonly refNames = new Map<unknown, string>();
@@ -40,15 +44,24 @@ export class UnitGenerator<E> {
   ) {}
 
   /**
-   * Builds the unit: `body` receives the names of the condition functions (`c0`, `c1`, …,
-   * or `true` for constant conditions) and returns the statements of the exported function
-   * `run(e, m)`; `G` is the generation, already advanced when the body runs.
+   * Builds the unit: `body` receives an expression per condition (its code, a call such as
+   * `c3(e)`, or `true` for constant conditions) and returns the statements of the exported
+   * function `run(e, m)`; `G` is the generation, already advanced when the body runs.
    */
   build<F>(conditions: readonly UnitCondition[], body: (conditionCalls: string[]) => string): F {
     for (const c of conditions) if (c !== true) this.count(c);
+    // Conditions are written into `run` itself (a call per rule costs as much as a cheap
+    // rule), up to a size past which V8 would no longer optimise `run`; the rest become
+    // functions of their own.
+    let inlined = 0;
     const calls = conditions.map((c, i) => {
       if (c === true) return 'true';
-      this.declarations.push(`function c${i}(e) {\n  let v;\n  return ${this.gen(c, true)};\n}`);
+      const code = this.gen(c, true);
+      if (inlined + code.length <= INLINE_BUDGET) {
+        inlined += code.length;
+        return code;
+      }
+      this.declarations.push(`function c${i}(e) {\n  let v;\n  return ${code};\n}`);
       return `c${i}(e)`;
     });
     const statements = body(calls);
@@ -59,6 +72,7 @@ export class UnitGenerator<E> {
       'let G = 0;',
       ...this.declarations,
       `return function run(e, m) {`,
+      '  let v;',
       `  if (++G === ${GENERATION_LIMIT}) { G = 1; ${reset} }`,
       statements,
       `};`,
