@@ -1,11 +1,11 @@
 /**
  * Generates the JavaScript of compiled conditions. One generated unit (a "program") holds
- * any number of conditions, written into its `run` function (or, past a size, as functions
- * of their own), and every sub-condition or
- * field read that occurs more than once in the unit is computed at most once per event
- * (memoised under a per-event generation number), so a macro shared by twenty rules costs
- * one evaluation. Checks are inlined where the value has the expected JavaScript type
- * (`v === "bash"`, `set.has(v)`); anything else takes the check's full test.
+ * any number of conditions, written into its `run` function (past a size, as functions of
+ * their own). Every sub-condition or field read that occurs more than once in the unit is
+ * computed at most once per event (memoised under a per-event generation number), so a
+ * macro shared by twenty rules costs one evaluation. Checks are inlined where the value has
+ * the expected JavaScript type (`v === "bash"`, `set.has(v)`); anything else takes the
+ * check's full test.
  */
 import { printCondition, type Expr } from '../parser/index.js';
 import type { CheckPlan, FastPath, ReadPlan } from './checks.js';
