@@ -3,7 +3,7 @@
  * next to its target, and writes bench/results.json (name, unit, median, min, max, samples,
  * plus node version and CPU).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Bench } from 'tinybench';
@@ -17,8 +17,27 @@ import type { Figure, Suite } from './types.js';
 
 const SUITES: Suite[] = [parseSuite, loadSuite, evaluateSuite, replaySuite, memorySuite, sysdigSuite];
 
+/**
+ * The CPU as precisely as the system says: Node's model name alone ("AMD EPYC") cannot tell
+ * two generations apart, and every figure here depends on it.
+ */
+function describeCpu(): string {
+  const model = os.cpus()[0]?.model ?? 'unknown';
+  try {
+    const info = readFileSync('/proc/cpuinfo', 'utf8');
+    const field = (name: string) => new RegExp(`^${name}\\s*: (.*)$`, 'm').exec(info)?.[1]?.trim();
+    const details = [field('cpu family') && `family ${field('cpu family')}`, field('model') && `model ${field('model')}`, field('cpu MHz') && `${Math.round(Number(field('cpu MHz')))} MHz`];
+    const known = details.filter(Boolean);
+    return known.length > 0 ? `${model} (${known.join(', ')})` : model;
+  } catch {
+    return model;
+  }
+}
+
 async function main(): Promise<void> {
   const only = process.argv[2];
+  const cpu = describeCpu();
+  console.log(`machine: ${cpu}, ${os.cpus().length} cores, node ${process.version}`);
   const figures: Figure[] = [];
   for (const suite of SUITES) {
     if (only && suite.name !== only) continue;
@@ -64,7 +83,7 @@ async function main(): Promise<void> {
       target: f.target ? `${f.target} ${f.met ? '(met)' : '(NOT met)'}` : '',
     })),
   );
-  const results = { date: new Date().toISOString(), node: process.version, cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, figures };
+  const results = { date: new Date().toISOString(), node: process.version, cpu, cores: os.cpus().length, figures };
   const out = path.resolve(process.cwd(), 'bench/results.json');
   writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
   console.log(`results written to ${out}`);
