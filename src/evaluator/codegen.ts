@@ -47,8 +47,9 @@ export class UnitGenerator<E> {
    * Builds the unit: `body` receives an expression per condition (its code, a call such as
    * `c3(e)`, or `true` for constant conditions) and returns the statements of the exported
    * function `run(e, m)`; `G` is the generation, already advanced when the body runs.
+   * Conditions at the `shared` indices are memoised when they occur elsewhere too.
    */
-  build<F>(conditions: readonly UnitCondition[], body: (conditionCalls: string[]) => string): F {
+  build<F>(conditions: readonly UnitCondition[], body: (conditionCalls: string[]) => string, shared: ReadonlySet<number> = NONE): F {
     for (const c of conditions) if (c !== true) this.count(c);
     // Conditions are written into `run` itself (a call per rule costs as much as a cheap
     // rule), up to a size past which V8 would no longer optimise `run`; the rest become
@@ -56,7 +57,8 @@ export class UnitGenerator<E> {
     let inlined = 0;
     const calls = conditions.map((c, i) => {
       if (c === true) return 'true';
-      const code = this.gen(c, true);
+      // A condition the body tests for several rules is memoised like any repeated part.
+      const code = this.gen(c, !shared.has(i));
       if (inlined + code.length <= INLINE_BUDGET) {
         inlined += code.length;
         return code;
@@ -267,6 +269,8 @@ export class UnitGenerator<E> {
     }
   }
 }
+
+const NONE: ReadonlySet<number> = new Set();
 
 /** Full tests wrapped to re-read rounded numbers exactly, by test (one per plan). */
 const exactTests = new WeakMap<(value: unknown) => boolean, (value: unknown, event: never) => boolean>();

@@ -9,6 +9,7 @@ import { printCondition, type BinaryCheckExpr, type Expr, type UnaryCheckExpr } 
 import { CheckPlanner, type CheckPlan, type Predicate } from './checks.js';
 import { UnitGenerator, type UnitCondition } from './codegen.js';
 import { buildGate } from './gates.js';
+import { groupByFirstCheck } from './groups.js';
 import { Occurrences, orderByCost } from './order.js';
 import { specialize } from './specialize.js';
 import { stringSetTest, type StringOp } from './string-sets.js';
@@ -84,20 +85,42 @@ export class ConditionCompiler<E> {
     const generator = this.generator();
     const conditions = kept.map((k) => k.condition);
     const gate = buildGate(conditions, (check) => this.plan(check));
-    const run = generator.build<Program<E, T>>(conditions, (calls) => {
-      const lines: string[] = [];
-      if (gate) {
-        lines.push(
-          `  const g = e[${JSON.stringify(gate.property)}];`,
-          `  const gate = typeof g === "string" ? (${generator.ref(gate.allowed)}.get(g) ?? ${generator.ref(gate.none)}) : null;`,
-        );
+    // The unit's conditions: each group's shared head, then its members' remaining parts.
+    const groups = groupByFirstCheck(conditions);
+    const unit: UnitCondition[] = [];
+    const heads = new Set<number>();
+    for (const group of groups) {
+      if (group.head) {
+        heads.add(unit.length);
+        unit.push(group.head);
       }
-      calls.forEach((call, i) => {
-        const test = gate?.gated[i] ? `(gate === null || gate[${i}] === 1) && ${call}` : call;
-        lines.push(`  if (${test}) { m.push(${generator.ref(values[i])});${options.first ? ' return;' : ''} }`);
-      });
-      return lines.join('\n');
-    });
+      unit.push(...group.rests);
+    }
+    const run = generator.build<Program<E, T>>(
+      unit,
+      (calls) => {
+        const lines: string[] = [];
+        if (gate) {
+          lines.push(
+            `  const g = e[${JSON.stringify(gate.property)}];`,
+            `  const gate = typeof g === "string" ? (${generator.ref(gate.allowed)}.get(g) ?? ${generator.ref(gate.none)}) : null;`,
+          );
+        }
+        let next = 0;
+        for (const group of groups) {
+          const indent = group.head ? '    ' : '  ';
+          if (group.head) lines.push(`  if (${calls[next++]}) {`);
+          for (const i of group.members) {
+            const call = calls[next++]!;
+            const test = gate?.gated[i] ? `(gate === null || gate[${i}] === 1) && ${call}` : call;
+            lines.push(`${indent}if (${test}) { m.push(${generator.ref(values[i])});${options.first ? ' return;' : ''} }`);
+          }
+          if (group.head) lines.push('  }');
+        }
+        return lines.join('\n');
+      },
+      heads,
+    );
     const compiled = { run, values };
     this.programs.set(key, compiled as unknown as CompiledProgram<E, unknown>);
     return compiled;
