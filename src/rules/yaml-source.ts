@@ -2,14 +2,21 @@
  * Reading rules YAML the way Falco's yaml-cpp does: every scalar is text (converted on
  * demand, with yaml-cpp's booleans), and every node keeps its position for diagnostics.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node, type Scalar, type YAMLMap } from 'yaml';
 import type { FilePosition } from './diagnostics.js';
+import { readYamlFast } from './yaml-fast.js';
+
+/** What the rules reader needs of a parsed YAML document. */
+export interface YamlDocument {
+  contents: unknown;
+  errors: readonly { message: string; pos: [number, number] }[];
+}
 
 export interface YamlSource {
   name: string;
   text: string;
   lineCounter: LineCounter;
-  documents: Document.Parsed[];
+  documents: YamlDocument[];
 }
 
 export interface YamlSyntaxError {
@@ -19,6 +26,13 @@ export interface YamlSyntaxError {
 
 export function readYaml(name: string, text: string): { source: YamlSource; error?: YamlSyntaxError } {
   const lineCounter = new LineCounter();
+  // Rules files nearly always fit the fast reader's subset; anything else (and every
+  // syntax error) goes through the general parser.
+  const fast = readYamlFast(text);
+  if (fast) {
+    for (const offset of fast.lineStarts) lineCounter.addNewLine(offset);
+    return { source: { name, text, lineCounter, documents: fast.documents } };
+  }
   // The failsafe schema keeps every scalar as text, as yaml-cpp does; duplicate keys are
   // allowed as in yaml-cpp (the first one is read).
   const documents = parseAllDocuments(text, { lineCounter, schema: 'failsafe', uniqueKeys: false });
