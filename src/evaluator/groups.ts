@@ -29,20 +29,16 @@ export function groupByFirstCheck(conditions: readonly UnitCondition[], minimum 
       i++;
       continue;
     }
-    const members: number[] = [];
-    const rests: UnitCondition[] = [];
-    for (let k = i; k < j; k++) {
-      const and = conditions[k] as Extract<Expr, { kind: 'and' }>;
-      members.push(k);
-      rests.push(withoutFirst(and));
-    }
-    groups.push({ head: (conditions[i] as Extract<Expr, { kind: 'and' }>).children[0]!, members, rests });
+    const run = conditions.slice(i, j) as AndExpr[];
+    groups.push({ head: run[0]!.children[0]!, members: run.map((_, k) => i + k), rests: run.map(withoutFirst) });
     i = j;
   }
   return groups;
 }
 
-function withoutFirst(and: Extract<Expr, { kind: 'and' }>): UnitCondition {
+type AndExpr = Extract<Expr, { kind: 'and' }>;
+
+function withoutFirst(and: AndExpr): UnitCondition {
   const rest = and.children.slice(1);
   if (rest.length === 0) return true;
   if (rest.length === 1) return rest[0]!;

@@ -19,7 +19,6 @@ import { Pair, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
 export interface FastYamlDocument {
   contents: Node;
   errors: readonly never[];
-  warnings: readonly never[];
 }
 
 export interface FastYamlResult {
@@ -56,7 +55,7 @@ export function readYamlFast(text: string): FastYamlResult | undefined {
     const contents = reader.readDocument();
     const lineStarts = [0];
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-    return { documents: [{ contents, errors: [], warnings: [] }], lineStarts };
+    return { documents: [{ contents, errors: [] }], lineStarts };
   } catch (error) {
     if (error === DECLINE) return undefined;
     throw error;
