@@ -9,7 +9,7 @@
  * pieces back together where libsinsp reads one bare string (`a!b`, `x[1]`).
  * Whitespace is skipped; adjacency is recovered from token offsets.
  */
-import { createToken, Lexer, type IToken, type TokenType } from 'chevrotain';
+import { createToken, Lexer, type IToken, type TokenType } from './chevrotain.js';
 
 export const Whitespace = createToken({
   name: 'Whitespace',

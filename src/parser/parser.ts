@@ -13,7 +13,7 @@
  * Words are classified by shape and position (see lexer.ts), so every decision is a
  * gated alternative; the recursion depth is capped as in libsinsp (100).
  */
-import { EmbeddedActionsParser, EOF, tokenMatcher, type IToken } from 'chevrotain';
+import { EmbeddedActionsParser, EOF, tokenMatcher, type IToken } from './chevrotain.js';
 import {
   OPERATOR_MODIFIERS,
   type BinaryOperator,
