@@ -1,7 +1,8 @@
 import type { Expr } from './ast.js';
 import type { ConditionSyntaxError } from './errors.js';
 import { tokenize } from './lexer.js';
-import { ConditionParser, lineStarts, SyntaxFailure } from './parser.js';
+import { ConditionParser, SyntaxFailure } from './parser.js';
+import { SourceText } from './source-text.js';
 
 export type ParseResult = { ok: true; ast: Expr } | { ok: false; error: ConditionSyntaxError };
 
@@ -15,15 +16,12 @@ export function parseCondition(text: string): ParseResult {
   const { tokens, errors } = tokenize(text);
   const [lexError] = errors;
   if (lexError) {
-    const starts = lineStarts(text);
-    let line = starts.length;
-    while (line > 1 && starts[line - 1]! > lexError.offset) line--;
     return {
       ok: false,
       error: {
         code: 'CONDITION_SYNTAX',
         message: `unexpected character ${JSON.stringify(text[lexError.offset])}`,
-        position: { offset: lexError.offset, line, column: lexError.offset - starts[line - 1]! + 1 },
+        position: new SourceText(text).position(lexError.offset),
       },
     };
   }

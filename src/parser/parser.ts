@@ -13,7 +13,7 @@
  * Words are classified by shape and position (see lexer.ts), so every decision is a
  * gated alternative; the recursion depth is capped as in libsinsp (100).
  */
-import { EmbeddedActionsParser, EOF, tokenMatcher, type IToken } from './chevrotain.js';
+import { EmbeddedActionsParser, tokenMatcher, type IToken } from './chevrotain.js';
 import {
   OPERATOR_MODIFIERS,
   type BinaryOperator,
@@ -25,7 +25,6 @@ import {
   type Operand,
   type RightHandSide,
   type SourcePosition,
-  type SourceRange,
   type TransformerArg,
   type TransformerExpr,
   type TransformerListExpr,
@@ -53,15 +52,15 @@ import {
   UnterminatedString,
   Word,
 } from './lexer.js';
+import { SourceText } from './source-text.js';
+import { describeToken, isWord, listOperatorAt, touches } from './tokens.js';
 import { EscapeError, unescapeQuoted } from './unescape.js';
 import {
-  BLANKS,
   EXPECTATION_BY_RULE,
   EXPECTED_CHECK,
   EXPECTED_OPERATOR,
   FIELD_NAME,
   IDENTIFIER,
-  LIST_OPERATORS_BY_PRIORITY,
   MAX_DEPTH,
   NUMBER,
   TRANSFORMERS,
@@ -78,12 +77,9 @@ export class SyntaxFailure extends Error {
   }
 }
 
-type ListOperatorMatch = { operator: BinaryOperator; rest: string };
-
 export class ConditionParser extends EmbeddedActionsParser {
-  private text = '';
+  private source = new SourceText('');
   private depth = 0;
-  private lineStarts: number[] = [0];
 
   constructor() {
     // One token of lookahead: every alternative then keeps its whole first set and the gates decide.
@@ -93,10 +89,9 @@ export class ConditionParser extends EmbeddedActionsParser {
 
   /** Parses `text`; throws SyntaxFailure on the first error. */
   parseText(text: string, tokens: IToken[]): Expr {
-    this.text = text;
+    this.source = new SourceText(text);
     this.depth = 0;
     this.input = tokens;
-    this.lineStarts = lineStarts(text);
     const ast = this.condition();
     const [error] = this.errors;
     if (error) {
@@ -115,7 +110,7 @@ export class ConditionParser extends EmbeddedActionsParser {
     this.ACTION(() => this.enter());
     const children: Expr[] = [this.SUBRULE(this.andExpr)];
     this.MANY({
-      GATE: () => this.isWord(this.LA(1), 'or'),
+      GATE: () => isWord(this.LA(1), 'or'),
       DEF: () => {
         const keyword = this.CONSUME(Word);
         children.push(this.SUBRULE(this.connectiveOperand, { ARGS: [keyword, 'or'] }));
@@ -128,7 +123,7 @@ export class ConditionParser extends EmbeddedActionsParser {
     this.ACTION(() => this.enter());
     const children: Expr[] = [this.SUBRULE(this.notExpr)];
     this.MANY({
-      GATE: () => this.isWord(this.LA(1), 'and'),
+      GATE: () => isWord(this.LA(1), 'and'),
       DEF: () => {
         const keyword = this.CONSUME(Word);
         children.push(this.SUBRULE(this.connectiveOperand, { ARGS: [keyword, 'and'] }));
@@ -141,7 +136,7 @@ export class ConditionParser extends EmbeddedActionsParser {
   private connectiveOperand = this.RULE('connectiveOperand', (keyword: IToken, which: 'and' | 'or'): Expr => {
     return this.OR([
       {
-        GATE: () => this.blankAfter(keyword),
+        GATE: () => this.source.blankAfter(keyword),
         ALT: () =>
           this.OR2([
             { GATE: () => which === 'or', ALT: () => this.SUBRULE(this.andExpr), IGNORE_AMBIGUITIES: true },
@@ -150,7 +145,7 @@ export class ConditionParser extends EmbeddedActionsParser {
         IGNORE_AMBIGUITIES: true,
       },
       {
-        GATE: () => this.touches(keyword, this.LA(1)),
+        GATE: () => touches(keyword, this.LA(1)),
         ALT: () => {
           this.CONSUME(LParen);
           return this.SUBRULE(this.embeddedRemainder);
@@ -160,7 +155,7 @@ export class ConditionParser extends EmbeddedActionsParser {
       {
         ALT: () =>
           this.ACTION(() =>
-            this.fail(this.blankAfter(keyword) ? EXPECTED_CHECK : `expected a blank or '(' after '${which}'`, this.LA(1)),
+            this.fail(this.source.blankAfter(keyword) ? EXPECTED_CHECK : `expected a blank or '(' after '${which}'`, this.LA(1)),
           ),
       },
     ]);
@@ -171,7 +166,7 @@ export class ConditionParser extends EmbeddedActionsParser {
     const start = this.LA(1);
     let negate = false;
     this.MANY({
-      GATE: () => this.isWord(this.LA(1), 'not') && this.blankAfter(this.LA(1)),
+      GATE: () => isWord(this.LA(1), 'not') && this.source.blankAfter(this.LA(1)),
       DEF: () => {
         this.CONSUME(Word);
         negate = !negate;
@@ -179,7 +174,7 @@ export class ConditionParser extends EmbeddedActionsParser {
     });
     const child = this.OR([
       {
-        GATE: () => this.isWord(this.LA(1), 'not') && this.touches(this.LA(1), this.LA(2)) && tokenMatcher(this.LA(2), LParen),
+        GATE: () => isWord(this.LA(1), 'not') && touches(this.LA(1), this.LA(2)) && tokenMatcher(this.LA(2), LParen),
         ALT: () => {
           this.CONSUME2(Word);
           this.CONSUME(LParen);
@@ -192,7 +187,7 @@ export class ConditionParser extends EmbeddedActionsParser {
     ]);
     return this.ACTION(() => {
       // As in libsinsp, an even number of `not` cancels out.
-      const result: Expr = negate ? { kind: 'not', child, range: this.span(start, child.range.end) } : child;
+      const result: Expr = negate ? { kind: 'not', child, range: this.source.span(start, child.range.end) } : child;
       return this.leave(result);
     });
   });
@@ -237,7 +232,7 @@ export class ConditionParser extends EmbeddedActionsParser {
         GATE: () => IDENTIFIER.test(this.LA(1).image),
         ALT: (): Expr => {
           const word = this.CONSUME(Word);
-          return this.ACTION(() => ({ kind: 'identifier', name: word.image, range: this.tokenRange(word) }));
+          return this.ACTION(() => ({ kind: 'identifier', name: word.image, range: this.source.tokenRange(word) }));
         },
         IGNORE_AMBIGUITIES: true,
       },
@@ -255,7 +250,7 @@ export class ConditionParser extends EmbeddedActionsParser {
     const name = this.CONSUME(Word);
     const arg = this.SUBRULE(this.optionalFieldArg, { ARGS: [name] });
     return this.ACTION(() => {
-      const node: FieldExpr = { kind: 'field', name: name.image, range: this.span(name, arg ? arg.end : this.end(name)) };
+      const node: FieldExpr = { kind: 'field', name: name.image, range: this.source.span(name, arg ? arg.end : this.source.end(name)) };
       if (arg) node.arg = arg.value;
       return this.leave(node);
     });
@@ -267,19 +262,19 @@ export class ConditionParser extends EmbeddedActionsParser {
     (previous: IToken): { value: string; end: SourcePosition } | undefined => {
       let result: { value: string; end: SourcePosition } | undefined;
       this.OPTION({
-        GATE: () => this.touches(previous, this.LA(1)),
+        GATE: () => touches(previous, this.LA(1)),
         DEF: () => {
           const open = this.CONSUME(LBracket);
           const value = this.OR([
             {
-              GATE: () => this.touches(open, this.LA(1)),
+              GATE: () => touches(open, this.LA(1)),
               ALT: () => {
                 const quoted = this.CONSUME(QuotedString);
                 return this.ACTION(() => this.unquote(quoted));
               },
             },
             {
-              GATE: () => this.touches(open, this.LA(1)),
+              GATE: () => touches(open, this.LA(1)),
               ALT: () => this.SUBRULE(this.bareFieldArg),
             },
             {
@@ -288,11 +283,11 @@ export class ConditionParser extends EmbeddedActionsParser {
             },
           ]);
           const close = this.OR2([
-            { GATE: () => this.touches(this.LA(0), this.LA(1)), ALT: () => this.CONSUME(RBracket) },
+            { GATE: () => touches(this.LA(0), this.LA(1)), ALT: () => this.CONSUME(RBracket) },
             { ALT: () => this.ACTION(() => this.fail(`expected a ']' closing the field argument`, this.LA(1))) },
           ]);
           this.ACTION(() => {
-            result = { value, end: this.end(close) };
+            result = { value, end: this.source.end(close) };
           });
         },
       });
@@ -304,7 +299,7 @@ export class ConditionParser extends EmbeddedActionsParser {
   private bareFieldArg = this.RULE('bareFieldArg', (): string => {
     let image = this.CONSUME(FieldArgPiece).image;
     this.MANY({
-      GATE: () => this.touches(this.LA(0), this.LA(1)) && tokenMatcher(this.LA(1), FieldArgPiece),
+      GATE: () => touches(this.LA(0), this.LA(1)) && tokenMatcher(this.LA(1), FieldArgPiece),
       DEF: () => {
         image += this.CONSUME2(FieldArgPiece).image;
       },
@@ -316,7 +311,7 @@ export class ConditionParser extends EmbeddedActionsParser {
   private bareString = this.RULE('bareString', (): string => {
     let image = this.CONSUME(BareStringPiece).image;
     this.MANY({
-      GATE: () => this.touches(this.LA(0), this.LA(1)) && tokenMatcher(this.LA(1), BareStringPiece),
+      GATE: () => touches(this.LA(0), this.LA(1)) && tokenMatcher(this.LA(1), BareStringPiece),
       DEF: () => {
         image += this.CONSUME2(BareStringPiece).image;
       },
@@ -344,7 +339,7 @@ export class ConditionParser extends EmbeddedActionsParser {
         kind: 'transformer',
         name: name.image as TransformerName,
         args,
-        range: this.span(name, arg ? arg.end : this.end(close)),
+        range: this.source.span(name, arg ? arg.end : this.source.end(close)),
       };
       if (arg) node.arg = arg.value;
       return this.leave(node);
@@ -383,7 +378,7 @@ export class ConditionParser extends EmbeddedActionsParser {
       { ALT: () => this.CONSUME(RParen) },
       { ALT: () => this.ACTION(() => this.fail(`expected ',' or a ')' closing the list`, this.LA(1))) },
     ]);
-    return this.ACTION(() => ({ kind: 'transformer_list', items, range: this.span(open, this.end(close)) }));
+    return this.ACTION(() => ({ kind: 'transformer_list', items, range: this.source.span(open, this.source.end(close)) }));
   });
 
   private transformerListItem = this.RULE('transformerListItem', (): TransformerListItem => {
@@ -406,14 +401,14 @@ export class ConditionParser extends EmbeddedActionsParser {
     this.ACTION(() => this.enter());
     const result = this.OR([
       {
-        GATE: () => this.isWord(this.LA(1), 'exists'),
+        GATE: () => isWord(this.LA(1), 'exists'),
         ALT: (): Expr => {
           const op = this.CONSUME(Word);
           return this.ACTION(() => ({
             kind: 'unary',
             left,
             operator: 'exists',
-            range: this.span(left.range.start, this.end(op)),
+            range: this.source.span(left.range.start, this.source.end(op)),
           }));
         },
         IGNORE_AMBIGUITIES: true,
@@ -437,11 +432,11 @@ export class ConditionParser extends EmbeddedActionsParser {
             { ALT: () => this.CONSUME(Eq) },
             { ALT: () => this.CONSUME(NotEq) },
           ]);
-          return this.SUBRULE(this.stringComparison, { ARGS: [left, op, this.blankAfter(op)] });
+          return this.SUBRULE(this.stringComparison, { ARGS: [left, op, this.source.blankAfter(op)] });
         },
       },
       {
-        GATE: () => WORD_STRING_OPERATORS.includes(this.LA(1).image) && this.blankAfter(this.LA(1)),
+        GATE: () => WORD_STRING_OPERATORS.includes(this.LA(1).image) && this.source.blankAfter(this.LA(1)),
         ALT: () => {
           const op = this.CONSUME2(Word);
           return this.SUBRULE2(this.stringComparison, { ARGS: [left, op, true] });
@@ -449,7 +444,7 @@ export class ConditionParser extends EmbeddedActionsParser {
         IGNORE_AMBIGUITIES: true,
       },
       {
-        GATE: () => this.listOperatorAt(this.LA(1)) !== undefined,
+        GATE: () => listOperatorAt(this.LA(1)) !== undefined,
         ALT: () => {
           const word = this.CONSUME3(Word);
           return this.SUBRULE(this.listComparison, { ARGS: [left, word] });
@@ -493,7 +488,7 @@ export class ConditionParser extends EmbeddedActionsParser {
 
   /** After `in`/`intersects`/`pmatch`. libsinsp reads `inx` as `in x`, so the operator may be a word's prefix. */
   private listComparison = this.RULE('listComparison', (left: Operand, word: IToken): Expr => {
-    const match = this.ACTION(() => this.listOperatorAt(word)!);
+    const match = this.ACTION(() => listOperatorAt(word)!);
     let right: RightHandSide | undefined;
     this.OPTION({
       GATE: () => match.rest === '',
@@ -503,8 +498,8 @@ export class ConditionParser extends EmbeddedActionsParser {
     });
     return this.ACTION((): Expr => {
       if (match.rest !== '') {
-        const start = this.position(word.startOffset + match.operator.length);
-        right = { kind: 'list_ref', name: match.rest, range: { start, end: this.end(word) } };
+        const start = this.source.position(word.startOffset + match.operator.length);
+        right = { kind: 'list_ref', name: match.rest, range: { start, end: this.source.end(word) } };
       }
       if (!right) this.fail(EXPECTATION_BY_RULE['listComparison']!, this.LA(1));
       return this.binary(left, match.operator, right);
@@ -541,7 +536,7 @@ export class ConditionParser extends EmbeddedActionsParser {
         ALT: () => {
           const first = this.LA(1);
           const image = this.SUBRULE(this.bareString);
-          return this.ACTION((): ValueExpr => ({ kind: 'value', value: image, range: this.span(first, this.end(this.LA(0))) }));
+          return this.ACTION((): ValueExpr => ({ kind: 'value', value: image, range: this.source.span(first, this.source.end(this.LA(0))) }));
         },
       },
       { ALT: () => this.ACTION(() => this.fail('expected a value (a quoted or bare string)', this.LA(1))) },
@@ -550,12 +545,12 @@ export class ConditionParser extends EmbeddedActionsParser {
 
   private quotedValue = this.RULE('quotedValue', (): ValueExpr => {
     const token = this.CONSUME(QuotedString);
-    return this.ACTION(() => ({ kind: 'value', value: this.unquote(token), range: this.tokenRange(token) }));
+    return this.ACTION(() => ({ kind: 'value', value: this.unquote(token), range: this.source.tokenRange(token) }));
   });
 
   private numberValue = this.RULE('numberValue', (): ValueExpr => {
     const token = this.CONSUME(Word);
-    return this.ACTION(() => ({ kind: 'value', value: token.image, range: this.tokenRange(token) }));
+    return this.ACTION(() => ({ kind: 'value', value: token.image, range: this.source.tokenRange(token) }));
   });
 
   /** After a modifier: a literal list or a list name. */
@@ -585,7 +580,7 @@ export class ConditionParser extends EmbeddedActionsParser {
 
   private listRef = this.RULE('listRef', (): ListRefExpr => {
     const token = this.CONSUME(Word);
-    return this.ACTION(() => ({ kind: 'list_ref', name: token.image, range: this.tokenRange(token) }));
+    return this.ACTION(() => ({ kind: 'list_ref', name: token.image, range: this.source.tokenRange(token) }));
   });
 
   private list = this.RULE('list', (): ListExpr => {
@@ -605,7 +600,7 @@ export class ConditionParser extends EmbeddedActionsParser {
       { ALT: () => this.CONSUME(RParen) },
       { ALT: () => this.ACTION(() => this.fail(`expected ',' or a ')' closing the list`, this.LA(1))) },
     ]);
-    return this.ACTION(() => ({ kind: 'list', items, range: this.span(open, this.end(close)) }));
+    return this.ACTION(() => ({ kind: 'list', items, range: this.source.span(open, this.source.end(close)) }));
   });
 
   /** `val(field)` or a transformer, on a right-hand side. */
@@ -631,7 +626,7 @@ export class ConditionParser extends EmbeddedActionsParser {
               kind: 'transformer',
               name: 'val',
               args: [field],
-              range: this.span(name, arg ? arg.end : this.end(close)),
+              range: this.source.span(name, arg ? arg.end : this.source.end(close)),
             };
             if (arg) node.arg = arg.value;
             return node;
@@ -649,7 +644,7 @@ export class ConditionParser extends EmbeddedActionsParser {
   private enter(): void {
     this.depth++;
     if (this.depth >= MAX_DEPTH) {
-      throw new SyntaxFailure(`the condition nests too deeply (libsinsp's limit is ${MAX_DEPTH})`, this.startOf(this.LA(1)));
+      throw new SyntaxFailure(`the condition nests too deeply (libsinsp's limit is ${MAX_DEPTH})`, this.source.startOf(this.LA(1)));
     }
   }
 
@@ -660,23 +655,9 @@ export class ConditionParser extends EmbeddedActionsParser {
 
   private fail(expected: string, found: IToken): never {
     if (tokenMatcher(found, UnterminatedString)) {
-      throw new SyntaxFailure('unterminated quoted string: add the closing quote', this.startOf(found));
+      throw new SyntaxFailure('unterminated quoted string: add the closing quote', this.source.startOf(found));
     }
-    throw new SyntaxFailure(`${expected} but found ${describe(found)}`, this.startOf(found));
-  }
-
-  private isWord(token: IToken, image: string): boolean {
-    return tokenMatcher(token, Word) && token.image === image;
-  }
-
-  /** True when `next` starts right where `token` ends, with no blank in between. */
-  private touches(token: IToken, next: IToken): boolean {
-    return !tokenMatcher(next, EOF) && next.startOffset === token.endOffset! + 1;
-  }
-
-  private blankAfter(token: IToken): boolean {
-    const next = this.text[token.endOffset! + 1];
-    return next !== undefined && BLANKS.includes(next);
+    throw new SyntaxFailure(`${expected} but found ${describeToken(found)}`, this.source.startOf(found));
   }
 
   /** A transformer (or, on a right-hand side, `val`) name touching its '('. */
@@ -687,26 +668,15 @@ export class ConditionParser extends EmbeddedActionsParser {
       tokenMatcher(name, Word) &&
       (TRANSFORMERS.includes(name.image) || (allowVal && name.image === 'val')) &&
       tokenMatcher(paren, LParen) &&
-      this.touches(name, paren)
+      touches(name, paren)
     );
-  }
-
-  private listOperatorAt(token: IToken): ListOperatorMatch | undefined {
-    if (!tokenMatcher(token, Word)) return undefined;
-    for (const operator of LIST_OPERATORS_BY_PRIORITY) {
-      if (!token.image.startsWith(operator)) continue;
-      const rest = token.image.slice(operator.length);
-      // libsinsp takes the operator as a prefix; what touches it must then read as a list name.
-      return rest === '' || IDENTIFIER.test(rest) ? { operator, rest } : undefined;
-    }
-    return undefined;
   }
 
   /** libsinsp's test for `= oneof (…)`: a modifier, a blank, then a list or a name that is not and/or/not. */
   private modifierFollows(): boolean {
     const modifier = this.LA(1);
     if (!tokenMatcher(modifier, Word) || !(OPERATOR_MODIFIERS as readonly string[]).includes(modifier.image)) return false;
-    if (!this.blankAfter(modifier)) return false;
+    if (!this.source.blankAfter(modifier)) return false;
     const next = this.LA(2);
     if (tokenMatcher(next, LParen)) return true;
     if (!tokenMatcher(next, Word) || !/^[a-zA-Z]/.test(next.image)) return false;
@@ -723,65 +693,20 @@ export class ConditionParser extends EmbeddedActionsParser {
       return unescapeQuoted(token.image);
     } catch (error) {
       if (error instanceof EscapeError) {
-        throw new SyntaxFailure(error.message, this.position(token.startOffset + error.offsetInToken));
+        throw new SyntaxFailure(error.message, this.source.position(token.startOffset + error.offsetInToken));
       }
       throw error;
     }
   }
 
   private binary(left: Operand, operator: BinaryOperator, right: RightHandSide, modifier?: OperatorModifier): Expr {
-    const node: Expr = { kind: 'binary', left, operator, right, range: this.span(left.range.start, right.range.end) };
+    const node: Expr = { kind: 'binary', left, operator, right, range: this.source.span(left.range.start, right.range.end) };
     if (modifier) node.modifier = modifier;
     return node;
   }
 
   private nary(kind: 'and' | 'or', children: Expr[]): Expr {
     if (children.length === 1) return children[0]!;
-    return { kind, children, range: this.span(children[0]!.range.start, children[children.length - 1]!.range.end) };
+    return { kind, children, range: this.source.span(children[0]!.range.start, children[children.length - 1]!.range.end) };
   }
-
-  private startOf(token: IToken): SourcePosition {
-    return tokenMatcher(token, EOF) ? this.position(this.text.length) : this.position(token.startOffset);
-  }
-
-  private end(token: IToken): SourcePosition {
-    return this.position(token.endOffset! + 1);
-  }
-
-  private tokenRange(token: IToken): SourceRange {
-    return { start: this.position(token.startOffset), end: this.end(token) };
-  }
-
-  private span(start: IToken | SourcePosition, end: SourcePosition): SourceRange {
-    return { start: 'image' in start ? this.startOf(start) : start, end };
-  }
-
-  /** Line and column (1-based) of an offset. */
-  position(offset: number): SourcePosition {
-    const starts = this.lineStarts;
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (starts[mid]! <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return { offset, line: low + 1, column: offset - starts[low]! + 1 };
-  }
-}
-
-/** Offsets at which lines start; CR, LF and CRLF each end a line. */
-export function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\n' || (c === '\r' && text[i + 1] !== '\n')) starts.push(i + 1);
-  }
-  return starts;
-}
-
-function describe(token: IToken): string {
-  if (tokenMatcher(token, EOF)) return 'the end of the condition';
-  // Control characters are shown escaped, so the message says what is really there.
-  return /[\x00-\x1f]/.test(token.image) ? `the character ${JSON.stringify(token.image)}` : `'${token.image}'`;
 }
