@@ -321,8 +321,13 @@ export class ConditionParser extends EmbeddedActionsParser {
 
   /** `name(arg, …)` with an optional `[arg]`; the name token is known to be a transformer. */
   private transformer = this.RULE('transformer', (): TransformerExpr => {
-    this.ACTION(() => this.enter());
     const name = this.CONSUME(Word);
+    return this.SUBRULE(this.transformerRemainder, { ARGS: [name.image, this.ACTION(() => this.source.startOf(name))] });
+  });
+
+  /** What follows a transformer's name: `(arg, …)` and an optional `[arg]`. */
+  private transformerRemainder = this.RULE('transformerRemainder', (name: string, start: SourcePosition): TransformerExpr => {
+    this.ACTION(() => this.enter());
     this.CONSUME(LParen);
     const args: TransformerArg[] = [this.SUBRULE(this.transformerArg)];
     this.MANY(() => {
@@ -331,15 +336,15 @@ export class ConditionParser extends EmbeddedActionsParser {
     });
     const close = this.OR([
       { ALT: () => this.CONSUME(RParen) },
-      { ALT: () => this.ACTION(() => this.fail(`expected ',' or a ')' closing '${name.image}('`, this.LA(1))) },
+      { ALT: () => this.ACTION(() => this.fail(`expected ',' or a ')' closing '${name}('`, this.LA(1))) },
     ]);
     const arg = this.SUBRULE(this.optionalFieldArg, { ARGS: [close] });
     return this.ACTION(() => {
       const node: TransformerExpr = {
         kind: 'transformer',
-        name: name.image as TransformerName,
+        name: name as TransformerName,
         args,
-        range: this.source.span(name, arg ? arg.end : this.source.end(close)),
+        range: this.source.span(start, arg ? arg.end : this.source.end(close)),
       };
       if (arg) node.arg = arg.value;
       return this.leave(node);
@@ -496,8 +501,21 @@ export class ConditionParser extends EmbeddedActionsParser {
         right = this.SUBRULE(this.listOrTransformer);
       },
     });
+    // libsinsp also reads `intolower(f)` as `in tolower(f)`: the rest of the word names a
+    // transformer (or `val`) touching its '('.
+    this.OPTION2({
+      GATE: () =>
+        (TRANSFORMERS.includes(match.rest) || match.rest === 'val') && tokenMatcher(this.LA(1), LParen) && touches(word, this.LA(1)),
+      DEF: () => {
+        const start = this.ACTION(() => this.source.position(word.startOffset + match.operator.length));
+        right = this.OR2([
+          { GATE: () => match.rest === 'val', ALT: () => this.SUBRULE(this.valRemainder, { ARGS: [start] }), IGNORE_AMBIGUITIES: true },
+          { ALT: () => this.SUBRULE(this.transformerRemainder, { ARGS: [this.ACTION(() => match.rest), start] }), IGNORE_AMBIGUITIES: true },
+        ]);
+      },
+    });
     return this.ACTION((): Expr => {
-      if (match.rest !== '') {
+      if (match.rest !== '' && right === undefined) {
         const start = this.source.position(word.startOffset + match.operator.length);
         right = { kind: 'list_ref', name: match.rest, range: { start, end: this.source.end(word) } };
       }
@@ -611,32 +629,32 @@ export class ConditionParser extends EmbeddedActionsParser {
         GATE: () => this.LA(1).image === 'val',
         ALT: () => {
           const name = this.CONSUME(Word);
-          this.CONSUME(LParen);
-          const field = this.OR2([
-            { GATE: () => FIELD_NAME.test(this.LA(1).image), ALT: () => this.SUBRULE(this.field), IGNORE_AMBIGUITIES: true },
-            { ALT: () => this.ACTION(() => this.fail(`expected a field inside 'val('`, this.LA(1))) },
-          ]);
-          const close = this.OR3([
-            { ALT: () => this.CONSUME(RParen) },
-            { ALT: () => this.ACTION(() => this.fail(`expected a ')' closing 'val('`, this.LA(1))) },
-          ]);
-          const arg = this.SUBRULE(this.optionalFieldArg, { ARGS: [close] });
-          return this.ACTION(() => {
-            const node: TransformerExpr = {
-              kind: 'transformer',
-              name: 'val',
-              args: [field],
-              range: this.source.span(name, arg ? arg.end : this.source.end(close)),
-            };
-            if (arg) node.arg = arg.value;
-            return node;
-          });
+          return this.SUBRULE(this.valRemainder, { ARGS: [this.ACTION(() => this.source.startOf(name))] });
         },
         IGNORE_AMBIGUITIES: true,
       },
       { ALT: () => this.SUBRULE(this.transformer), IGNORE_AMBIGUITIES: true },
     ]);
     return this.ACTION(() => this.leave(result));
+  });
+
+  /** What follows `val`: `(field)` and an optional `[arg]`. */
+  private valRemainder = this.RULE('valRemainder', (start: SourcePosition): TransformerExpr => {
+    this.CONSUME(LParen);
+    const field = this.OR([
+      { GATE: () => FIELD_NAME.test(this.LA(1).image), ALT: () => this.SUBRULE(this.field), IGNORE_AMBIGUITIES: true },
+      { ALT: () => this.ACTION(() => this.fail(`expected a field inside 'val('`, this.LA(1))) },
+    ]);
+    const close = this.OR2([
+      { ALT: () => this.CONSUME(RParen) },
+      { ALT: () => this.ACTION(() => this.fail(`expected a ')' closing 'val('`, this.LA(1))) },
+    ]);
+    const arg = this.SUBRULE(this.optionalFieldArg, { ARGS: [close] });
+    return this.ACTION(() => {
+      const node: TransformerExpr = { kind: 'transformer', name: 'val', args: [field], range: this.source.span(start, arg ? arg.end : this.source.end(close)) };
+      if (arg) node.arg = arg.value;
+      return node;
+    });
   });
 
   // ---- helpers ------------------------------------------------------------------------------

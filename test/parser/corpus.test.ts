@@ -53,6 +53,12 @@ const accepted: [string, string][] = [
   ['proc.name inshell_binaries', '(in proc.name @shell_binaries)'],
   ['proc.name intersectsx', '(intersects proc.name @x)'],
   ['proc.name pmatchx', '(pmatch proc.name @x)'],
+  // the rest of such a word may also be a transformer touching its '(' (libsinsp: `in tolower(f)`)
+  ['proc.name intolower(proc.pname)', '(in proc.name tolower(proc.pname))'],
+  ['proc.name inval(proc.aname)', '(in proc.name val(proc.aname))'],
+  ['fd.name pmatchtoupper(fd.directory)', '(pmatch fd.name toupper(fd.directory))'],
+  ['proc.name intolower', '(in proc.name @tolower)'],
+  ['proc.name inval', '(in proc.name @val)'],
   ['proc.name in (a,b,c)', '(in proc.name ["a" "b" "c"])'],
   ['proc.name in (\n  a,\n  b\n)', '(in proc.name ["a" "b"])'],
   ['proc.name in ("a b", c)', '(in proc.name ["a b" "c"])'],
@@ -231,6 +237,9 @@ const rejected: [string, number, number, RegExp][] = [
   ['proc.aname [2]=x', 1, 12, /operator/],
   ['proc.aname["2"x]=x', 1, 15, /'\]'/],
   ['tolower(proc.name', 1, 18, /closing 'tolower\('/],
+  ['proc.name intolower(proc.pname', 1, 31, /closing 'tolower\('/],
+  ['proc.name inval(x)', 1, 17, /field inside 'val\('/],
+  ['proc.name intolower (proc.pname)', 1, 21, /'and', 'or'/],
   ['tolower() = a', 1, 9, /transformer argument/],
   ['tolower(x) = a', 1, 9, /transformer argument/],
   ['tolower (proc.name) = a', 1, 9, /'and', 'or'/],
@@ -298,6 +307,14 @@ describe('source ranges', () => {
     expect(slice(second!.right)).toBe('(sshd, "a b")');
     expect(slice(second!.right.items[1]!)).toBe('"a b"');
     expect(second!.right.items[1]!.range.start).toEqual({ offset: 44, line: 1, column: 45 });
+  });
+
+  it('start a transformer glued to a list operator after the operator', () => {
+    const text = 'proc.name intolower(proc.pname)[x]';
+    const result = parseCondition(text);
+    if (!result.ok || result.ast.kind !== 'binary') throw new Error('shape');
+    expect(text.slice(result.ast.right.range.start.offset, result.ast.right.range.end.offset)).toBe('tolower(proc.pname)[x]');
+    expect(result.ast.range.end.offset).toBe(text.length);
   });
 
   it('count lines and columns across newlines', () => {
