@@ -41,6 +41,8 @@ export const EXPECTATION_BY_RULE: Record<string, string> = {
   listOrTransformer: 'expected a list, a list name or a field with a transformer (val(), tolower(), …)',
   numberOrTransformer: 'expected a number or a field with a transformer (val(), tolower(), …)',
   transformer: 'expected a transformer argument',
+  transformerRemainder: 'expected a transformer argument',
+  valRemainder: "expected a field inside 'val('",
   transformerArg: 'expected a transformer argument: a field, a transformer, a quoted string, a number or a list',
   transformerList: "expected ',' or a ')' closing the list",
   transformerListItem: 'expected a list item: a field, a transformer, a quoted string or a number',
