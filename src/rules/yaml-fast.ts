@@ -184,8 +184,8 @@ class FastReader {
       if (ind < indent) break;
       if (ind > indent) throw DECLINE;
       k = this.pos + ind;
-      // A sequence entry at the mapping's own column ends the mapping only when the
-      // mapping is itself an entry of a sequence at a lower column (handled by the caller).
+      // An entry at the mapping's own column after a value that is not an indentless
+      // sequence (those were read as the value) is outside the subset.
       if (this.isSequenceEntry(k)) throw DECLINE;
     }
     map.range = [firstKey, this.pos, this.pos];
