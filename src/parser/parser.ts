@@ -339,16 +339,7 @@ export class ConditionParser extends EmbeddedActionsParser {
       { ALT: () => this.ACTION(() => this.fail(`expected ',' or a ')' closing '${name}('`, this.LA(1))) },
     ]);
     const arg = this.SUBRULE(this.optionalFieldArg, { ARGS: [close] });
-    return this.ACTION(() => {
-      const node: TransformerExpr = {
-        kind: 'transformer',
-        name: name as TransformerName,
-        args,
-        range: this.source.span(start, arg ? arg.end : this.source.end(close)),
-      };
-      if (arg) node.arg = arg.value;
-      return this.leave(node);
-    });
+    return this.ACTION(() => this.leave(this.transformerNode(name as TransformerName, args, start, close, arg)));
   });
 
   private transformerArg = this.RULE('transformerArg', (): TransformerArg => {
@@ -650,11 +641,7 @@ export class ConditionParser extends EmbeddedActionsParser {
       { ALT: () => this.ACTION(() => this.fail(`expected a ')' closing 'val('`, this.LA(1))) },
     ]);
     const arg = this.SUBRULE(this.optionalFieldArg, { ARGS: [close] });
-    return this.ACTION(() => {
-      const node: TransformerExpr = { kind: 'transformer', name: 'val', args: [field], range: this.source.span(start, arg ? arg.end : this.source.end(close)) };
-      if (arg) node.arg = arg.value;
-      return node;
-    });
+    return this.ACTION(() => this.transformerNode('val', [field], start, close, arg));
   });
 
   // ---- helpers ------------------------------------------------------------------------------
@@ -720,6 +707,19 @@ export class ConditionParser extends EmbeddedActionsParser {
   private binary(left: Operand, operator: BinaryOperator, right: RightHandSide, modifier?: OperatorModifier): Expr {
     const node: Expr = { kind: 'binary', left, operator, right, range: this.source.span(left.range.start, right.range.end) };
     if (modifier) node.modifier = modifier;
+    return node;
+  }
+
+  /** A transformer node from its name's start to its ')' or the `[arg]` after it. */
+  private transformerNode(
+    name: TransformerName,
+    args: TransformerArg[],
+    start: SourcePosition,
+    close: IToken,
+    arg: { value: string; end: SourcePosition } | undefined,
+  ): TransformerExpr {
+    const node: TransformerExpr = { kind: 'transformer', name, args, range: this.source.span(start, arg ? arg.end : this.source.end(close)) };
+    if (arg) node.arg = arg.value;
     return node;
   }
 
