@@ -1,0 +1,176 @@
+/**
+ * The state libsinsp keeps from syscall events (sinsp_threadinfo, sinsp_fdinfo, the user
+ * and group tables, the container plugin's table), as plain objects. The state engine
+ * (state/engine.ts) writes it; the field extractors read it. Names follow libsinsp's
+ * members so that its code can be read side by side; 64-bit values that can exceed 2^53
+ * (times, capability masks, inodes) are bigints.
+ */
+
+/** libsinsp's scap_fd_type, by the character `fd.typechar` prints. */
+export type FdType =
+  | 'file' // f
+  | 'directory' // d
+  | 'ipv4' // 4
+  | 'ipv6' // 6
+  | 'unix' // u
+  | 'pipe' // p
+  | 'event' // e
+  | 'signalfd' // s
+  | 'eventpoll' // l
+  | 'inotify' // i
+  | 'timerfd' // t
+  | 'netlink' // n
+  | 'bpf' // b
+  | 'userfaultfd' // u
+  | 'io_uring' // r
+  | 'memfd' // m
+  | 'pidfd' // P
+  | 'ipv4_server' // 4 (a listening / bound IPv4 socket)
+  | 'ipv6_server' // 6
+  | 'unsupported' // o
+  | 'unknown'; // ?
+
+/** A socket's addresses: client and server ends as libsinsp keeps them in its tuples. */
+export interface SocketTuple {
+  /** 4 or 6 (address family of sip/dip). */
+  family: 4 | 6;
+  /** Source (client) address: 4 bytes for IPv4, 16 for IPv6. */
+  sip: Uint8Array;
+  sport: number;
+  /** Destination (server) address. */
+  dip: Uint8Array;
+  dport: number;
+  /** 'tcp' | 'udp' | 'raw' | 'icmp' | undefined when unknown. */
+  l4proto: 'tcp' | 'udp' | 'raw' | 'icmp' | undefined;
+}
+
+export interface FdInfo {
+  fd: number;
+  type: FdType;
+  /** fd.name: path, tuple text (`1.2.3.4:5->6.7.8.9:80`), pipe/event text, unix path. */
+  name: string;
+  /** fd.nameraw: the name as the syscall gave it, before resolution. */
+  nameRaw: string;
+  /** The previous name when a rename/connect changed it (fd.name_changed). */
+  oldName: string;
+  /** PPM_O_* open flags as the event gave them. */
+  openFlags: number;
+  mode: number;
+  dev: number;
+  ino: bigint;
+  mountId: number;
+  /** Socket addresses for ipv4/ipv6 sockets (undefined until known). */
+  tuple?: SocketTuple;
+  /** Unix socket: source and destination kernel addresses and the path. */
+  unix?: { source: bigint; dest: bigint; path: string };
+  /** libsinsp's FLAGS_ROLE_SERVER / FLAGS_ROLE_CLIENT. */
+  role: 'server' | 'client' | undefined;
+  /** FLAGS_SOCKET_CONNECTED. */
+  connected: boolean;
+  /** Set by a connect/bind/rename that changed the name (FLAGS_CHANGED-like bookkeeping). */
+  nameChanged: boolean;
+  /** Opened as read, write, or both (from the open flags), for evt.is_open_* and fd.is_*. */
+  readonly flags: number;
+}
+
+/** libsinsp's sinsp_threadinfo, with the members fields read. */
+export interface ThreadInfo {
+  tid: number;
+  pid: number;
+  ptid: number;
+  sid: number;
+  vpgid: number;
+  pgid: number;
+  vtid: number;
+  vpid: number;
+  /** proc.name: the comm (or the exe basename as libsinsp picks it). */
+  comm: string;
+  /** proc.exe: argv[0] as executed. */
+  exe: string;
+  /** proc.exepath: the resolved executable path. */
+  exepath: string;
+  args: string[];
+  env: string[];
+  cwd: string;
+  /** cgroup subsystem -> path. */
+  cgroups: [string, string][];
+  /** The container id the container plugin gives this thread ('' on the host). */
+  containerId: string;
+  uid: number;
+  gid: number;
+  loginuid: number;
+  tty: number;
+  capPermitted: bigint;
+  capEffective: bigint;
+  capInheritable: bigint;
+  exeIno: bigint;
+  exeInoCtime: bigint;
+  exeInoMtime: bigint;
+  exeWritable: boolean;
+  exeUpperLayer: boolean;
+  exeLowerLayer: boolean;
+  exeFromMemfd: boolean;
+  /** Clone time (ns since the epoch) and last execve time. */
+  cloneTs: bigint;
+  lastExecTs: bigint;
+  pidnsInitStartTs: bigint;
+  vmsizeKb: number;
+  vmrssKb: number;
+  vmswapKb: number;
+  pfMajor: bigint;
+  pfMinor: bigint;
+  fdlimit: number;
+  /** PPM_CL_* clone flags of the thread. */
+  flags: number;
+  /** The thread is gone (procexit seen) but kept while children or purging need it. */
+  dead: boolean;
+  /**
+   * The fd table, shared by all threads of a process (libsinsp keeps it on the main
+   * thread): index by fd number.
+   */
+  fds: Map<number, FdInfo>;
+}
+
+export interface UserInfo {
+  uid: number;
+  gid: number;
+  name: string;
+  homedir: string;
+  shell: string;
+}
+
+export interface GroupInfo {
+  gid: number;
+  name: string;
+}
+
+/** What the container plugin knows of a container (from the capture's container events). */
+export interface ContainerInfo {
+  id: string;
+  /** docker, cri-o, containerd, podman, libvirt-lxc, ... */
+  type: string;
+  name: string;
+  image: string;
+  imageId: string;
+  imageRepository: string;
+  imageTag: string;
+  imageDigest: string;
+  privileged: boolean | undefined;
+  /** Raw metadata for fields this model does not name (labels, mounts, ...). */
+  extra: Record<string, unknown>;
+}
+
+/** The whole state, as the field extractors see it. */
+export interface StateView {
+  /** Thread by tid. */
+  thread(tid: number): ThreadInfo | undefined;
+  /** The main thread of tid's process (libsinsp's get_main_thread). */
+  mainThread(t: ThreadInfo): ThreadInfo | undefined;
+  /** The parent of a thread's process (ptid), if known. */
+  parent(t: ThreadInfo): ThreadInfo | undefined;
+  user(uid: number): UserInfo | undefined;
+  group(gid: number): GroupInfo | undefined;
+  container(id: string): ContainerInfo | undefined;
+  /** The machine: hostname and boot time as the capture's header gives them. */
+  readonly machine: { hostname: string; bootTime: bigint; numCpus: number };
+}
