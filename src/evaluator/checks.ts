@@ -13,8 +13,9 @@ export type Predicate<E> = (event: E) => boolean;
 /** How generated code obtains an operand's value for an event. */
 export type ReadPlan<E> =
   /**
-   * `event[key]`, null or undefined meaning NA. A number that is not a safe integer may be a
-   * rounded copy of a longer integer: `read` (the accessor) gives the exact value.
+   * `event[key]`, null or undefined meaning NA. Where the source says so
+   * (`read.propertyMayRound`), a number that is not a safe integer may be a rounded copy of
+   * a longer integer: `read` (the accessor) gives the exact value.
    */
   | { kind: 'property'; key: string; read: FieldAccessor<E> }
   /** A call; `key` names the value so that repeated reads of one event can share it. */

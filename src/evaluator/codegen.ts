@@ -209,7 +209,16 @@ export class UnitGenerator<E> {
     return `(g${name} === G ? b${name} : (g${name} = G, b${name} = m${name}(e)))`;
   }
 
-  private read(plan: ReadPlan<E>): string {
+  /**
+   * Counts a read the body makes outside the conditions (a gate's), so that it is computed
+   * once per event with the conditions' reads of the same value. Call before `build`.
+   */
+  noteRead(plan: ReadPlan<E>): void {
+    if (plan.kind === 'call' && plan.key !== undefined) this.readCounts.set(plan.key, (this.readCounts.get(plan.key) ?? 0) + 1);
+  }
+
+  /** The expression reading a value in generated code (memoised when read more than once). */
+  read(plan: ReadPlan<E>): string {
     if (plan.kind === 'property') return `e[${JSON.stringify(plan.key)}]`;
     const call = `${this.ref(plan.read)}(e)`;
     if (plan.key === undefined || (this.readCounts.get(plan.key) ?? 0) < 2) return call;
@@ -224,13 +233,13 @@ export class UnitGenerator<E> {
   }
 
   /**
-   * The call of a check's full test on `v`. A property read may hold a number rounded from a
-   * longer integer while the full test compares exactly, so for property reads the test is
-   * wrapped (once per plan) to read such numbers again through the accessor.
+   * The call of a check's full test on `v`. A source may declare that a property holds a
+   * number rounded from a longer integer while the full test compares exactly: for such
+   * reads the test is wrapped (once per plan) to read those numbers again through the accessor.
    */
   private fullTest(plan: Extract<CheckPlan<E>, { kind: 'value' }>): string {
     const read = plan.read;
-    if (read.kind !== 'property') return `${this.ref(plan.test)}(v)`;
+    if (read.kind !== 'property' || read.read.propertyMayRound !== true) return `${this.ref(plan.test)}(v)`;
     let exact = exactTests.get(plan.test);
     if (exact === undefined) {
       const test = plan.test;
@@ -279,7 +288,7 @@ const exactTests = new WeakMap<(value: unknown) => boolean, (value: unknown, eve
 const STRING_SET_OPS: Partial<Record<FastPath['op'], StringOp>> = { '===': 'equals', startsWith: 'prefix', endsWith: 'suffix', includes: 'contains' };
 
 /** Identifies what a read reads, for grouping checks of one value; undefined when unknown. */
-function readKey<E>(read: ReadPlan<E>): string | undefined {
+export function readKey<E>(read: ReadPlan<E>): string | undefined {
   if (read.kind === 'property') return `property ${read.key}`;
   return read.key === undefined ? undefined : `field ${read.key}`;
 }

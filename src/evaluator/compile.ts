@@ -85,6 +85,7 @@ export class ConditionCompiler<E> {
     const generator = this.generator();
     const conditions = kept.map((k) => k.condition);
     const gate = buildGate(conditions, (check) => this.plan(check));
+    if (gate) generator.noteRead(gate.read);
     // The unit's conditions: each group's shared head, then its members' remaining parts.
     const groups = groupByFirstCheck(conditions);
     const unit: UnitCondition[] = [];
@@ -102,7 +103,7 @@ export class ConditionCompiler<E> {
         const lines: string[] = [];
         if (gate) {
           lines.push(
-            `  const g = e[${JSON.stringify(gate.property)}];`,
+            `  const g = ${generator.read(gate.read)};`,
             `  const gate = typeof g === "string" ? (${generator.ref(gate.allowed)}.get(g) ?? ${generator.ref(gate.none)}) : null;`,
           );
         }

@@ -6,13 +6,14 @@
  * the field, and events whose value is not a string, are evaluated as usual.
  */
 import type { BinaryCheckExpr, Expr, UnaryCheckExpr } from '../parser/index.js';
-import type { CheckPlan } from './checks.js';
+import type { CheckPlan, ReadPlan } from './checks.js';
+import { readKey } from './codegen.js';
 
 type Plan<E> = (check: BinaryCheckExpr | UnaryCheckExpr) => CheckPlan<E>;
 
-export interface Gate {
-  /** The event property holding the field's value. */
-  property: string;
+export interface Gate<E> {
+  /** How the gated field's value is read (a property or a source's accessor). */
+  read: ReadPlan<E>;
   /** For each value some gated rule allows: per rule, 1 when the rule may hold with it. */
   allowed: Map<string, Uint8Array>;
   /** Used for values no gated rule allows: every gated rule is skipped. */
@@ -25,8 +26,9 @@ export interface Gate {
 const MIN_GATED_RULES = 3;
 
 /** The gate over `conditions` (in program order), or undefined when no field is worth one. */
-export function buildGate<E>(conditions: readonly (Expr | true)[], plan: Plan<E>): Gate | undefined {
-  const needs = conditions.map((c) => (c === true ? new Map<string, Set<string>>() : necessaryValues(c, plan)));
+export function buildGate<E>(conditions: readonly (Expr | true)[], plan: Plan<E>): Gate<E> | undefined {
+  const reads = new Map<string, ReadPlan<E>>();
+  const needs = conditions.map((c) => (c === true ? new Map<string, Set<string>>() : necessaryValues(c, plan, reads)));
   const counts = new Map<string, number>();
   for (const n of needs) for (const property of n.keys()) counts.set(property, (counts.get(property) ?? 0) + 1);
   let best: string | undefined;
@@ -40,27 +42,30 @@ export function buildGate<E>(conditions: readonly (Expr | true)[], plan: Plan<E>
       row[i] = 1;
     }
   });
-  return { property: best, allowed, none: new Uint8Array(conditions.length), gated: needs.map((n) => n.has(best!)) };
+  return { read: reads.get(best)!, allowed, none: new Uint8Array(conditions.length), gated: needs.map((n) => n.has(best!)) };
 }
 
 /**
- * For each property, the string values it must have for `expr` to hold (when its value is a
- * string at all): `F = v` and `F in (…)` give their constants; `and` any child's (the fewest);
- * `or` the union when every child has one; anything else nothing.
+ * For each read (by its key: a property or a named field), the string values it must have
+ * for `expr` to hold (when its value is a string at all): `F = v` and `F in (…)` give their
+ * constants; `and` any child's (the fewest); `or` the union when every child has one;
+ * anything else nothing. `reads` collects the read plan of each key.
  */
-function necessaryValues<E>(expr: Expr, plan: Plan<E>): Map<string, Set<string>> {
+function necessaryValues<E>(expr: Expr, plan: Plan<E>, reads: Map<string, ReadPlan<E>>): Map<string, Set<string>> {
   switch (expr.kind) {
     case 'binary': {
       const p = plan(expr);
-      if (p.kind !== 'value' || p.read.kind !== 'property' || p.fast?.jsType !== 'string' || expr.modifier) return new Map();
-      if (p.fast.op === '===') return new Map([[p.read.key, new Set([p.fast.constant as string])]]);
-      if (p.fast.op === 'has') return new Map([[p.read.key, p.fast.constant as Set<string>]]);
+      const key = p.kind === 'value' ? readKey(p.read) : undefined;
+      if (p.kind !== 'value' || key === undefined || p.fast?.jsType !== 'string' || expr.modifier) return new Map();
+      reads.set(key, p.read);
+      if (p.fast.op === '===') return new Map([[key, new Set([p.fast.constant as string])]]);
+      if (p.fast.op === 'has') return new Map([[key, p.fast.constant as Set<string>]]);
       return new Map();
     }
     case 'and': {
       const out = new Map<string, Set<string>>();
       for (const child of expr.children) {
-        for (const [property, values] of necessaryValues(child, plan)) {
+        for (const [property, values] of necessaryValues(child, plan, reads)) {
           const known = out.get(property);
           if (!known || values.size < known.size) out.set(property, values);
         }
@@ -68,7 +73,7 @@ function necessaryValues<E>(expr: Expr, plan: Plan<E>): Map<string, Set<string>>
       return out;
     }
     case 'or': {
-      const [first, ...rest] = expr.children.map((c) => necessaryValues(c, plan));
+      const [first, ...rest] = expr.children.map((c) => necessaryValues(c, plan, reads));
       const out = new Map<string, Set<string>>();
       for (const [property, values] of first ?? []) {
         if (rest.every((r) => r.has(property))) out.set(property, new Set([values, ...rest.map((r) => r.get(property)!)].flatMap((s) => [...s])));

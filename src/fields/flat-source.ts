@@ -63,7 +63,7 @@ export class FlatEventSource implements EventSource<FlatEvent> {
     const keys = spellings(field);
     if (keys.length === 1 && !PARENT_TO_ANCESTRY.has(name)) {
       const k = keys[0]!;
-      return Object.assign((e: FlatEvent) => exactProperty(e, k), { property: k });
+      return Object.assign((e: FlatEvent) => exactProperty(e, k), { property: k, propertyMayRound: true });
     }
     let body = keys.map((k) => `v = e[${lit(k)}]; if (v != null) return ${scalar(k)};`).join('\n');
     // proc.pname defaults to the first ancestor when only the ancestry array is given.

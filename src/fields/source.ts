@@ -17,12 +17,17 @@ export type FieldAccessor<E> = ((event: E) => FieldValue) & {
   /**
    * Set when the field's value is simply `event[property]` (null or undefined meaning NA):
    * the evaluator may then read the property in generated code instead of calling the
-   * accessor. The accessor itself must return the same value, with NA as undefined, except
-   * that a number there that is not a safe integer may be a rounded copy of a longer integer,
-   * which the accessor returns exactly: generated code calls it before any test the
-   * rounding could change.
+   * accessor. The accessor itself must return the same value, with NA as undefined (but see
+   * `propertyMayRound`).
    */
   readonly property?: string;
+  /**
+   * Set by sources whose property values may be approximations: a number there that is not a
+   * safe integer may be a rounded copy of a longer integer (JSON text read with JSON.parse),
+   * which the accessor returns exactly. Generated code then calls the accessor before any
+   * test the rounding could change.
+   */
+  readonly propertyMayRound?: boolean;
 };
 
 export interface EventSource<E> {
