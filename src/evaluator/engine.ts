@@ -6,7 +6,7 @@
  * reported. Evaluating an event allocates nothing (the matched list is reused).
  */
 import type { FieldCatalogue } from '../fields/catalogue.js';
-import { eventCodes } from '../fields/events.js';
+import { eventCodes, eventNameOfCode, isGenericCode } from '../fields/events.js';
 import type { EventSource } from '../fields/source.js';
 import type { CompiledRule } from '../rules/compiler.js';
 import { priorityLevel, type Priority } from '../rules/priority.js';
@@ -38,6 +38,9 @@ export class Engine<E> {
   /** One program per event type seen, built on first sight; null when no rule can match the type. */
   private readonly programs = new Map<string, Program<E, EngineRule> | null>();
   private readonly matched: EngineRule[] = [];
+  /** Programs by event code, for sources that give codes (undefined: not looked up yet). */
+  private readonly byCode: (Program<E, EngineRule> | null | undefined)[] = [];
+  private readonly eventCode: ((event: E) => number) | undefined;
 
   constructor(
     rules: CompiledRule[],
@@ -47,6 +50,7 @@ export class Engine<E> {
     private readonly matching: RuleMatching = 'first',
   ) {
     this.compiler = new ConditionCompiler(source, catalogue);
+    this.eventCode = source.eventCode?.bind(source);
     this.rules = rules.filter((r) => r.enabled && selected(r, selection)).map((rule, index) => ({ rule, index }));
   }
 
@@ -83,11 +87,25 @@ export class Engine<E> {
     const matched = this.matched;
     // Emptied by popping: setting `length` is a runtime call costing more than a whole rule.
     while (matched.length > 0) matched.pop();
-    const type = this.source.eventType(event);
-    let program = this.programs.get(type ?? '');
-    if (program === undefined) program = this.program(type);
+    const program = this.eventCode !== undefined ? this.programOfCode(this.eventCode(event), event) : this.programOfType(event);
     if (program !== null) program(event, matched);
     return matched;
+  }
+
+  private programOfType(event: E): Program<E, EngineRule> | null {
+    const type = this.source.eventType(event);
+    const program = this.programs.get(type ?? '');
+    return program === undefined ? this.program(type) : program;
+  }
+
+  private programOfCode(code: number, event: E): Program<E, EngineRule> | null {
+    const program = this.byCode[code];
+    if (program !== undefined) return program;
+    // A generic event's type is the syscall it carries, not its code's name: by type each time.
+    if (isGenericCode(code)) return this.programOfType(event);
+    const byName = this.program(eventNameOfCode(code));
+    this.byCode[code] = byName;
+    return byName;
   }
 }
 

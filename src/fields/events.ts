@@ -32,6 +32,16 @@ const GENERIC_CODES = table.events.filter((e) => e.name === 'syscall').map((e) =
 const paramNames = new Set(table.events.flatMap((e) => e.params.map((p) => p.name)));
 const simpleConsumerSkipped = new Set(table.simpleConsumerSkipped);
 
+/** The event name of a code (`open` for both PPME_SYSCALL_OPEN_E and _X); undefined past the table. */
+export function eventNameOfCode(code: number): string | undefined {
+  return table.events[code]?.name;
+}
+
+/** Whether the code is one of the generic syscall events, whose `evt.type` is their syscall's name. */
+export function isGenericCode(code: number): boolean {
+  return GENERIC_CODES.includes(code);
+}
+
 /** Whether `name` is a valid `evt.type` value: an event name or a syscall name. */
 export function isKnownEventName(name: string): boolean {
   return codesByName.has(name) || genericSyscalls.has(name);

@@ -39,4 +39,11 @@ export interface EventSource<E> {
    * `evt.type` accessor returns: the evaluator folds `evt.type` checks per event type.
    */
   eventType(event: E): string | undefined;
+  /**
+   * The event's code in libsinsp's event table (PPME_*), for sources that have it (a scap
+   * capture): the engine then finds an event's program by an array index. Generic syscall
+   * events (codes of `syscall`) are still looked up by `eventType`, since their type is the
+   * syscall they stand for.
+   */
+  eventCode?(event: E): number;
 }

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { Engine, type RuleMatching } from '../../src/evaluator/engine.js';
 import { FieldCatalogue, type ResolvedField } from '../../src/fields/catalogue.js';
+import { eventCodes } from '../../src/fields/events.js';
 import { FlatEventSource, type FlatEvent } from '../../src/fields/flat-source.js';
 import type { EventSource, FieldAccessor } from '../../src/fields/source.js';
 import { loadRulesContents } from '../../src/rules/loader.js';
@@ -70,5 +71,40 @@ describe('a source read through accessor calls', () => {
     // An allowed name: proc.name is still read once, shared by the gate and the rules.
     engine.evaluate({ 'evt.type': 'execve', 'proc.name': 'cc', 'proc.pid': 5 });
     expect(source.calls.get('proc.name')).toBe(2);
+  });
+});
+
+/** Events that carry their event-table code, as a scap source's do. */
+class CodedSource extends CallOnlySource {
+  eventCode(e: FlatEvent): number {
+    return e['evt.code'] as number;
+  }
+}
+
+describe('a source that gives event codes', () => {
+  const text = `
+- rule: exec
+  desc: d
+  condition: evt.type = execve and proc.name = a
+  output: o
+  priority: WARNING
+- rule: generic
+  desc: d
+  condition: evt.type = acct and proc.name = a
+  output: o
+  priority: WARNING
+`;
+  const rules = loadRulesContents([{ name: 'codes.yaml', text }]).output!.rules;
+  const engine = new Engine(rules, new CodedSource(), FieldCatalogue.syscall(), {}, 'all');
+  const fired = (e: FlatEvent) => engine.evaluate(e).map((r) => r.rule.name);
+
+  it('finds programs by code, and generic syscall events by the syscall they carry', () => {
+    const [execveEnter, execveExit] = eventCodes('execve');
+    const [genericEnter] = eventCodes('syscall');
+    expect(fired({ 'evt.code': execveExit, 'evt.type': 'execve', 'proc.name': 'a' })).toEqual(['exec']);
+    expect(fired({ 'evt.code': execveEnter, 'evt.type': 'execve', 'proc.name': 'b' })).toEqual([]);
+    // Two generic events with one code and different syscalls: each gets its own type's rules.
+    expect(fired({ 'evt.code': genericEnter, 'evt.type': 'acct', 'proc.name': 'a' })).toEqual(['generic']);
+    expect(fired({ 'evt.code': genericEnter, 'evt.type': 'add_key', 'proc.name': 'a' })).toEqual([]);
   });
 });
