@@ -5,8 +5,13 @@
  */
 import type { FieldCatalogue, FieldType } from '../fields/catalogue.js';
 import type { EventSource, FieldAccessor, FieldValue } from '../fields/source.js';
+import { AddressCache } from '../operators/matchers.js';
+import { listComparison, modifierTest, operatorSpec, scalarComparison, type FastPath } from '../operators/registry.js';
+import { transformerSpec, type TransformerInput } from '../operators/transformers.js';
+import { asString, typeClass, type ValueTest } from '../operators/values.js';
 import type { BinaryCheckExpr, Operand, TransformerExpr, UnaryCheckExpr } from '../parser/index.js';
-import { asString, parseNumberConstant, pathPrefixTest, scalarTest, setTest, typeClass, type ValueTest } from './compare.js';
+
+export type { FastPath };
 
 export type Predicate<E> = (event: E) => boolean;
 
@@ -20,18 +25,6 @@ export type ReadPlan<E> =
   | { kind: 'property'; key: string; read: FieldAccessor<E> }
   /** A call; `key` names the value so that repeated reads of one event can share it. */
   | { kind: 'call'; read: FieldAccessor<E>; key?: string };
-
-/**
- * What can be inlined for a value of the expected JavaScript type: `value === constant`,
- * `set.has(value)`, `value.startsWith(constant)`. Other values take the full test. Numeric
- * constants are below 2^53 in magnitude, so a value rounded from a longer integer compares
- * with them as its exact value would.
- */
-export interface FastPath {
-  jsType: 'string' | 'number' | 'boolean';
-  op: '===' | '!==' | '<' | '<=' | '>' | '>=' | 'has' | 'includes' | 'startsWith' | 'endsWith';
-  constant: string | number | boolean | ReadonlySet<unknown>;
-}
 
 export type CheckPlan<E> =
   | { kind: 'value'; read: ReadPlan<E>; field?: string; test: (value: unknown) => boolean; fast?: FastPath }
@@ -50,6 +43,9 @@ interface CompiledOperand<E> {
 }
 
 export class CheckPlanner<E> {
+  /** Parsed addresses for this planner's IP checks (owned here: engines share nothing). */
+  private readonly addresses = new AddressCache();
+
   constructor(
     private readonly source: EventSource<E>,
     private readonly catalogue: FieldCatalogue,
@@ -61,25 +57,24 @@ export class CheckPlanner<E> {
     if (expr.kind === 'unary') return { kind: 'exists', read, ...(left.field ? { field: left.field } : {}) };
     const cls = typeClass(left.type);
     const op = expr.operator;
+    const spec = operatorSpec(op);
+    if (spec === undefined) throw new Error(`unknown operator '${op}'`);
     const right = expr.right;
     if (right.kind === 'transformer') return { kind: 'predicate', predicate: this.valueComparison(left, op, right) };
     if (right.kind === 'list_ref') throw new Error(`undefined list '${right.name}'`);
     const items = right.kind === 'list' ? right.items.map((i) => i.value) : [right.value];
     let test: ValueTest;
-    let every = false;
+    // `in` on a list field needs every value of the field in the set.
+    const every = left.isList && op === 'in';
     let fast: FastPath | undefined;
     if (expr.modifier) {
-      test = modifierTest(expr.modifier, items.map((i) => scalarTest(cls, op, i)));
-    } else if (op === 'pmatch') {
-      test = pathPrefixTest(items);
-    } else if (op === 'in' || op === 'intersects') {
-      test = setTest(cls, items);
-      every = left.isList && op === 'in';
-      if (!every) fast = setFastPath(cls, items);
+      test = modifierTest(
+        expr.modifier,
+        items.map((i) => scalarComparison(op, cls, i, this.addresses)),
+      );
     } else {
-      const constant = items[0] ?? '';
-      test = scalarTest(cls, op, constant);
-      fast = scalarFastPath(cls, op, constant);
+      test = spec.rhs === 'list' ? listComparison(op, cls, items, this.addresses) : scalarComparison(op, cls, items[0] ?? '', this.addresses);
+      if (!every) fast = spec.fast?.(cls, items);
     }
     // NA never reaches the test; arrays (multi-valued reads) match when any value does, or every value for `in` on list fields.
     const arrays = every ? everyValue(test) : anyValue(test);
@@ -91,6 +86,8 @@ export class CheckPlanner<E> {
   private valueComparison(left: CompiledOperand<E>, op: string, right: TransformerExpr): Predicate<E> {
     const cls = typeClass(left.type);
     const other = this.operand(right);
+    // Against one value, a list operator is an equality.
+    const single = operatorSpec(op)?.rhs === 'list' && op !== 'pmatch' ? '=' : op;
     return (e) => {
       const a = left.read(e);
       const b = other.read(e);
@@ -99,7 +96,7 @@ export class CheckPlanner<E> {
       if (s === undefined) return false;
       let test: ValueTest;
       try {
-        test = scalarTest(cls, op === 'in' || op === 'intersects' ? '=' : op, s);
+        test = scalarComparison(single, cls, s, this.addresses);
       } catch {
         return false;
       }
@@ -118,80 +115,21 @@ export class CheckPlanner<E> {
   }
 
   private transformer(node: TransformerExpr): CompiledOperand<E> {
-    const args = node.args.map((a) => {
+    const spec = transformerSpec(node.name);
+    if (spec === undefined) throw new Error(`unknown transformer '${node.name}'`);
+    const args: TransformerInput<E>[] = node.args.map((a) => {
       if (a.kind === 'value') {
         const v = a.value;
-        return { read: (() => v) as FieldAccessor<E>, type: 'charbuf' as FieldType, isList: false };
+        return { read: () => v, type: 'charbuf' as FieldType, isList: false };
       }
       if (a.kind === 'transformer_list') {
-        const parts = a.items.map((i) => (i.kind === 'value' ? ((() => i.value) as FieldAccessor<E>) : this.operand(i).read));
-        const read: FieldAccessor<E> = (e) => parts.map((p) => p(e)).filter((v) => v !== undefined);
-        return { read, type: 'charbuf' as FieldType, isList: true };
+        const parts = a.items.map((i) => (i.kind === 'value' ? () => i.value : this.operand(i).read));
+        return { read: (e: E) => parts.map((p) => p(e)).filter((v) => v !== undefined), type: 'charbuf' as FieldType, isList: true };
       }
       return this.operand(a);
     });
-    const first = args[0]!;
-    const str = (e: E) => scalarString(first.read(e));
-    switch (node.name) {
-      case 'val':
-        return first;
-      case 'tolower':
-        return { read: (e) => mapStrings(first.read(e), (s) => s.toLowerCase()), type: first.type, isList: first.isList };
-      case 'toupper':
-        return { read: (e) => mapStrings(first.read(e), (s) => s.toUpperCase()), type: first.type, isList: first.isList };
-      case 'b64':
-        return { read: (e) => mapStrings(first.read(e), (s) => Buffer.from(s, 'base64').toString('latin1')), type: 'charbuf', isList: first.isList };
-      case 'basename':
-        return { read: (e) => mapStrings(first.read(e), (s) => s.slice(s.lastIndexOf('/') + 1)), type: 'charbuf', isList: first.isList };
-      case 'len':
-        return {
-          read: (e) => {
-            const v = first.read(e);
-            if (v === undefined) return undefined;
-            return Array.isArray(v) ? v.length : (asString(v) ?? '').length;
-          },
-          type: 'int64',
-          isList: false,
-        };
-      case 'concat':
-        return {
-          read: (e) => {
-            let out = '';
-            for (const a of args) {
-              const s = scalarString(a.read(e));
-              if (s === undefined) return undefined;
-              out += s;
-            }
-            return out;
-          },
-          type: 'charbuf',
-          isList: false,
-        };
-      case 'join': {
-        const list = args[1];
-        return {
-          read: (e) => {
-            const sep = str(e) ?? '';
-            const v = list?.read(e);
-            if (v === undefined) return undefined;
-            return Array.isArray(v) ? v.map((x) => asString(x) ?? '').join(sep) : asString(v);
-          },
-          type: 'charbuf',
-          isList: false,
-        };
-      }
-      case 'getopt': {
-        const option = node.arg;
-        return {
-          read: (e) => {
-            const s = str(e);
-            return s === undefined || option === undefined ? undefined : getopt(s, option);
-          },
-          type: 'charbuf',
-          isList: false,
-        };
-      }
-    }
+    const built = spec.build(args, node.arg);
+    return { read: built.read as FieldAccessor<E>, type: built.type, isList: built.isList };
   }
 }
 
@@ -200,81 +138,8 @@ function readPlan<E>(operand: CompiledOperand<E>): ReadPlan<E> {
   return operand.key !== undefined ? { kind: 'call', read: operand.read, key: operand.key } : { kind: 'call', read: operand.read };
 }
 
-/** Inlinable comparisons with one constant, for values already of the constant's JavaScript type. */
-function scalarFastPath(cls: string, op: string, constant: string): FastPath | undefined {
-  const eq = op === '=' || op === '==' ? '===' : op === '!=' ? '!==' : undefined;
-  if (cls === 'string') {
-    if (eq) return { jsType: 'string', op: eq, constant };
-    if (op === 'contains') return { jsType: 'string', op: 'includes', constant };
-    if (op === 'startswith') return { jsType: 'string', op: 'startsWith', constant };
-    if (op === 'endswith') return { jsType: 'string', op: 'endsWith', constant };
-    return undefined;
-  }
-  if (cls === 'number') {
-    const n = parseNumberConstant(constant);
-    if (!belowExactLimit(n)) return undefined;
-    if (eq) return { jsType: 'number', op: eq, constant: n };
-    if (op === '<' || op === '<=' || op === '>' || op === '>=') return { jsType: 'number', op, constant: n };
-    return undefined;
-  }
-  if (cls === 'bool' && eq) return { jsType: 'boolean', op: eq, constant: constant === 'true' };
-  return undefined;
-}
-
-function setFastPath(cls: string, items: string[]): FastPath | undefined {
-  if (cls === 'string') return { jsType: 'string', op: 'has', constant: new Set(items) };
-  if (cls === 'number') {
-    const values = items.map(parseNumberConstant);
-    // With a constant beyond 2^53 the full test's exact comparison is needed.
-    if (values.every(belowExactLimit)) return { jsType: 'number', op: 'has', constant: new Set(values) };
-  }
-  return undefined;
-}
-
-function belowExactLimit(n: number | bigint): n is number {
-  return typeof n === 'number' && Math.abs(n) < 2 ** 53;
-}
-
 function scalarOf(v: FieldValue): string | undefined {
   return Array.isArray(v) ? asString(v[0]) : asString(v);
-}
-
-function scalarString(v: FieldValue): string | undefined {
-  return Array.isArray(v) ? v.map((x) => asString(x) ?? '').join(' ') : asString(v);
-}
-
-function mapStrings(v: FieldValue, f: (s: string) => string): FieldValue {
-  if (v === undefined) return undefined;
-  if (Array.isArray(v)) return v.map((x) => f(asString(x) ?? ''));
-  const s = asString(v);
-  return s === undefined ? undefined : f(s);
-}
-
-/** The value of option `-o` in a command line (`-o value` or `-ovalue`). */
-function getopt(cmdline: string, option: string): string | undefined {
-  const words = cmdline.split(/\s+/);
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i]!;
-    if (w === `-${option}`) return words[i + 1] ?? '';
-    if (w.startsWith(`-${option}`) && w.length > option.length + 1) return w.slice(option.length + 1);
-  }
-  return undefined;
-}
-
-function modifierTest(modifier: string, tests: ValueTest[]): ValueTest {
-  switch (modifier) {
-    case 'anyof':
-      return (v) => tests.some((t) => t(v));
-    case 'allof':
-      return (v) => tests.every((t) => t(v));
-    default:
-      // oneof: exactly one of the values matches.
-      return (v) => {
-        let n = 0;
-        for (const t of tests) if (t(v) && ++n > 1) return false;
-        return n === 1;
-      };
-  }
 }
 
 function anyValue(test: ValueTest): (values: readonly unknown[]) => boolean {

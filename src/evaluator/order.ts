@@ -8,6 +8,7 @@
  * result (libsinsp, too, stops at any child that decides). Ties keep the written order.
  */
 import { printCondition, type BinaryCheckExpr, type Expr, type UnaryCheckExpr } from '../parser/index.js';
+import { operatorSpec } from '../operators/registry.js';
 import type { CheckPlan } from './checks.js';
 
 type Plan<E> = (check: BinaryCheckExpr | UnaryCheckExpr) => CheckPlan<E>;
@@ -127,24 +128,20 @@ function orderedOnce<E>(expr: Expr, plan: Plan<E>, memo: Map<Expr, Costed>, occu
 function checkCost<E>(expr: BinaryCheckExpr | UnaryCheckExpr, p: CheckPlan<E>): number {
   if (p.kind === 'predicate') return COST.search;
   const read = p.read.kind === 'property' ? 0 : COST.call;
-  if (p.kind === 'exists') return COST.inline + read;
-  const op = expr.kind === 'binary' ? expr.operator : '';
-  if (expr.kind === 'unary') return COST.inline + read;
-  if (op === 'contains' || op === 'icontains' || op === 'bcontains' || op === 'regex' || op === 'iglob' || expr.modifier) return COST.search + read;
-  if (op === 'glob') return (hasOnlyStars(expr) ? COST.affix : COST.search) + read;
+  if (p.kind === 'exists' || expr.kind === 'unary') return COST.inline + read;
+  const cost = operatorSpec(expr.operator)?.cost ?? 'search';
+  if (cost === 'search' || expr.modifier) return COST.search + read;
+  if (cost === 'pattern') return (hasOnlyStars(expr) ? COST.affix : COST.search) + read;
   if (p.fast && p.fast.op !== 'includes') return COST.inline + read;
   return COST.affix + read;
 }
 
 function chance(expr: BinaryCheckExpr | UnaryCheckExpr): number {
   if (expr.kind === 'unary') return CHANCE.either;
-  switch (expr.operator) {
-    case '!=':
+  switch (operatorSpec(expr.operator)?.chance) {
+    case 'excludes':
       return CHANCE.excludes;
-    case '<':
-    case '<=':
-    case '>':
-    case '>=':
+    case 'either':
       return CHANCE.either;
     default:
       // `= true` and `= false` split events rather than select a few.

@@ -5,6 +5,7 @@
  * reads as `%proc.name` followed by `x`.
  */
 import type { FieldCatalogue, ResolvedField } from '../fields/catalogue.js';
+import { TRANSFORMER_CALL_PREFIX } from '../operators/transformers.js';
 import { parseCondition, type Operand } from '../parser/index.js';
 
 export type FormatToken =
@@ -39,7 +40,6 @@ export class FormatError extends Error {
 }
 
 const FIELD_PREFIX = /^[a-zA-Z]+[a-zA-Z0-9_]*(\.[a-zA-Z]+[a-zA-Z0-9_]*)+/;
-const TRANSFORMER_PREFIX = /^(tolower|toupper|b64|basename|len|join|concat|getopt)\(/;
 
 export function parseFormat(format: string, catalogue: FieldCatalogue): ParsedFormat {
   const allowMissing = format.startsWith('*');
@@ -72,7 +72,7 @@ export function parseFormat(format: string, catalogue: FieldCatalogue): ParsedFo
 }
 
 function readToken(rest: string, catalogue: FieldCatalogue): { text: string; field?: ResolvedField; operand: Operand } | undefined {
-  if (TRANSFORMER_PREFIX.test(rest)) return readTransformer(rest, catalogue);
+  if (TRANSFORMER_CALL_PREFIX.test(rest) && !rest.startsWith('val(')) return readTransformer(rest, catalogue);
   const match = FIELD_PREFIX.exec(rest);
   if (!match) return undefined;
   // The longest prefix naming a known field wins, as libsinsp's formatter retries shorter ones.

@@ -19,49 +19,25 @@ export interface SourceRange {
   end: SourcePosition;
 }
 
-/** Operators that take no right-hand side. */
-export const UNARY_OPERATORS = ['exists'] as const;
-export type UnaryOperator = (typeof UNARY_OPERATORS)[number];
+// Operators and transformers are defined by their registries; the parser reads their names from there.
+import type { BinaryOperator, ListOperator, NumericOperator, OperatorModifier, UnaryOperator } from '../operators/registry.js';
+import { LIST_OPERATORS, NUMERIC_OPERATORS } from '../operators/registry.js';
+import type { TransformerName } from '../operators/transformers.js';
 
-/** Operators whose right-hand side must be a number (or a transformer / val()). */
-export const NUMERIC_OPERATORS = ['<=', '<', '>=', '>'] as const;
-/** Operators whose right-hand side is a single string value. */
-export const STRING_OPERATORS = [
-  '==',
-  '=',
-  '!=',
-  'glob',
-  'iglob',
-  'contains',
-  'icontains',
-  'bcontains',
-  'startswith',
-  'bstartswith',
-  'endswith',
-  'regex',
-] as const;
-/** Operators whose right-hand side is a list (literal or named). */
-export const LIST_OPERATORS = ['intersects', 'in', 'pmatch'] as const;
-/** Modifiers that turn a string operator into a list comparison: `proc.name = oneof (a, b)`. */
-export const OPERATOR_MODIFIERS = ['oneof', 'anyof', 'allof'] as const;
-
-export type NumericOperator = (typeof NUMERIC_OPERATORS)[number];
-export type StringOperator = (typeof STRING_OPERATORS)[number];
-export type ListOperator = (typeof LIST_OPERATORS)[number];
-export type OperatorModifier = (typeof OPERATOR_MODIFIERS)[number];
-export type BinaryOperator = NumericOperator | StringOperator | ListOperator;
-
-export const FIELD_TRANSFORMERS = [
-  'tolower',
-  'toupper',
-  'b64',
-  'basename',
-  'len',
-  'join',
-  'concat',
-  'getopt',
-] as const;
-export type TransformerName = (typeof FIELD_TRANSFORMERS)[number] | 'val';
+export {
+  LIST_OPERATORS,
+  NUMERIC_OPERATORS,
+  OPERATOR_MODIFIERS,
+  STRING_OPERATORS,
+  UNARY_OPERATORS,
+  type BinaryOperator,
+  type ListOperator,
+  type NumericOperator,
+  type OperatorModifier,
+  type StringOperator,
+  type UnaryOperator,
+} from '../operators/registry.js';
+export { FIELD_TRANSFORMERS, type TransformerName } from '../operators/transformers.js';
 
 export interface AndExpr {
   kind: 'and';

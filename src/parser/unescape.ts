@@ -3,6 +3,7 @@
  * \b \f \n \r \t \\ \/ \xHH, the quote that delimits the string, and `\ ` (read as a backslash,
  * kept by libsinsp for old rules). Anything else is an error.
  */
+import { transformerSpec } from '../operators/transformers.js';
 
 export class EscapeError extends Error {
   /** Offset of the backslash inside the quoted token (0 = opening quote). */
@@ -69,7 +70,7 @@ const KEYWORD_LIKE = /^(and|or|not|oneof|anyof|allof)$/;
 
 /** Whether `value` can be written unquoted as a right-hand side or list item. */
 export function canBeBare(value: string): boolean {
-  return BARE_STRING.test(value) && !KEYWORD_LIKE.test(value) && !/^(val|tolower|toupper|b64|basename|len|join|concat|getopt)$/.test(value);
+  return BARE_STRING.test(value) && !KEYWORD_LIKE.test(value) && transformerSpec(value) === undefined;
 }
 
 /** Writes `value` as a double-quoted string that `unescapeQuoted` turns back into `value`. */

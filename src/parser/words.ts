@@ -3,7 +3,8 @@
  * token regular expressions (matched against whole words here) and, for errors, what each
  * grammar rule expects.
  */
-import { FIELD_TRANSFORMERS, STRING_OPERATORS } from './ast.js';
+import { LIST_OPERATORS, STRING_OPERATORS } from '../operators/registry.js';
+import { FIELD_TRANSFORMERS } from '../operators/transformers.js';
 
 export const FIELD_NAME = /^[a-zA-Z]+[a-zA-Z0-9_]*(\.[a-zA-Z]+[a-zA-Z0-9_]*)+$/;
 export const IDENTIFIER = /^[a-zA-Z]+[a-zA-Z0-9_]*$/;
@@ -11,8 +12,8 @@ export const IDENTIFIER = /^[a-zA-Z]+[a-zA-Z0-9_]*$/;
 export const NUMBER = /^(0[xX][0-9a-fA-F]+|[+-]?[0-9]+\.?[0-9]*([eE][+-][0-9]+)?)$/;
 /** The string operators written as words; libsinsp wants a blank after each. */
 export const WORD_STRING_OPERATORS: readonly string[] = STRING_OPERATORS.filter((op) => /^[a-z]/.test(op));
-/** Tried in this order, as libsinsp does: `intersects` before its prefix `in`. */
-export const LIST_OPERATORS_BY_PRIORITY = ['intersects', 'in', 'pmatch'] as const;
+/** Tried in this order, as libsinsp does: `intersects` before its prefix `in` (the registry's order). */
+export const LIST_OPERATORS_BY_PRIORITY = LIST_OPERATORS;
 export const TRANSFORMERS: readonly string[] = FIELD_TRANSFORMERS;
 export const MAX_DEPTH = 100;
 export const BLANKS = ' \t\b\r\n';

@@ -3,7 +3,7 @@
  * redefinition replaces in place, appends extend, overrides replace selected keys,
  * `enabled`-only items toggle earlier rules.
  */
-import { LOAD_OPERATORS, isStringOperatorWithModifier } from './operators.js';
+import { LOAD_OPERATORS, isListOperatorText, isStringOperatorWithModifier } from './operators.js';
 import { LoadError, type Location } from './diagnostics.js';
 import { isEntryValid, type ExceptionInfo, type ListInfo, type MacroInfo, type PluginRequirement, type RuleInfo, type RuleUpdate, type TextSegment } from './model.js';
 import type { FieldCatalogue } from '../fields/catalogue.js';
@@ -226,7 +226,7 @@ export class Collector {
       if (!isEntryValid(ex.comps)) ex.comps = { isList: false, item: 'in', items: [] };
       if (ex.comps.isList) fail('Fields and comps must both be strings', ex.context);
       ex.comps.item = ex.comps.item.trim();
-      if (!['in', 'pmatch', 'intersects'].includes(ex.comps.item) && !isStringOperatorWithModifier(ex.comps.item)) {
+      if (!isListOperatorText(ex.comps.item)) {
         fail(
           'When fields is a single value, comps must be one of (in, pmatch, intersects) or a modifier operator (e.g. startswith oneof)',
           ex.context,

@@ -8,6 +8,8 @@ import type { FieldCatalogue, FieldType, ResolvedField } from '../fields/catalog
 import { isKnownEventName } from '../fields/events.js';
 import type { BinaryCheckExpr, Expr, FieldExpr, Node, Operand, RightHandSide, TransformerExpr } from '../parser/index.js';
 import { parseIpAddress, parseIpNetwork } from '../fields/ip.js';
+import { operatorAccepts } from '../operators/registry.js';
+import { TRANSFORMER_CALL_PREFIX, transformerSpec } from '../operators/transformers.js';
 
 export interface ConditionProblem {
   message: string;
@@ -21,40 +23,8 @@ export interface ConditionWarning {
   node: Node;
 }
 
-/** Operators allowed for each value type (besides `exists`, allowed everywhere), as libsinsp's flt_is_comparable. */
-const NUMERIC_OPS = ['=', '==', '!=', '<', '<=', '>', '>=', 'in', 'intersects'];
-const STRING_OPS = ['=', '==', '!=', '<', '<=', '>', '>=', 'contains', 'icontains', 'startswith', 'endswith', 'glob', 'iglob', 'regex', 'in', 'intersects', 'pmatch'];
-/** List fields only take set operators. */
-const LIST_OPS = ['in', 'intersects'];
-const OPS_BY_TYPE: Record<FieldType, readonly string[]> = {
-  charbuf: STRING_OPS,
-  bytebuf: ['=', '==', '!=', 'contains', 'bcontains', 'startswith', 'bstartswith', 'endswith', 'in', 'intersects'],
-  bool: ['=', '==', '!=', 'in', 'intersects'],
-  int16: NUMERIC_OPS,
-  int32: NUMERIC_OPS,
-  int64: NUMERIC_OPS,
-  uint32: NUMERIC_OPS,
-  uint64: NUMERIC_OPS,
-  double: NUMERIC_OPS,
-  reltime: NUMERIC_OPS,
-  abstime: NUMERIC_OPS,
-  port: NUMERIC_OPS,
-  ipaddr: ['=', '==', '!=', 'in', 'intersects'],
-  ipnet: ['=', '==', '!=', 'in', 'intersects'],
-  dyn: STRING_OPS,
-};
-
-const TRANSFORMER_OUTPUT: Record<string, FieldType | 'input'> = {
-  tolower: 'input',
-  toupper: 'input',
-  b64: 'input',
-  basename: 'input',
-  len: 'int64',
-  join: 'charbuf',
-  concat: 'charbuf',
-  getopt: 'charbuf',
-  val: 'input',
-};
+/** A value that reads as a transformer call: `tolower(proc.name)`. */
+const TRANSFORMER_CALL = new RegExp(`${TRANSFORMER_CALL_PREFIX.source}.+\\)$`);
 
 export class ConditionChecker {
   readonly problems: ConditionProblem[] = [];
@@ -90,7 +60,7 @@ export class ConditionChecker {
     if (left === undefined) return;
     const { type, isList, field } = left;
     const op = expr.operator;
-    if (!(isList ? LIST_OPS : OPS_BY_TYPE[type]).includes(op)) {
+    if (!operatorAccepts(op, type, isList)) {
       this.problem(`operator '${op}' cannot be used with ${describeOperand(expr.left)} (type ${type})`, expr, false);
       return;
     }
@@ -140,7 +110,7 @@ export class ConditionChecker {
     if (fieldLike && this.catalogue.resolve(fieldLike[1]!, fieldLike[2]).ok) {
       this.warnings.push({ message: `'${value}' may be a valid field misused as a const string value`, node });
     }
-    if (/^(val|tolower|toupper|b64|basename|len|join|concat|getopt)\(.+\)$/.test(compact)) {
+    if (TRANSFORMER_CALL.test(compact)) {
       this.warnings.push({ message: `'${value}' may be a valid field transformer misused as a const string value`, node });
     }
   }
@@ -178,7 +148,7 @@ export class ConditionChecker {
       }
     }
     void rightSide;
-    const out = TRANSFORMER_OUTPUT[node.name];
+    const out = transformerSpec(node.name)?.output;
     const type = out === 'input' || out === undefined ? (inputType ?? 'charbuf') : out;
     return { type, isList: false };
   }

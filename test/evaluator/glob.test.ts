@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { globToRegExp, starGlob } from '../../src/evaluator/compare.js';
+import { globToRegExp, starGlob } from '../../src/operators/matchers.js';
 
 const text = (units: string[], maxLength: number) => fc.string({ unit: fc.constantFrom(...units), maxLength });
 

@@ -1,0 +1,147 @@
+/**
+ * The transformers of the condition and output languages (`tolower(proc.name)`,
+ * `join(",", proc.args)`, `val(proc.pname)`), one entry each: the type of what it yields and
+ * how it computes it from its arguments' values. The parser's word list, the loader's type
+ * checks, the output format reader and the check planner all read this table.
+ */
+import type { FieldType } from '../fields/catalogue.js';
+import type { FieldValue } from '../fields/source.js';
+import { asString } from './values.js';
+
+/** A transformer argument as the planner compiles it: how to read it, and what it yields. */
+export interface TransformerInput<E> {
+  read: (event: E) => FieldValue;
+  type: FieldType;
+  isList: boolean;
+}
+
+export interface TransformerSpec {
+  /**
+   * `transformer` may stand anywhere a field does; `reference` (`val`) only on the
+   * right-hand side of a comparison, naming another field of the same event.
+   */
+  readonly kind: 'transformer' | 'reference';
+  /** What it yields: its first argument's type, or a fixed type. */
+  readonly output: FieldType | 'input';
+  /** The read of its value from its arguments' reads; `arg` is the `[arg]` after it (getopt). */
+  build<E>(args: TransformerInput<E>[], arg: string | undefined): TransformerInput<E>;
+}
+
+function mapStrings(v: FieldValue, f: (s: string) => string): FieldValue {
+  if (v === undefined) return undefined;
+  if (Array.isArray(v)) return v.map((x) => f(asString(x) ?? ''));
+  const s = asString(v);
+  return s === undefined ? undefined : f(s);
+}
+
+/** A multi-valued argument read as one string: its values joined by blanks. */
+function scalarString(v: FieldValue): string | undefined {
+  return Array.isArray(v) ? v.map((x) => asString(x) ?? '').join(' ') : asString(v);
+}
+
+/** The value of option `-o` in a command line (`-o value` or `-ovalue`). */
+function getopt(cmdline: string, option: string): string | undefined {
+  const words = cmdline.split(/\s+/);
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === `-${option}`) return words[i + 1] ?? '';
+    if (w.startsWith(`-${option}`) && w.length > option.length + 1) return w.slice(option.length + 1);
+  }
+  return undefined;
+}
+
+/** A transformer that maps each string of its argument, keeping the argument's shape. */
+function stringMap(output: FieldType | 'input', f: (s: string) => string): TransformerSpec {
+  return {
+    kind: 'transformer',
+    output,
+    build: ([first]) => ({
+      read: (e) => mapStrings(first!.read(e), f),
+      type: output === 'input' ? first!.type : output,
+      isList: first!.isList,
+    }),
+  };
+}
+
+export const TRANSFORMERS = {
+  tolower: stringMap('input', (s) => s.toLowerCase()),
+  toupper: stringMap('input', (s) => s.toUpperCase()),
+  b64: stringMap('charbuf', (s) => Buffer.from(s, 'base64').toString('latin1')),
+  basename: stringMap('charbuf', (s) => s.slice(s.lastIndexOf('/') + 1)),
+  len: {
+    kind: 'transformer',
+    output: 'int64',
+    build: ([first]) => ({
+      read: (e) => {
+        const v = first!.read(e);
+        if (v === undefined) return undefined;
+        return Array.isArray(v) ? v.length : (asString(v) ?? '').length;
+      },
+      type: 'int64',
+      isList: false,
+    }),
+  },
+  join: {
+    kind: 'transformer',
+    output: 'charbuf',
+    build: ([separator, list]) => ({
+      read: (e) => {
+        const sep = scalarString(separator!.read(e)) ?? '';
+        const v = list?.read(e);
+        if (v === undefined) return undefined;
+        return Array.isArray(v) ? v.map((x) => asString(x) ?? '').join(sep) : asString(v);
+      },
+      type: 'charbuf',
+      isList: false,
+    }),
+  },
+  concat: {
+    kind: 'transformer',
+    output: 'charbuf',
+    build: (args) => ({
+      read: (e) => {
+        let out = '';
+        for (const a of args) {
+          const s = scalarString(a.read(e));
+          if (s === undefined) return undefined;
+          out += s;
+        }
+        return out;
+      },
+      type: 'charbuf',
+      isList: false,
+    }),
+  },
+  getopt: {
+    kind: 'transformer',
+    output: 'charbuf',
+    build: ([first], option) => ({
+      read: (e) => {
+        const s = scalarString(first!.read(e));
+        return s === undefined || option === undefined ? undefined : getopt(s, option);
+      },
+      type: 'charbuf',
+      isList: false,
+    }),
+  },
+  val: { kind: 'reference', output: 'input', build: ([first]) => first! },
+} as const satisfies Record<string, TransformerSpec>;
+
+export type TransformerName = keyof typeof TRANSFORMERS;
+type NamesOfKind<K> = { [N in TransformerName]: (typeof TRANSFORMERS)[N]['kind'] extends K ? N : never }[TransformerName];
+export type FieldTransformerName = NamesOfKind<'transformer'>;
+
+/** The transformers that may stand where a field does (all but `val`), in table order. */
+export const FIELD_TRANSFORMERS = (Object.keys(TRANSFORMERS) as TransformerName[]).filter(
+  (n) => TRANSFORMERS[n].kind === 'transformer',
+) as FieldTransformerName[];
+
+/** Every transformer name, `val` included. */
+export const TRANSFORMER_NAMES: readonly TransformerName[] = Object.keys(TRANSFORMERS) as TransformerName[];
+
+export function transformerSpec(name: string): TransformerSpec | undefined {
+  return Object.hasOwn(TRANSFORMERS, name) ? TRANSFORMERS[name as TransformerName] : undefined;
+}
+
+/** `name(`, for any transformer name: what a value or output token starting a transformer looks like. */
+export const TRANSFORMER_CALL_PREFIX = new RegExp(`^(${TRANSFORMER_NAMES.join('|')})\\(`);
