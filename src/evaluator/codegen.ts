@@ -7,7 +7,8 @@
  * the expected JavaScript type (`v === "bash"`, `set.has(v)`); anything else takes the
  * check's full test.
  */
-import { printCondition, type Expr } from '../parser/index.js';
+import type { Expr } from '../parser/index.js';
+import { ExpressionKeys } from './expression-keys.js';
 import type { CheckPlan, FastPath, ReadPlan } from './checks.js';
 import type { StringOp } from './string-sets.js';
 
@@ -29,7 +30,7 @@ const INLINE_BUDGET = 24_000;
 export class UnitGenerator<E> {
   private readonly refs: unknown[] = [];
   private readonly refNames = new Map<unknown, string>();
-  private readonly keys = new Map<Expr, string>();
+  private readonly keys = new ExpressionKeys();
   private readonly counts = new Map<string, number>();
   private readonly readCounts = new Map<string, number>();
   private readonly memoNames = new Map<string, string>();
@@ -94,22 +95,7 @@ export class UnitGenerator<E> {
   }
 
   private key(expr: Expr): string {
-    let k = this.keys.get(expr);
-    if (k === undefined) {
-      switch (expr.kind) {
-        case 'and':
-        case 'or':
-          k = `(${expr.children.map((c) => this.key(c)).join(` ${expr.kind} `)})`;
-          break;
-        case 'not':
-          k = `not ${this.key(expr.child)}`;
-          break;
-        default:
-          k = printCondition(expr);
-      }
-      this.keys.set(expr, k);
-    }
-    return k;
+    return this.keys.of(expr);
   }
 
   /** Counts occurrences of sub-conditions and field reads; a repeated sub-condition's insides count once. */

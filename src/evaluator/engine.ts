@@ -9,6 +9,7 @@ import type { FieldCatalogue } from '../fields/catalogue.js';
 import { eventCodes, eventNameOfCode, isGenericCode } from '../fields/events.js';
 import type { EventSource } from '../fields/source.js';
 import type { CompiledRule } from '../rules/compiler.js';
+import { matchesEventCodes } from '../rules/evttypes.js';
 import { priorityLevel, type Priority } from '../rules/priority.js';
 import { ConditionCompiler, type Program } from './compile.js';
 
@@ -60,7 +61,7 @@ export class Engine<E> {
     let list = this.byType.get(key);
     if (!list) {
       const codes = eventType === undefined ? [] : eventCodes(eventType);
-      list = this.rules.filter((r) => r.rule.eventTypes.all || codes.some((c) => r.rule.eventTypes.codes.has(c)));
+      list = this.rules.filter((r) => matchesEventCodes(r.rule.eventTypes, codes));
       this.byType.set(key, list);
     }
     return list;

@@ -7,7 +7,8 @@
  * side effects and NA makes a check false wherever it stands, so the order never changes a
  * result (libsinsp, too, stops at any child that decides). Ties keep the written order.
  */
-import { printCondition, type BinaryCheckExpr, type Expr, type UnaryCheckExpr } from '../parser/index.js';
+import type { BinaryCheckExpr, Expr, UnaryCheckExpr } from '../parser/index.js';
+import { ExpressionKeys } from './expression-keys.js';
 import { operatorSpec } from '../operators/registry.js';
 import type { CheckPlan } from './checks.js';
 
@@ -31,7 +32,7 @@ const COST = {
  * occurrence costs a share of it.
  */
 export class Occurrences {
-  private readonly keys = new Map<Expr, string>();
+  private readonly keys = new ExpressionKeys();
   private readonly counts = new Map<string, number>();
 
   constructor(conditions: readonly Expr[]) {
@@ -50,14 +51,7 @@ export class Occurrences {
   }
 
   private key(expr: Expr): string {
-    let k = this.keys.get(expr);
-    if (k === undefined) {
-      if (expr.kind === 'and' || expr.kind === 'or') k = `(${expr.children.map((c) => this.key(c)).join(` ${expr.kind} `)})`;
-      else if (expr.kind === 'not') k = `not ${this.key(expr.child)}`;
-      else k = printCondition(expr);
-      this.keys.set(expr, k);
-    }
-    return k;
+    return this.keys.of(expr);
   }
 }
 

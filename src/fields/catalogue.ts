@@ -142,6 +142,21 @@ function exampleArgument(def: FieldDef): string {
   return '1';
 }
 
+/** The numeric field types: compared as numbers, written as numbers in captures. */
+export const NUMERIC_TYPES: readonly FieldType[] = ['int16', 'int32', 'int64', 'uint32', 'uint64', 'double', 'reltime', 'abstime', 'port'];
+
 export function isNumericType(type: FieldType): boolean {
-  return /^(u?int(16|32|64)|double|reltime|abstime|port)$/.test(type);
+  return NUMERIC_TYPES.includes(type);
 }
+
+/**
+ * The ancestry fields (`proc.aname[N]`: N-th ancestor, 0 the process itself), with the
+ * field for the process itself and for its parent.
+ */
+export const ANCESTRY_FIELDS: Readonly<Record<string, { self: string; parent: string }>> = {
+  'proc.aname': { self: 'proc.name', parent: 'proc.pname' },
+  'proc.aexe': { self: 'proc.exe', parent: 'proc.pexe' },
+  'proc.aexepath': { self: 'proc.exepath', parent: 'proc.pexepath' },
+  'proc.acmdline': { self: 'proc.cmdline', parent: 'proc.pcmdline' },
+  'proc.apid': { self: 'proc.pid', parent: 'proc.ppid' },
+};

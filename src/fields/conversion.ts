@@ -2,11 +2,11 @@
  * The sysdig `-p` format that turns a scap capture into flat JSONL events holding the given
  * fields, in the spellings kestrel reads: `sysdig -r X.scap -j -p "$(kestrel fields … --sysdig-format)"`.
  */
-import type { FieldCatalogue } from './catalogue.js';
+import { ANCESTRY_FIELDS, type FieldCatalogue } from './catalogue.js';
 import { DERIVED_FD } from './flat-source.js';
 
 /** Ancestry fields without an index are converted as indexed keys, which sysdig prints reliably. */
-const ANCESTRY = new Set(['proc.aname', 'proc.aexe', 'proc.aexepath', 'proc.acmdline', 'proc.apid']);
+const ANCESTRY = new Set(Object.keys(ANCESTRY_FIELDS));
 const ANCESTORS_IN_CONVERSIONS = 6;
 /** Always converted: what replay and alerts need besides the rules' own fields. */
 const BASE_FIELDS = ['evt.num', 'evt.rawtime', 'evt.type', 'evt.dir'];

@@ -4,20 +4,13 @@
  * Equivalent spellings are read as one field, ancestry arrays are indexed, and the
  * filter-only fd fields are derived from the client/server/local/remote ones.
  */
-import type { ResolvedField } from './catalogue.js';
+import { ANCESTRY_FIELDS, type ResolvedField } from './catalogue.js';
 import { exactProperty } from './exact-integers.js';
 import type { EventSource, FieldAccessor } from './source.js';
 
 export type FlatEvent = Record<string, unknown>;
 
-/** Ancestry fields and, for each, the field for the process itself and its parent. */
-const ANCESTRY: Record<string, { self: string; parent: string }> = {
-  'proc.aname': { self: 'proc.name', parent: 'proc.pname' },
-  'proc.aexe': { self: 'proc.exe', parent: 'proc.pexe' },
-  'proc.aexepath': { self: 'proc.exepath', parent: 'proc.pexepath' },
-  'proc.acmdline': { self: 'proc.cmdline', parent: 'proc.pcmdline' },
-  'proc.apid': { self: 'proc.pid', parent: 'proc.ppid' },
-};
+const ANCESTRY = ANCESTRY_FIELDS;
 const PARENT_TO_ANCESTRY = new Map(Object.entries(ANCESTRY).map(([a, { parent }]) => [parent, a]));
 /** How many `proc.aname[N]` keys an any-ancestor match looks at when no array is given. */
 const MAX_INDEXED_ANCESTORS = 32;

@@ -3,7 +3,7 @@
  * (which may be strings, numbers, bigints or booleans whatever the source), and constants
  * parsed once per check.
  */
-import type { FieldType } from '../fields/catalogue.js';
+import { NUMERIC_TYPES, type FieldType } from '../fields/catalogue.js';
 
 /** A value test built once per check, with its constants pre-processed. */
 export type ValueTest = (value: unknown) => boolean;
@@ -29,8 +29,8 @@ export function typeClass(type: FieldType): TypeClass {
   }
 }
 
-/** Field types of each class, for the operator registry's accepted types. */
-export const NUMERIC_TYPES: readonly FieldType[] = ['int16', 'int32', 'int64', 'uint32', 'uint64', 'double', 'reltime', 'abstime', 'port'];
+export { NUMERIC_TYPES };
+/** The text field types (the numeric ones are the catalogue's). */
 export const TEXT_TYPES: readonly FieldType[] = ['charbuf', 'dyn'];
 
 export function asString(v: unknown): string | undefined {

@@ -7,6 +7,7 @@
 import type { FieldCatalogue, ResolvedField } from '../fields/catalogue.js';
 import { TRANSFORMER_CALL_PREFIX } from '../operators/transformers.js';
 import { parseCondition, type Operand } from '../parser/index.js';
+import { FIELD_NAME } from '../parser/words.js';
 
 export type FormatToken =
   | { kind: 'text'; text: string }
@@ -39,7 +40,8 @@ export class FormatError extends Error {
   }
 }
 
-const FIELD_PREFIX = /^[a-zA-Z]+[a-zA-Z0-9_]*(\.[a-zA-Z]+[a-zA-Z0-9_]*)+/;
+/** A field name at the start of the text (the condition grammar's field pattern, unanchored at its end). */
+const FIELD_PREFIX = new RegExp(FIELD_NAME.source.replace(/\$$/, ''));
 
 export function parseFormat(format: string, catalogue: FieldCatalogue): ParsedFormat {
   const allowMissing = format.startsWith('*');

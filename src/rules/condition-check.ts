@@ -183,6 +183,7 @@ export function valueProblem(value: string, type: FieldType): string | undefined
     case 'reltime':
     case 'abstime':
     case 'port':
+      // Integers: the numeric types but double (NUMERIC_TYPES), written in decimal or hex.
       return /^[+-]?[0-9]+$/.test(value) || /^0[xX][0-9a-fA-F]+$/.test(value) ? undefined : `${value} is not a valid number`;
     case 'double':
       return Number.isFinite(Number(value)) && value.trim() !== '' ? undefined : `${value} is not a valid number`;

@@ -16,6 +16,11 @@ export interface EventTypeSet {
   all: boolean;
 }
 
+/** Whether a rule with these event types can match an event of one of `codes` (the codes of its type). */
+export function matchesEventCodes(set: EventTypeSet, codes: readonly number[]): boolean {
+  return set.all || codes.some((c) => set.codes.has(c));
+}
+
 // Sets of event codes are bit masks: `and` is &, `or` is |, a complement is XOR with all.
 const ALL = ALL_EVENT_CODES.reduce((mask, code) => mask | (1n << BigInt(code)), 0n);
 const NONE = 0n;

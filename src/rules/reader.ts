@@ -3,6 +3,7 @@
  * the way Falco's reader does (same checks, same order, same codes). Falco stops a
  * file at its first error; warnings accumulate.
  */
+import { IDENTIFIER } from '../parser/words.js';
 import type { Node, Scalar, YAMLMap } from 'yaml';
 import { z } from 'zod';
 import { Collector, sortedUnique } from './collector.js';
@@ -26,7 +27,6 @@ import {
   type YamlSource,
 } from './yaml-source.js';
 
-const IDENTIFIER = /^[a-zA-Z]+[a-zA-Z0-9_]*$/;
 const BARE_STRING = /^[^()"'\s=,]+$/;
 
 const WARNING_APPEND =

@@ -10,6 +10,7 @@ import { eventCodes } from '../fields/events.js';
 import { FlatEventSource, type FlatEvent } from '../fields/flat-source.js';
 import { printCondition, type Expr } from '../parser/index.js';
 import type { CompiledRule, CompileOutput } from '../rules/compiler.js';
+import { matchesEventCodes } from '../rules/evttypes.js';
 
 export interface LeafCoverage {
   text: string;
@@ -61,7 +62,7 @@ export class CoverageTracker {
     const type = event['evt.type'];
     const codes = typeof type === 'string' ? eventCodes(type) : [];
     for (const t of this.tracked) {
-      if (!t.rule.eventTypes.all && !codes.some((c) => t.rule.eventTypes.codes.has(c))) continue;
+      if (!matchesEventCodes(t.rule.eventTypes, codes)) continue;
       for (const leaf of t.leaves) {
         if (leaf.predicate(event)) leaf.coverage.seenTrue++;
         else leaf.coverage.seenFalse++;
