@@ -3,11 +3,11 @@
  * million evaluations (the evaluation loop must allocate nothing), and peak RSS of a replay.
  * Prints one JSON line.
  */
-import { readCaptures } from '../src/evaluator/captures.js';
+import { readCaptures } from '../src/sources/jsonl/captures.js';
 import { Engine } from '../src/evaluator/engine.js';
-import { Replayer } from '../src/evaluator/replay.js';
+import { Replayer } from '../src/replay/replay.js';
 import { FieldCatalogue } from '../src/fields/catalogue.js';
-import { FlatEventSource } from '../src/fields/flat-source.js';
+import { FlatEventSource } from '../src/sources/jsonl/flat-source.js';
 import { loadRulesFiles } from '../src/rules/loader.js';
 import { UPSTREAM_RULE_FILES } from './shared.js';
 import { eventMix } from './suites/evaluate.js';

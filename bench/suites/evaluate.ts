@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Bench } from 'tinybench';
 import { Engine } from '../../src/evaluator/engine.js';
 import { FieldCatalogue } from '../../src/fields/catalogue.js';
-import { FlatEventSource, type FlatEvent } from '../../src/fields/flat-source.js';
+import { FlatEventSource, type FlatEvent } from '../../src/sources/jsonl/flat-source.js';
 import { loadRulesContents } from '../../src/rules/loader.js';
 import { UPSTREAM_RULE_FILES } from '../shared.js';
 import type { Registration, Suite, Throughput } from '../types.js';

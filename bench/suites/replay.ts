@@ -1,7 +1,7 @@
 import { createReadStream, statSync } from 'node:fs';
-import { readCaptureBatches } from '../../src/evaluator/captures.js';
-import { lineBatches } from '../../src/evaluator/lines.js';
-import { Replayer } from '../../src/evaluator/replay.js';
+import { readCaptureBatches } from '../../src/sources/jsonl/captures.js';
+import { lineBatches } from '../../src/sources/jsonl/lines.js';
+import { Replayer } from '../../src/replay/replay.js';
 import { loadRulesFiles } from '../../src/rules/loader.js';
 import { replayCapture } from '../data.js';
 import { UPSTREAM_RULE_FILES } from '../shared.js';

@@ -8,7 +8,7 @@
 import type { FieldCatalogue } from '../fields/catalogue.js';
 import { eventCodes, eventNameOfCode, isGenericCode } from '../fields/events.js';
 import type { EventSource } from '../fields/source.js';
-import type { CompiledRule } from '../rules/compiler.js';
+import type { CompiledRule } from '../rules/model.js';
 import { matchesEventCodes } from '../rules/evttypes.js';
 import { priorityLevel, type Priority } from '../rules/priority.js';
 import { ConditionCompiler, type Program } from './compile.js';

@@ -6,8 +6,8 @@
 import os from 'node:os';
 import type { FieldCatalogue } from '../fields/catalogue.js';
 import type { EventSource, FieldAccessor } from '../fields/source.js';
-import type { CompiledRule } from '../rules/compiler.js';
-import { parseFormat, type FormatToken } from './format.js';
+import type { CompiledRule } from '../rules/model.js';
+import { parseFormat, type FormatToken } from '../rules/output-format.js';
 import { jsonString, renderFormat, valueJson, type BoundToken } from './render.js';
 
 export interface AlertOptions {

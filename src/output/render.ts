@@ -5,7 +5,7 @@
  */
 import type { FieldType } from '../fields/catalogue.js';
 import type { FieldAccessor, FieldValue } from '../fields/source.js';
-import type { ParsedFormat } from './format.js';
+import type { ParsedFormat } from '../rules/output-format.js';
 
 export const NA = '<NA>';
 

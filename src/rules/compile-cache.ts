@@ -7,7 +7,7 @@
  * validated by, and trees are never mutated, so the compiles' results are unchanged.
  */
 import type { FieldCatalogue } from '../fields/catalogue.js';
-import { parseFormat, type ParsedFormat } from '../output/format.js';
+import { parseFormat, type ParsedFormat } from './output-format.js';
 import { visit, type Expr, type FieldExpr, type Node } from '../parser/index.js';
 import { ConditionChecker, type ConditionProblem, type ConditionWarning } from './condition-check.js';
 import type { Location } from './diagnostics.js';

@@ -5,55 +5,15 @@
  * checked against the field catalogue, event types computed, unused items reported.
  */
 import type { FieldCatalogue } from '../fields/catalogue.js';
-import { FormatError, type ParsedFormat } from '../output/format.js';
+import { FormatError } from './output-format.js';
 import { parseCondition, type Expr, type Node } from '../parser/index.js';
 import type { Collector } from './collector.js';
 import { CompileCache, type OutputFacts, type TextRecord } from './compile-cache.js';
 import { LoadError, type Diagnostic, type Location, type LoadWarningCode } from './diagnostics.js';
-import type { EventTypeSet } from './evttypes.js';
 import { buildExceptionCondition } from './exceptions.js';
 import { ListSubstituter, type ExpandedList } from './lists.js';
-import type { ListInfo, MacroInfo, RuleInfo, TextSegment } from './model.js';
+import type { CompiledRule, CompileOutput, ListInfo, MacroInfo, RuleInfo, TextSegment } from './model.js';
 import { locationsAt, OffsetMap } from './positions.js';
-import type { Priority } from './priority.js';
-
-/** A rule ready for evaluation. */
-export interface CompiledRule {
-  name: string;
-  description: string;
-  /** The condition with macros, lists and exceptions expanded. */
-  condition: Expr;
-  /** The condition as written (after overrides and appends). */
-  rawCondition: string;
-  output: string;
-  format: ParsedFormat;
-  priority: Priority;
-  source: string;
-  tags: string[];
-  enabled: boolean;
-  capture: boolean;
-  captureDuration: number;
-  eventTypes: EventTypeSet;
-  /** Fields read by the condition, canonical spelling. */
-  conditionFields: string[];
-  outputFields: string[];
-  exceptionFields: string[];
-  /** Exceptions that add an `and not (…)` clause, in order, and where each is defined. */
-  exceptionNames: string[];
-  exceptionContexts: Location[][];
-  macros: string[];
-  lists: string[];
-  /** Where the rule was (last) defined. */
-  context: Location[];
-}
-
-export interface CompileOutput {
-  rules: CompiledRule[];
-  macros: { name: string; condition: Expr; used: boolean; context: Location[] }[];
-  lists: { name: string; items: string[]; used: boolean; context: Location[] }[];
-  /** Where a node of a compiled condition was written (in a rule, a macro or an exception). */
-  locate(node: Node): Location[];
-}
 
 export interface CompileOptions {
   /** Append the fields the container plugin suggests to every syscall rule's output (Falco's default). */

@@ -4,7 +4,7 @@
  */
 import { allEventNamesForCodes } from '../fields/events.js';
 import { parseCondition, printCondition, visit, type Expr } from '../parser/index.js';
-import type { CompiledRule, CompileOutput } from './compiler.js';
+import type { CompiledRule, CompileOutput } from './model.js';
 
 export interface RuleDescription {
   info: {

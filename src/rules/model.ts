@@ -1,7 +1,10 @@
-/** What the reader collects from rules files, before compilation. */
-import type { Location } from './diagnostics.js';
-import type { Priority } from './priority.js';
+/** The rules model: what the reader collects from rules files, and the compiled rules the rest of kestrel runs. */
 import type { Node } from 'yaml';
+import type { Expr, Node as ConditionNode } from '../parser/index.js';
+import type { Location } from './diagnostics.js';
+import type { EventTypeSet } from './evttypes.js';
+import type { ParsedFormat } from './output-format.js';
+import type { Priority } from './priority.js';
 import type { YamlSource } from './yaml-source.js';
 
 /** Where a condition or output string came from, to map offsets inside it back to the file. */
@@ -105,4 +108,42 @@ export function isEntryValid(entry: ExceptionEntry): boolean {
 
 export function emptyEntry(): ExceptionEntry {
   return { isList: false, item: '', items: [] };
+}
+
+/** A rule ready for evaluation. */
+export interface CompiledRule {
+  name: string;
+  description: string;
+  /** The condition with macros, lists and exceptions expanded. */
+  condition: Expr;
+  /** The condition as written (after overrides and appends). */
+  rawCondition: string;
+  output: string;
+  format: ParsedFormat;
+  priority: Priority;
+  source: string;
+  tags: string[];
+  enabled: boolean;
+  capture: boolean;
+  captureDuration: number;
+  eventTypes: EventTypeSet;
+  /** Fields read by the condition, canonical spelling. */
+  conditionFields: string[];
+  outputFields: string[];
+  exceptionFields: string[];
+  /** Exceptions that add an `and not (…)` clause, in order, and where each is defined. */
+  exceptionNames: string[];
+  exceptionContexts: Location[][];
+  macros: string[];
+  lists: string[];
+  /** Where the rule was (last) defined. */
+  context: Location[];
+}
+
+export interface CompileOutput {
+  rules: CompiledRule[];
+  macros: { name: string; condition: Expr; used: boolean; context: Location[] }[];
+  lists: { name: string; items: string[]; used: boolean; context: Location[] }[];
+  /** Where a node of a compiled condition was written (in a rule, a macro or an exception). */
+  locate(node: ConditionNode): Location[];
 }

@@ -7,9 +7,9 @@
 import { ConditionCompiler, type Predicate } from '../evaluator/compile.js';
 import { FieldCatalogue } from '../fields/catalogue.js';
 import { eventCodes } from '../fields/events.js';
-import { FlatEventSource, type FlatEvent } from '../fields/flat-source.js';
+import { FlatEventSource, type FlatEvent } from '../sources/jsonl/flat-source.js';
 import { printCondition, type Expr } from '../parser/index.js';
-import type { CompiledRule, CompileOutput } from '../rules/compiler.js';
+import type { CompiledRule, CompileOutput } from '../rules/model.js';
 import { matchesEventCodes } from '../rules/evttypes.js';
 
 export interface LeafCoverage {

@@ -6,13 +6,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { readCaptures } from '../evaluator/captures.js';
+import { readCaptures } from '../sources/jsonl/captures.js';
 import { ConditionCompiler } from '../evaluator/compile.js';
-import { Replayer } from '../evaluator/replay.js';
+import { Replayer } from '../replay/replay.js';
 import { FieldCatalogue } from '../fields/catalogue.js';
-import { FlatEventSource, type FlatEvent } from '../fields/flat-source.js';
+import { FlatEventSource, type FlatEvent } from '../sources/jsonl/flat-source.js';
 import { printCondition, type Expr } from '../parser/index.js';
-import type { CompiledRule } from '../rules/compiler.js';
+import type { CompiledRule } from '../rules/model.js';
 import { loadRulesFiles } from '../rules/loader.js';
 import { formatDiagnostic } from '../rules/report.js';
 import { CoverageTracker } from './coverage.js';

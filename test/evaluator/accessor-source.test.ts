@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Engine, type RuleMatching } from '../../src/evaluator/engine.js';
 import { FieldCatalogue, type ResolvedField } from '../../src/fields/catalogue.js';
 import { eventCodes } from '../../src/fields/events.js';
-import { FlatEventSource, type FlatEvent } from '../../src/fields/flat-source.js';
+import { FlatEventSource, type FlatEvent } from '../../src/sources/jsonl/flat-source.js';
 import type { EventSource, FieldAccessor } from '../../src/fields/source.js';
 import { loadRulesContents } from '../../src/rules/loader.js';
 

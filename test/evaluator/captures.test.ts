@@ -5,12 +5,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseEventLine, readEventLine } from '../../src/evaluator/captures.js';
+import { parseEventLine, readEventLine } from '../../src/sources/jsonl/captures.js';
 import { ConditionCompiler } from '../../src/evaluator/compile.js';
-import { lineBatches } from '../../src/evaluator/lines.js';
+import { lineBatches } from '../../src/sources/jsonl/lines.js';
 import { FieldCatalogue } from '../../src/fields/catalogue.js';
-import { exactEvent, SOURCE_TEXT } from '../../src/fields/exact-integers.js';
-import { FlatEventSource, type FlatEvent } from '../../src/fields/flat-source.js';
+import { exactEvent, SOURCE_TEXT } from '../../src/sources/jsonl/exact-integers.js';
+import { FlatEventSource, type FlatEvent } from '../../src/sources/jsonl/flat-source.js';
 import { parseCondition } from '../../src/parser/index.js';
 
 async function* chunks(buffers: Buffer[]): AsyncGenerator<Buffer> {

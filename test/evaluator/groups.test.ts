@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ConditionCompiler } from '../../src/evaluator/compile.js';
 import { groupByFirstCheck } from '../../src/evaluator/groups.js';
 import { FieldCatalogue } from '../../src/fields/catalogue.js';
-import { FlatEventSource, type FlatEvent } from '../../src/fields/flat-source.js';
+import { FlatEventSource, type FlatEvent } from '../../src/sources/jsonl/flat-source.js';
 import { parseCondition, printCondition, type Expr } from '../../src/parser/index.js';
 import { ReferenceEvaluator } from '../helpers/reference.js';
 

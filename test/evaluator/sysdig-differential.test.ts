@@ -6,12 +6,12 @@
  */
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseEventLine, readEventLine } from '../../src/evaluator/captures.js';
+import { parseEventLine, readEventLine } from '../../src/sources/jsonl/captures.js';
 import { FieldCatalogue } from '../../src/fields/catalogue.js';
-import { sysdigFormat } from '../../src/fields/conversion.js';
+import { sysdigFormat } from '../../src/sources/jsonl/conversion.js';
 import { parseCondition } from '../../src/parser/index.js';
 import { ConditionChecker } from '../../src/rules/condition-check.js';
-import type { FlatEvent } from '../../src/fields/flat-source.js';
+import type { FlatEvent } from '../../src/sources/jsonl/flat-source.js';
 import { predicate } from '../helpers/evaluate.js';
 import { mapLimit, requireSysdig, sysdigJson, sysdigSelect } from '../helpers/sysdig.js';
 

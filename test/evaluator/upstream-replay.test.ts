@@ -4,9 +4,9 @@
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseEventLine } from '../../src/evaluator/captures.js';
-import { Replayer } from '../../src/evaluator/replay.js';
-import type { FlatEvent } from '../../src/fields/flat-source.js';
+import { parseEventLine } from '../../src/sources/jsonl/captures.js';
+import { Replayer } from '../../src/replay/replay.js';
+import type { FlatEvent } from '../../src/sources/jsonl/flat-source.js';
 import { loadRulesFiles } from '../../src/rules/loader.js';
 import { runKestrel } from '../helpers/cli.js';
 import { requireSysdig, sysdigJson, sysdigKnownFields } from '../helpers/sysdig.js';

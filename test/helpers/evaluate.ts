@@ -1,5 +1,5 @@
 import { FieldCatalogue } from '../../src/fields/catalogue.js';
-import { FlatEventSource, type FlatEvent } from '../../src/fields/flat-source.js';
+import { FlatEventSource, type FlatEvent } from '../../src/sources/jsonl/flat-source.js';
 import { ConditionCompiler } from '../../src/evaluator/compile.js';
 import { parseCondition } from '../../src/parser/index.js';
 import { ConditionChecker } from '../../src/rules/condition-check.js';

@@ -9,7 +9,7 @@ import { eventCodes } from '../../src/fields/events.js';
 import type { FieldCatalogue } from '../../src/fields/catalogue.js';
 import type { EventSource } from '../../src/fields/source.js';
 import type { Expr } from '../../src/parser/index.js';
-import type { CompiledRule } from '../../src/rules/compiler.js';
+import type { CompiledRule } from '../../src/rules/model.js';
 
 export class ReferenceEvaluator<E> {
   private readonly planner: CheckPlanner<E>;

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConditionCompiler } from '../../src/evaluator/compile.js';
 import { FieldCatalogue, type FieldType } from '../../src/fields/catalogue.js';
-import { FlatEventSource } from '../../src/fields/flat-source.js';
+import { FlatEventSource } from '../../src/sources/jsonl/flat-source.js';
 import { ALL_OPERATORS, OPERATORS, operatorAccepts } from '../../src/operators/registry.js';
 import { TRANSFORMER_NAMES, TRANSFORMERS } from '../../src/operators/transformers.js';
 import { canBeBare } from '../../src/parser/unescape.js';

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { FieldCatalogue, type FieldDef } from '../../fields/catalogue.js';
 import { FIELD_DESCRIPTIONS } from '../../fields/descriptions.js';
-import { sysdigFormat } from '../../fields/conversion.js';
+import { sysdigFormat } from '../../sources/jsonl/conversion.js';
 import { loadRulesFiles } from '../../rules/loader.js';
 import { formatDiagnostic } from '../../rules/report.js';
 import { UsageError, type CliIO } from '../io.js';

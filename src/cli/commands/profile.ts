@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { expandCapturePaths, readCaptures } from '../../evaluator/captures.js';
-import { profileRules, type ProfileReport, type RuleProfile } from '../../evaluator/profile.js';
-import type { FlatEvent } from '../../fields/flat-source.js';
+import { expandCapturePaths, readCaptures } from '../../sources/jsonl/captures.js';
+import { profileRules, type ProfileReport, type RuleProfile } from '../../replay/profile.js';
+import type { FlatEvent } from '../../sources/jsonl/flat-source.js';
 import { loadRulesFiles } from '../../rules/loader.js';
 import { formatDiagnostic } from '../../rules/report.js';
 import { UsageError, type CliIO } from '../io.js';

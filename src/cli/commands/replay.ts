@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { FieldCatalogue } from '../../fields/catalogue.js';
-import { FlatEventSource } from '../../fields/flat-source.js';
-import { eventJson, expandCapturePaths, readCaptureBatches, type CaptureProblem } from '../../evaluator/captures.js';
+import { FlatEventSource } from '../../sources/jsonl/flat-source.js';
+import { eventJson, expandCapturePaths, readCaptureBatches, type CaptureProblem } from '../../sources/jsonl/captures.js';
 import { ConditionCompiler } from '../../evaluator/compile.js';
-import { Replayer, type Alert, type ReplayStats } from '../../evaluator/replay.js';
-import { parseFormat } from '../../output/format.js';
+import { Replayer, type Alert, type ReplayStats } from '../../replay/replay.js';
+import { parseFormat } from '../../rules/output-format.js';
 import { renderFormat } from '../../output/render.js';
 import { codeFrame } from '../../diagnostics/codeframe.js';
 import { formatSyntaxError, parseCondition } from '../../parser/index.js';

@@ -4,12 +4,12 @@
  */
 import { FieldCatalogue } from '../fields/catalogue.js';
 import { isSkippedByDefault } from '../fields/events.js';
-import { FlatEventSource, type FlatEvent } from '../fields/flat-source.js';
+import { FlatEventSource, type FlatEvent } from '../sources/jsonl/flat-source.js';
 import { AlertFormatter, type AlertOptions } from '../output/alerts.js';
-import type { CompiledRule } from '../rules/compiler.js';
+import type { CompiledRule } from '../rules/model.js';
 import type { Priority } from '../rules/priority.js';
-import type { CaptureEvent, CaptureProblem } from './captures.js';
-import { Engine, type RuleMatching, type RuleSelection } from './engine.js';
+import type { CaptureEvent, CaptureProblem } from '../sources/jsonl/captures.js';
+import { Engine, type RuleMatching, type RuleSelection } from '../evaluator/engine.js';
 
 export interface ReplayOptions {
   matching?: RuleMatching;

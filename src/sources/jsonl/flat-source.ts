@@ -4,9 +4,9 @@
  * Equivalent spellings are read as one field, ancestry arrays are indexed, and the
  * filter-only fd fields are derived from the client/server/local/remote ones.
  */
-import { ANCESTRY_FIELDS, type ResolvedField } from './catalogue.js';
+import { ANCESTRY_FIELDS, type ResolvedField } from '../../fields/catalogue.js';
 import { exactProperty } from './exact-integers.js';
-import type { EventSource, FieldAccessor } from './source.js';
+import type { EventSource, FieldAccessor } from '../../fields/source.js';
 
 export type FlatEvent = Record<string, unknown>;
 

@@ -6,11 +6,11 @@
  * The overhead of measuring is reported: the same events are also run unprofiled.
  */
 import { FieldCatalogue } from '../fields/catalogue.js';
-import { FlatEventSource, type FlatEvent } from '../fields/flat-source.js';
-import type { CompiledRule } from '../rules/compiler.js';
+import { FlatEventSource, type FlatEvent } from '../sources/jsonl/flat-source.js';
+import type { CompiledRule } from '../rules/model.js';
 import type { Priority } from '../rules/priority.js';
-import { ConditionCompiler, type Program } from './compile.js';
-import { Engine } from './engine.js';
+import { ConditionCompiler, type Program } from '../evaluator/compile.js';
+import { Engine } from '../evaluator/engine.js';
 
 export interface RuleProfile {
   rule: string;

@@ -5,7 +5,7 @@
  * reader leaves the rounded double in place and keeps the line under `SOURCE_TEXT`; the
  * exact value is recovered from the text when a field is read (and stored back).
  */
-import type { FieldValue } from './source.js';
+import type { FieldValue } from '../../fields/source.js';
 
 /** The JSON text an event was parsed from, kept only when some value was rounded. */
 export const SOURCE_TEXT: unique symbol = Symbol('kestrel.sourceText');

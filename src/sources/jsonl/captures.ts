@@ -7,9 +7,9 @@ import { createReadStream, statSync } from 'node:fs';
 import path from 'node:path';
 import { createGunzip } from 'node:zlib';
 import fg from 'fast-glob';
-import { FieldCatalogue, isNumericType } from '../fields/catalogue.js';
-import { exactEvent, jsonWithBigInts, mayBeRounded, parseWithExactIntegers, SOURCE_TEXT, type EventWithText } from '../fields/exact-integers.js';
-import type { FlatEvent } from '../fields/flat-source.js';
+import { FieldCatalogue, isNumericType } from '../../fields/catalogue.js';
+import { exactEvent, jsonWithBigInts, mayBeRounded, parseWithExactIntegers, SOURCE_TEXT, type EventWithText } from './exact-integers.js';
+import type { FlatEvent } from './flat-source.js';
 import { lineBatches } from './lines.js';
 
 /** What a capture key's value must be: anything (text fields), a number, or a boolean. */

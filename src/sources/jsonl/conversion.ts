@@ -2,7 +2,7 @@
  * The sysdig `-p` format that turns a scap capture into flat JSONL events holding the given
  * fields, in the spellings kestrel reads: `sysdig -r X.scap -j -p "$(kestrel fields … --sysdig-format)"`.
  */
-import { ANCESTRY_FIELDS, type FieldCatalogue } from './catalogue.js';
+import { ANCESTRY_FIELDS, type FieldCatalogue } from '../../fields/catalogue.js';
 import { DERIVED_FD } from './flat-source.js';
 
 /** Ancestry fields without an index are converted as indexed keys, which sysdig prints reliably. */
