@@ -3,7 +3,7 @@
  * programmatic API alike.
  */
 import { FieldCatalogue } from '../fields/catalogue.js';
-import { isSkippedByDefault } from '../fields/events.js';
+import { isOutsideLiveEventSet } from '../fields/events.js';
 import { FlatEventSource, type FlatEvent } from '../fields/flat-source.js';
 import { AlertFormatter, type AlertOptions } from '../output/alerts.js';
 import type { CompiledRule } from '../rules/compiler.js';
@@ -15,7 +15,12 @@ export interface ReplayOptions {
   matching?: RuleMatching;
   selection?: RuleSelection;
   alerts?: Partial<AlertOptions>;
-  /** Consider every event type (Falco's -A); by default the types Falco ignores are skipped. */
+  /**
+   * Skip the high-volume I/O events a live Falco's driver does not send without `-A`
+   * (`base_syscalls.all`). Off by default: Falco reading a capture file evaluates every event.
+   */
+  liveEventSet?: boolean;
+  /** @deprecated Every event is evaluated by default; see `liveEventSet`. */
   allEvents?: boolean;
 }
 
@@ -31,7 +36,7 @@ export interface Alert {
 export interface ReplayStats {
   eventsRead: number;
   eventsEvaluated: number;
-  /** Events of types Falco ignores without -A. */
+  /** Events outside the live driver's event set, skipped with `liveEventSet`. */
   eventsIgnored: number;
   badLines: number;
   alerts: number;
@@ -45,6 +50,7 @@ export class Replayer {
   readonly source = new FlatEventSource();
   readonly engine: Engine<FlatEvent>;
   private readonly formatter: AlertFormatter<FlatEvent>;
+  private readonly liveEventSet: boolean;
   readonly stats: ReplayStats = {
     eventsRead: 0,
     eventsEvaluated: 0,
@@ -58,9 +64,10 @@ export class Replayer {
 
   constructor(
     rules: CompiledRule[],
-    private readonly options: ReplayOptions = {},
+    options: ReplayOptions = {},
     catalogue: FieldCatalogue = FieldCatalogue.syscall(),
   ) {
+    this.liveEventSet = Boolean(options.liveEventSet) && !options.allEvents;
     this.engine = new Engine(rules, this.source, catalogue, options.selection, options.matching ?? 'first');
     this.formatter = new AlertFormatter(this.source, catalogue, {
       json: false,
@@ -77,7 +84,7 @@ export class Replayer {
     stats.eventsRead++;
     stats.bytes += item.size;
     const type = this.source.eventType(item.event);
-    if (!this.options.allEvents && type !== undefined && isSkippedByDefault(type)) {
+    if (this.liveEventSet && type !== undefined && isOutsideLiveEventSet(type)) {
       stats.eventsIgnored++;
       return;
     }

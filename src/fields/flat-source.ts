@@ -6,7 +6,8 @@
  */
 import type { ResolvedField } from './catalogue.js';
 import { exactProperty } from './exact-integers.js';
-import type { EventSource, FieldAccessor } from './source.js';
+import type { EventSource, FieldAccessor, FieldValue } from './source.js';
+import { TIME_FIELDS, TIME_TEXT_FIELDS, timestampOf } from './time-fields.js';
 
 export type FlatEvent = Record<string, unknown>;
 
@@ -60,6 +61,8 @@ export class FlatEventSource implements EventSource<FlatEvent> {
     if (ancestry) return ancestryAccessor(name, ancestry.self, field.arg);
     const derived = DERIVED_FD[name];
     if (derived) return derivedAccessor(name, derived);
+    const time = TIME_FIELDS[name];
+    if (time && field.arg === undefined) return timeAccessor(name, time);
     const keys = spellings(field);
     if (keys.length === 1 && !PARENT_TO_ANCESTRY.has(name)) {
       const k = keys[0]!;
@@ -132,6 +135,21 @@ function derivedAccessor(name: string, sources: string[]): FieldAccessor<FlatEve
       'return scratch.length > 0 ? scratch : undefined;',
     ].join('\n'),
   );
+}
+
+/** A time field: its own key when given, else derived from evt.rawtime (time-fields.ts). */
+function timeAccessor(name: string, derive: (ns: bigint) => string | number): FieldAccessor<FlatEvent> {
+  const text = TIME_TEXT_FIELDS.has(name);
+  return (e) => {
+    const own = exactProperty(e, name);
+    if (own !== undefined) {
+      if (!text || typeof own === 'string') return own;
+      const ns = timestampOf(own);
+      return ns === undefined ? own : derive(ns);
+    }
+    const ns = timestampOf(exactProperty(e, 'evt.rawtime'));
+    return ns === undefined ? undefined : (derive(ns) as FieldValue);
+  };
 }
 
 /** Empties a reused array; setting `length` instead is a runtime call, slow on this path. */
