@@ -22,3 +22,9 @@ export function processIO(): CliIO {
 
 /** A usage mistake on the command line: printed with the command's usage, exit status 2. */
 export class UsageError extends Error {}
+
+/**
+ * Input that cannot be run as given (conflicting options, a bad option value, a format with
+ * an unknown field): printed with its message alone, exit status 1, as Falco exits.
+ */
+export class InputError extends Error {}
