@@ -9,7 +9,7 @@ import { ConditionChecker } from '../../rules/condition-check.js';
 import { loadRulesFiles } from '../../rules/loader.js';
 import { parsePriority, PRIORITIES, type Priority } from '../../rules/priority.js';
 import { formatDiagnostic } from '../../rules/report.js';
-import { InputError, UsageError, type CliIO } from '../io.js';
+import { checkStdinOnce, InputError, UsageError, type CliIO } from '../io.js';
 
 export const replayUsage = `kestrel replay -r RULES... CAPTURE...   |   kestrel replay --filter 'CONDITION' CAPTURE...
 
@@ -190,11 +190,6 @@ function formatProblem(format: string): string | undefined {
     const column = error.offset + 1;
     return `error: -p 1:${column}: ${error.message}\n${codeFrame(format, 1, column)}\n`;
   }
-}
-
-/** Standard input can be read once: `- -` would replay it once and then nothing. */
-export function checkStdinOnce(captures: string[]): void {
-  if (captures.filter((c) => c === '-').length > 1) throw new InputError("standard input ('-') is given more than once; it can be read only once");
 }
 
 const BOOLEAN_OPTIONS = new Set(['json_output', 'time_format_iso_8601', 'json_include_output_property', 'json_include_tags_property']);
