@@ -104,12 +104,16 @@ describe('kestrel profile', () => {
     child.stdout.on('data', (d: Buffer) => (stdout += d));
     child.stderr.on('data', (d: Buffer) => (stderr += d));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // A child that dies (out of memory) stops the feed instead of leaving it waiting.
+    let dead = false;
+    void exited.then(() => (dead = true));
+    child.stdin.on('error', () => {});
     const total = 100_000;
     const padding = 'x'.repeat(200);
-    for (let i = 0; i < total; i += 1000) {
+    for (let i = 0; i < total && !dead; i += 1000) {
       let chunk = '';
       for (let j = i; j < i + 1000; j++) chunk += JSON.stringify({ ...events[j % events.length], 'evt.num': j, 'proc.cmdline': padding }) + '\n';
-      if (!child.stdin.write(chunk)) await new Promise((resolve) => child.stdin.once('drain', resolve));
+      if (!child.stdin.write(chunk)) await Promise.race([new Promise((resolve) => child.stdin.once('drain', resolve)), exited]);
     }
     child.stdin.end();
     expect(await exited, stderr).toBe(0);
