@@ -8,12 +8,7 @@ import { FlatEventSource, type FlatEvent } from '../fields/flat-source.js';
 import { AlertFormatter, type AlertOptions } from '../output/alerts.js';
 import type { CompiledRule } from '../rules/compiler.js';
 import type { Priority } from '../rules/priority.js';
-import { FormatBinder } from '../output/bind.js';
-import { parseFormat } from '../output/format.js';
-import { renderFormat } from '../output/render.js';
-import type { Expr } from '../parser/index.js';
-import { eventJson, type CaptureEvent, type CaptureProblem } from './captures.js';
-import { ConditionCompiler } from './compile.js';
+import type { CaptureEvent, CaptureProblem } from './captures.js';
 import { Engine, type RuleMatching, type RuleSelection } from './engine.js';
 
 export interface ReplayOptions {
@@ -151,55 +146,3 @@ const PROGRESS_MASK = 0x1ffff;
 async function* singles(events: AsyncIterable<CaptureEvent>): AsyncGenerator<Iterable<CaptureEvent>> {
   for await (const item of events) yield [item];
 }
-
-export interface FilterOptions {
-  /** A sysdig-style `-p` format for matching events; by default sysdig's line, or the event as JSON with `json`. */
-  format?: string;
-  json?: boolean;
-}
-
-/**
- * sysdig-style filtering: one bare condition, every event tried (no event type is skipped),
- * a line per matching event.
- */
-export class EventFilter {
-  readonly source = new FlatEventSource();
-  private readonly predicate: (event: FlatEvent) => boolean;
-  private readonly render: (event: FlatEvent) => string;
-  eventsRead = 0;
-  matched = 0;
-
-  /** Throws FormatError for a bad format; the condition must have been checked. */
-  constructor(condition: Expr, options: FilterOptions = {}, catalogue: FieldCatalogue = FieldCatalogue.syscall()) {
-    this.predicate = new ConditionCompiler(this.source, catalogue).compile(condition);
-    if (options.json && options.format === undefined) {
-      this.render = eventJson;
-    } else {
-      const format = parseFormat(options.format ?? SYSDIG_DEFAULT_FORMAT, catalogue);
-      const tokens = new FormatBinder(this.source, catalogue).bind(format.tokens).message;
-      this.render = (event) => renderFormat(tokens, event);
-    }
-  }
-
-  /** Tries one event; calls `onMatch` with its line when it matches. */
-  process(item: CaptureEvent, onMatch: (line: string) => void): void {
-    this.eventsRead++;
-    if (!this.predicate(item.event)) return;
-    this.matched++;
-    onMatch(this.render(item.event));
-  }
-
-  /** Filters batches of events to the end, or until `stopped()`. */
-  async runBatches(batches: AsyncIterable<Iterable<CaptureEvent>>, onMatch: (line: string) => void, stopped?: () => boolean): Promise<number> {
-    outer: for await (const batch of batches) {
-      for (const item of batch) {
-        if (stopped?.()) break outer;
-        this.process(item, onMatch);
-      }
-    }
-    return this.matched;
-  }
-}
-
-/** sysdig's default line: number, time, cpu, process, thread, direction, type, arguments. */
-export const SYSDIG_DEFAULT_FORMAT = '*%evt.num %evt.time %evt.cpu %proc.name (%thread.tid) %evt.dir %evt.type %evt.args';

@@ -63,6 +63,17 @@ describe('capture replay evaluates every event, as Falco does with a capture fil
   });
 });
 
+describe('--filter -p prints as sysdig does', () => {
+  it('skips events lacking a field unless the format starts with *', async () => {
+    requireSysdig();
+    const capture = write('fd.jsonl', await sysdigJson(SCAP, '*%evt.num %evt.type %fd.name'));
+    for (const format of ['%evt.num %fd.name', '*%evt.num %fd.name']) {
+      const run = await runKestrel(['replay', '--filter', 'evt.num < 240', capture, '-p', format]);
+      expect(lines(run.stdout), format).toEqual(sysdigLines(format, 'evt.num < 240'));
+    }
+  });
+});
+
 describe('time fields are derived from evt.rawtime as libsinsp formats them', () => {
   const FIELDS = '%evt.num|%evt.rawtime|%evt.time|%evt.time.s|%evt.time.iso8601|%evt.datetime|%evt.datetime.s|%evt.rawtime.s|%evt.rawtime.ns|%evt.outputtime';
 

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { FieldCatalogue } from '../../fields/catalogue.js';
 import { expandCapturePaths, readCaptureBatches, type CaptureProblem } from '../../evaluator/captures.js';
-import { EventFilter, Replayer, type Alert, type ReplayStats } from '../../evaluator/replay.js';
+import { EventFilter } from '../../evaluator/filter.js';
+import { Replayer, type Alert, type ReplayStats } from '../../evaluator/replay.js';
 import { FormatError, parseFormat } from '../../output/format.js';
 import { codeFrame } from '../../diagnostics/codeframe.js';
 import { formatSyntaxError, parseCondition } from '../../parser/index.js';
