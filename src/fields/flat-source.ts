@@ -63,6 +63,7 @@ export class FlatEventSource implements EventSource<FlatEvent> {
     if (derived) return derivedAccessor(name, derived);
     const time = TIME_FIELDS[name];
     if (time && field.arg === undefined) return timeAccessor(name, time);
+    if (name === 'evt.rawtime' && field.arg === undefined) return rawtimeAccessor();
     const keys = spellings(field);
     if (keys.length === 1 && !PARENT_TO_ANCESTRY.has(name)) {
       const k = keys[0]!;
@@ -137,7 +138,7 @@ function derivedAccessor(name: string, sources: string[]): FieldAccessor<FlatEve
   );
 }
 
-/** A time field: its own key when given, else derived from evt.rawtime (time-fields.ts). */
+/** A time field: its own key when given, else derived from the event's timestamp (time-fields.ts). */
 function timeAccessor(name: string, derive: (ns: bigint) => string | number): FieldAccessor<FlatEvent> {
   const text = TIME_TEXT_FIELDS.has(name);
   return (e) => {
@@ -147,8 +148,29 @@ function timeAccessor(name: string, derive: (ns: bigint) => string | number): Fi
       const ns = timestampOf(own);
       return ns === undefined ? own : derive(ns);
     }
-    const ns = timestampOf(exactProperty(e, 'evt.rawtime'));
+    const ns = eventTimestamp(e);
     return ns === undefined ? undefined : (derive(ns) as FieldValue);
+  };
+}
+
+/** evt.rawtime, or else a text time field holding the raw number (as `sysdig -j` writes them). */
+function eventTimestamp(e: FlatEvent): bigint | undefined {
+  const raw = exactProperty(e, 'evt.rawtime');
+  if (raw !== undefined) return timestampOf(raw);
+  for (const key of TIME_TEXT_FIELDS) {
+    const v = e[key];
+    if (typeof v === 'number' || typeof v === 'bigint') return timestampOf(exactProperty(e, key));
+  }
+  return undefined;
+}
+
+/** evt.rawtime: its own key, or the raw number under a text time field. */
+function rawtimeAccessor(): FieldAccessor<FlatEvent> {
+  return (e) => {
+    const own = exactProperty(e, 'evt.rawtime');
+    if (own !== undefined) return own;
+    const ns = eventTimestamp(e);
+    return ns === undefined ? undefined : ns <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(ns) : ns;
   };
 }
 

@@ -92,6 +92,11 @@ describe('time fields are derived from evt.rawtime as libsinsp formats them', ()
     const capture = write('jtime.jsonl', await sysdigJson(SCAP, '*%evt.num %evt.time %evt.datetime %evt.type'));
     const run = await runKestrel(['replay', '--filter', 'evt.num < 230', capture, '-p', '%evt.num|%evt.time|%evt.datetime']);
     expect(lines(run.stdout)).toEqual(sysdigLines('%evt.num|%evt.time|%evt.datetime', 'evt.num < 230'));
+    // The alert time of a rule comes from the same timestamp.
+    const rules = write('exec-time.yaml', rule('Exec', 'evt.type = execve', 'at %evt.datetime.s raw=%evt.rawtime'));
+    const timeOnly = write('time-only.jsonl', `{"evt.num":211,"evt.time":1534527348514632619,"evt.type":"execve"}\n`);
+    const alert = await runKestrel(['replay', '-r', rules, timeOnly, '--no-suggested-output', '--quiet'], { env: { TZ: 'UTC' } });
+    expect(alert.stdout).toBe('17:35:48.514632619: Informational at 2018-08-17 17:35:48 raw=1534527348514632619\n');
     const rawOnly = write('one.jsonl', `{"evt.num":211,"evt.rawtime":1534527348514632619,"evt.type":"execve","proc.name":"curl"}\n`);
     const plain = await runKestrel(['replay', '--filter', 'evt.num = 211', rawOnly]);
     expect(plain.stdout.split(' ').slice(0, 2)).toEqual(['211', '17:35:48.514632619']);
