@@ -5,6 +5,7 @@
  */
 import type { FieldCatalogue, FieldType } from '../fields/catalogue.js';
 import type { EventSource, FieldAccessor } from '../fields/source.js';
+import { NINE_DIGIT_FIELDS } from '../fields/time-fields.js';
 import { CheckPlanner } from '../evaluator/checks.js';
 import type { Operand, TransformerListItem } from '../parser/index.js';
 import type { FormatToken } from './format.js';
@@ -49,7 +50,8 @@ export class FormatBinder<E> {
           }
         }
       }
-      return { text: t.text, width: t.width, read: compiled.read, type: compiled.type };
+      const read = t.field && NINE_DIGIT_FIELDS.has(t.field.def.name) ? nineDigits(compiled.read) : compiled.read;
+      return { text: t.text, width: t.width, read, type: compiled.type };
     });
     return { message, fields: [...fields.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)) };
   }
@@ -62,4 +64,12 @@ function innerFields(node: Operand | TransformerListItem): FieldOperand[] {
   if (node.kind === 'field') return [node];
   if (node.kind !== 'transformer') return [];
   return node.args.flatMap((a) => (a.kind === 'transformer_list' ? a.items.flatMap(innerFields) : innerFields(a)));
+}
+
+/** The text form of a PF_10_PADDED_DEC field: a number zero-padded to 9 digits. */
+function nineDigits<E>(read: FieldAccessor<E>): FieldAccessor<E> {
+  return (e) => {
+    const v = read(e);
+    return typeof v === 'number' || typeof v === 'bigint' ? String(v).padStart(9, '0') : v;
+  };
 }

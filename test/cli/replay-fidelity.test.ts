@@ -97,6 +97,14 @@ describe('time fields are derived from evt.rawtime as libsinsp formats them', ()
     const timeOnly = write('time-only.jsonl', `{"evt.num":211,"evt.time":1534527348514632619,"evt.type":"execve"}\n`);
     const alert = await runKestrel(['replay', '-r', rules, timeOnly, '--no-suggested-output', '--quiet'], { env: { TZ: 'UTC' } });
     expect(alert.stdout).toBe('17:35:48.514632619: Informational at 2018-08-17 17:35:48 raw=1534527348514632619\n');
+    // evt.rawtime.ns prints zero-padded to 9 digits (libsinsp's PF_10_PADDED_DEC), JSON keeps the number.
+    const early = write('early.jsonl', `{"evt.num":1,"evt.rawtime":1534527348000000005,"evt.type":"execve"}\n`);
+    const ns = await runKestrel(['replay', '--filter', 'evt.rawtime.ns = 5', early, '-p', '%evt.rawtime.s.%evt.rawtime.ns']);
+    expect(ns.stdout).toBe('1534527348.000000005\n');
+    const nsRule = write('ns.yaml', rule('Ns', 'evt.type = execve', 'ns=%evt.rawtime.ns'));
+    const nsJson = JSON.parse((await runKestrel(['replay', '-r', nsRule, early, '--json', '--no-suggested-output', '--quiet'])).stdout);
+    expect(nsJson.output).toMatch(/ ns=000000005$/);
+    expect(nsJson.output_fields['evt.rawtime.ns']).toBe(5);
     const rawOnly = write('one.jsonl', `{"evt.num":211,"evt.rawtime":1534527348514632619,"evt.type":"execve","proc.name":"curl"}\n`);
     const plain = await runKestrel(['replay', '--filter', 'evt.num = 211', rawOnly]);
     expect(plain.stdout.split(' ').slice(0, 2)).toEqual(['211', '17:35:48.514632619']);
