@@ -22,3 +22,14 @@ export function processIO(): CliIO {
 
 /** A usage mistake on the command line: printed with the command's usage, exit status 2. */
 export class UsageError extends Error {}
+
+/**
+ * Input that cannot be run as given (conflicting options, a bad option value, a format with
+ * an unknown field): printed with its message alone, exit status 1, as Falco exits.
+ */
+export class InputError extends Error {}
+
+/** Standard input can be read once: `- -` would replay it once and then nothing. */
+export function checkStdinOnce(captures: string[]): void {
+  if (captures.filter((c) => c === '-').length > 1) throw new InputError("standard input ('-') is given more than once; it can be read only once");
+}

@@ -5,7 +5,7 @@ import { replayUsage, runReplay } from './commands/replay.js';
 import { fieldsUsage, runFields } from './commands/fields.js';
 import { profileUsage, runProfile } from './commands/profile.js';
 import { runTest, testUsage } from './commands/test.js';
-import { UsageError, type CliIO } from './io.js';
+import { InputError, UsageError, type CliIO } from './io.js';
 
 type Command = { usage: string; run: (argv: string[], io: CliIO) => number | Promise<number> };
 
@@ -52,6 +52,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     if (error instanceof UsageError || isParseArgsError(error)) {
       io.err(`kestrel ${name}: ${(error as Error).message}\n\n${command.usage}\n`);
       return 2;
+    }
+    if (error instanceof InputError) {
+      io.err(`kestrel ${name}: ${error.message}\n`);
+      return 1;
     }
     throw error;
   }

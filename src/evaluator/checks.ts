@@ -31,7 +31,7 @@ export type CheckPlan<E> =
   | { kind: 'exists'; read: ReadPlan<E>; field?: string }
   | { kind: 'predicate'; predicate: Predicate<E> };
 
-interface CompiledOperand<E> {
+export interface CompiledOperand<E> {
   read: FieldAccessor<E>;
   /** The field's name when the operand is a plain field (no transformer). */
   field?: string;
@@ -104,7 +104,11 @@ export class CheckPlanner<E> {
     };
   }
 
-  private operand(node: Operand): CompiledOperand<E> {
+  /**
+   * How to read an operand (a field or a transformer expression) of an event: conditions and
+   * outputs (`%tolower(proc.name)`) read through this one path.
+   */
+  operand(node: Operand): CompiledOperand<E> {
     if (node.kind === 'field') {
       const lookup = this.catalogue.resolve(node.name, node.arg);
       if (!lookup.ok) throw new Error(lookup.message);

@@ -65,8 +65,11 @@ export function isEventParameter(name: string): boolean {
   return paramNames.has(name);
 }
 
-/** Event types Falco skips unless run with -A. */
-export function isSkippedByDefault(name: string): boolean {
+/**
+ * Event types a live Falco's driver does not send unless run with -A (base_syscalls.all).
+ * Only the live capture is limited: Falco reading a capture file evaluates these too.
+ */
+export function isOutsideLiveEventSet(name: string): boolean {
   return simpleConsumerSkipped.has(name);
 }
 

@@ -7,8 +7,9 @@ import os from 'node:os';
 import type { FieldCatalogue } from '../fields/catalogue.js';
 import type { EventSource, FieldAccessor } from '../fields/source.js';
 import type { CompiledRule } from '../rules/model.js';
+import { FormatBinder, type BoundFormat } from './bind.js';
 import { parseFormat, type FormatToken } from '../rules/output-format.js';
-import { jsonString, renderFormat, valueJson, type BoundToken } from './render.js';
+import { jsonString, renderFormat, valueJson } from './render.js';
 
 export interface AlertOptions {
   json: boolean;
@@ -21,14 +22,11 @@ export interface AlertOptions {
   hostname?: string;
 }
 
-interface BoundRule<E> {
-  message: BoundToken<E>[];
-  /** Output fields in sorted key order, for JSON. */
-  fields: { key: string; read: FieldAccessor<E>; type: BoundToken<E>['type'] }[];
-}
-
 export class AlertFormatter<E> {
-  private readonly bound = new Map<CompiledRule, BoundRule<E>>();
+  private readonly bound = new Map<CompiledRule, BoundFormat<E>>();
+  private readonly binder: FormatBinder<E>;
+  /** The appended output (-p), parsed once: a mistake in it is reported before any event. */
+  private readonly appended: FormatToken[];
   private readonly timeRaw: FieldAccessor<E>;
   private readonly timeText: FieldAccessor<E>;
   private readonly hostField: FieldAccessor<E>;
@@ -43,6 +41,9 @@ export class AlertFormatter<E> {
     this.timeText = this.fieldReader('evt.time');
     this.hostField = this.fieldReader('evt.hostname');
     this.hostname = options.hostname ?? os.hostname();
+    this.binder = new FormatBinder(source, catalogue);
+    // Throws FormatError for a bad -p: callers report it with its position.
+    this.appended = options.appendOutput ? [{ kind: 'text', text: ' ' }, ...parseFormat(options.appendOutput, catalogue).tokens] : [];
   }
 
   /** One alert, as a line of text or JSON (no trailing newline). */
@@ -65,25 +66,12 @@ export class AlertFormatter<E> {
     return out;
   }
 
-  private bind(rule: CompiledRule): BoundRule<E> {
+  private bind(rule: CompiledRule): BoundFormat<E> {
     let bound = this.bound.get(rule);
     if (bound) return bound;
-    const tokens: FormatToken[] = [...rule.format.tokens];
-    if (this.options.appendOutput) {
-      tokens.push({ kind: 'text', text: ' ' }, ...parseFormat(this.options.appendOutput, this.catalogue).tokens);
-    }
-    const message = tokens.map((t) => this.bindToken(t));
-    const fields = new Map<string, BoundRule<E>['fields'][number]>();
-    for (const t of message) if (t.read && !fields.has(t.text)) fields.set(t.text, { key: t.text, read: t.read, type: t.type });
-    bound = { message, fields: [...fields.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)) };
+    bound = this.binder.bind([...rule.format.tokens, ...this.appended]);
     this.bound.set(rule, bound);
     return bound;
-  }
-
-  private bindToken(t: FormatToken): BoundToken<E> {
-    if (t.kind === 'text') return { text: t.text, width: 0 };
-    if (!t.field) return { text: t.text, width: t.width, read: () => undefined };
-    return { text: t.text, width: t.width, read: this.source.accessor(t.field), type: t.field.def.type };
   }
 
   private fieldReader(name: string): FieldAccessor<E> {

@@ -53,4 +53,13 @@ export function renderFormat<E>(tokens: readonly BoundToken<E>[], event: E): str
   return out;
 }
 
+/**
+ * As `renderFormat`, but undefined when a field has no value: a format without libsinsp's
+ * `*` prefix prints only events that have every field.
+ */
+export function renderComplete<E>(tokens: readonly BoundToken<E>[], event: E): string | undefined {
+  for (const t of tokens) if (t.read && t.read(event) === undefined) return undefined;
+  return renderFormat(tokens, event);
+}
+
 export type { ParsedFormat };

@@ -3,7 +3,7 @@
  * programmatic API alike.
  */
 import { FieldCatalogue } from '../fields/catalogue.js';
-import { isSkippedByDefault } from '../fields/events.js';
+import { isOutsideLiveEventSet } from '../fields/events.js';
 import { FlatEventSource, type FlatEvent } from '../sources/jsonl/flat-source.js';
 import { AlertFormatter, type AlertOptions } from '../output/alerts.js';
 import type { CompiledRule } from '../rules/model.js';
@@ -15,7 +15,12 @@ export interface ReplayOptions {
   matching?: RuleMatching;
   selection?: RuleSelection;
   alerts?: Partial<AlertOptions>;
-  /** Consider every event type (Falco's -A); by default the types Falco ignores are skipped. */
+  /**
+   * Skip the high-volume I/O events a live Falco's driver does not send without `-A`
+   * (`base_syscalls.all`). Off by default: Falco reading a capture file evaluates every event.
+   */
+  liveEventSet?: boolean;
+  /** @deprecated Every event is evaluated by default; see `liveEventSet`. */
   allEvents?: boolean;
 }
 
@@ -31,7 +36,7 @@ export interface Alert {
 export interface ReplayStats {
   eventsRead: number;
   eventsEvaluated: number;
-  /** Events of types Falco ignores without -A. */
+  /** Events outside the live driver's event set, skipped with `liveEventSet`. */
   eventsIgnored: number;
   badLines: number;
   alerts: number;
@@ -45,6 +50,8 @@ export class Replayer {
   readonly source = new FlatEventSource();
   readonly engine: Engine<FlatEvent>;
   private readonly formatter: AlertFormatter<FlatEvent>;
+  /** Whether events outside the live driver's event set are skipped. */
+  readonly liveEventSet: boolean;
   readonly stats: ReplayStats = {
     eventsRead: 0,
     eventsEvaluated: 0,
@@ -58,9 +65,10 @@ export class Replayer {
 
   constructor(
     rules: CompiledRule[],
-    private readonly options: ReplayOptions = {},
+    options: ReplayOptions = {},
     catalogue: FieldCatalogue = FieldCatalogue.syscall(),
   ) {
+    this.liveEventSet = Boolean(options.liveEventSet) && !options.allEvents;
     this.engine = new Engine(rules, this.source, catalogue, options.selection, options.matching ?? 'first');
     this.formatter = new AlertFormatter(this.source, catalogue, {
       json: false,
@@ -77,7 +85,7 @@ export class Replayer {
     stats.eventsRead++;
     stats.bytes += item.size;
     const type = this.source.eventType(item.event);
-    if (!this.options.allEvents && type !== undefined && isSkippedByDefault(type)) {
+    if (this.liveEventSet && type !== undefined && isOutsideLiveEventSet(type)) {
       stats.eventsIgnored++;
       return;
     }
@@ -100,9 +108,41 @@ export class Replayer {
 
   /** Replays an event stream to the end. */
   async run(events: AsyncIterable<CaptureEvent>, onAlert: (alert: Alert) => void): Promise<ReplayStats> {
-    const start = process.hrtime.bigint();
-    for await (const item of events) this.process(item, onAlert);
-    this.stats.seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    return this.stats;
+    return this.runBatches(singles(events), onAlert);
   }
+
+  /**
+   * Replays batches of events (what `readCaptureBatches` yields: no asynchronous step per
+   * event) to the end, or until `control.stopped()`.
+   */
+  async runBatches(batches: AsyncIterable<Iterable<CaptureEvent>>, onAlert: (alert: Alert) => void, control: RunControl = {}): Promise<ReplayStats> {
+    const start = process.hrtime.bigint();
+    const stats = this.stats;
+    const { stopped, onProgress } = control;
+    outer: for await (const batch of batches) {
+      for (const item of batch) {
+        if (stopped?.()) break outer;
+        this.process(item, onAlert);
+        if (onProgress && (stats.eventsRead & PROGRESS_MASK) === 0) {
+          stats.seconds = Number(process.hrtime.bigint() - start) / 1e9;
+          onProgress(stats);
+        }
+      }
+    }
+    stats.seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    return stats;
+  }
+}
+
+export interface RunControl {
+  /** Checked before each event: true ends the run (strict reading after a bad line). */
+  stopped?: () => boolean;
+  /** Called every 2^17 events, with the counts so far. */
+  onProgress?: (stats: ReplayStats) => void;
+}
+
+const PROGRESS_MASK = 0x1ffff;
+
+async function* singles(events: AsyncIterable<CaptureEvent>): AsyncGenerator<Iterable<CaptureEvent>> {
+  for await (const item of events) yield [item];
 }

@@ -182,12 +182,15 @@ describe('kestrel replay', () => {
     expect(severe.stdout).not.toContain('Shell bash');
   });
 
-  it('skips the event types Falco ignores unless -A', async () => {
+  it('evaluates every event type; --live-event-set skips those a live Falco without -A does not receive', async () => {
     const reads = write('reads.yaml', `- rule: Reads\n  desc: d\n  condition: evt.type = read\n  output: read by %proc.name\n  priority: INFO\n`);
     const plain = await runKestrel(['replay', '-r', reads, CAPTURE], { env: TZ });
-    expect(plain.stdout).toBe('');
-    expect(plain.stderr).toContain('1 ignored');
-    const all = await runKestrel(['replay', '-r', reads, CAPTURE, '-A'], { env: TZ });
+    expect(plain.stdout).toContain('read by bash');
+    expect(plain.stderr).toContain('events: 4 read, 4 evaluated, 0 bad line(s)');
+    const live = await runKestrel(['replay', '-r', reads, CAPTURE, '--live-event-set'], { env: TZ });
+    expect(live.stdout).toBe('');
+    expect(live.stderr).toContain('1 outside the live event set');
+    const all = await runKestrel(['replay', '-r', reads, CAPTURE, '--live-event-set', '-A'], { env: TZ });
     expect(all.stdout).toContain('read by bash');
   });
 

@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
-import { expandCapturePaths, readCaptures } from '../../sources/jsonl/captures.js';
-import { profileRules, type ProfileReport, type RuleProfile } from '../../replay/profile.js';
+import { expandCapturePaths, readCaptureBatches } from '../../sources/jsonl/captures.js';
+import { Profiler, type ProfileReport, type RuleProfile } from '../../replay/profile.js';
 import type { FlatEvent } from '../../sources/jsonl/flat-source.js';
 import { loadRulesFiles } from '../../rules/loader.js';
 import { formatDiagnostic } from '../../rules/report.js';
-import { UsageError, type CliIO } from '../io.js';
+import { checkStdinOnce, UsageError, type CliIO } from '../io.js';
 
 export const profileUsage = `kestrel profile -r RULES... CAPTURE... [--baseline RULES...] [--json]
 
@@ -24,6 +24,7 @@ export async function runProfile(argv: string[], io: CliIO): Promise<number> {
   });
   if (!values.rules?.length) throw new UsageError('give rules with -r');
   if (positionals.length === 0) throw new UsageError('give at least one capture');
+  checkStdinOnce(positionals);
   const { files, missing } = expandCapturePaths(positionals, io.cwd);
   if (missing.length > 0) {
     io.err(`kestrel profile: no such capture: ${missing.join(', ')}\n`);
@@ -33,21 +34,29 @@ export async function runProfile(argv: string[], io: CliIO): Promise<number> {
   const baseline = values.baseline?.length ? load(values.baseline, io) : undefined;
   if (!rules || (values.baseline?.length && !baseline)) return 1;
 
-  const events: FlatEvent[] = [];
+  const profiler = new Profiler(rules);
+  const base = baseline ? new Profiler(baseline) : undefined;
   let bad = 0;
-  for await (const item of readCaptures(files, io.stdin, (p) => {
+  const batches = readCaptureBatches(files, io.stdin, (p) => {
     bad++;
     io.err(`${p.file}:${p.line}: skipped: ${p.reason}\n`);
-  })) {
-    events.push(item.event);
+  });
+  // One chunk of input at a time: memory stays flat however long the capture.
+  const events: FlatEvent[] = [];
+  for await (const batch of batches) {
+    for (const item of batch) events.push(item.event);
+    profiler.addBatch(events);
+    base?.addBatch(events);
+    while (events.length > 0) events.pop();
   }
-  const report = profileRules(rules, events);
-  const base = baseline ? profileRules(baseline, events) : undefined;
+  const report = profiler.report();
+  const baseReport = base?.report();
   if (values.json) {
-    io.out(JSON.stringify({ ...report, badLines: bad, ...(base ? { baseline: base } : {}) }, null, 2) + '\n');
+    io.out(JSON.stringify({ ...report, badLines: bad, ...(baseReport ? { baseline: baseReport } : {}) }, null, 2) + '\n');
     return 0;
   }
-  io.out(base ? renderComparison(report, base) : renderReport(report));
+  io.out(baseReport ? renderComparison(report, baseReport) : renderReport(report));
+  if (bad > 0) io.err(`${bad} bad line(s) skipped (listed above)\n`);
   return 0;
 }
 
@@ -91,6 +100,7 @@ function renderComparison(r: ProfileReport, base: ProfileReport): string {
   return lines.join('\n') + '\n';
 }
 
-function footer(r: ProfileReport): string {
-  return `${r.events} events, ${Math.round(r.eventsPerSecond)} events/s for the whole set; measuring costs ${((r.overhead - 1) * 100).toFixed(0)}% extra time (reported times include it)`;
+/** The summary line; `overhead` is the extra fraction, printed as the percentage JSON's figure is. */
+export function footer(r: ProfileReport): string {
+  return `${r.events} events, ${Math.round(r.eventsPerSecond)} events/s for the whole set; measuring costs ${(r.overhead * 100).toFixed(0)}% extra time (reported times include it)`;
 }

@@ -1,18 +1,16 @@
 import { parseArgs } from 'node:util';
 import { FieldCatalogue } from '../../fields/catalogue.js';
-import { FlatEventSource } from '../../sources/jsonl/flat-source.js';
-import { eventJson, expandCapturePaths, readCaptureBatches, type CaptureProblem } from '../../sources/jsonl/captures.js';
-import { ConditionCompiler } from '../../evaluator/compile.js';
+import { expandCapturePaths, readCaptureBatches, type CaptureProblem } from '../../sources/jsonl/captures.js';
+import { EventFilter } from '../../replay/filter.js';
 import { Replayer, type Alert, type ReplayStats } from '../../replay/replay.js';
-import { parseFormat } from '../../rules/output-format.js';
-import { renderFormat } from '../../output/render.js';
+import { FormatError, parseFormat } from '../../rules/output-format.js';
 import { codeFrame } from '../../diagnostics/codeframe.js';
 import { formatSyntaxError, parseCondition } from '../../parser/index.js';
 import { ConditionChecker } from '../../rules/condition-check.js';
 import { loadRulesFiles } from '../../rules/loader.js';
 import { parsePriority, PRIORITIES, type Priority } from '../../rules/priority.js';
 import { formatDiagnostic } from '../../rules/report.js';
-import { UsageError, type CliIO } from '../io.js';
+import { checkStdinOnce, InputError, UsageError, type CliIO } from '../io.js';
 
 export const replayUsage = `kestrel replay -r RULES... CAPTURE...   |   kestrel replay --filter 'CONDITION' CAPTURE...
 
@@ -29,7 +27,10 @@ rules and prints alerts in event order; a summary goes to stderr.
   -t TAG / -T TAG        only rules with TAG / skip rules with TAG (repeatable)
   -D SUBSTRING           disable rules whose name contains SUBSTRING (repeatable)
   --min-priority P       skip rules below priority P
-  -A                     consider every event type (Falco ignores some by default)
+  --live-event-set       skip the high-volume I/O events (read, write, ...) a live Falco's
+                         driver does not send without -A; by default every event is
+                         evaluated, as Falco does with a capture file
+  -A                     with --live-event-set: a live Falco run with -A (every event)
   --no-suggested-output  do not append the container plugin's suggested fields
                          (container_id=… k8s_ns_name=…) to outputs, as Falco does by default
   --strict               stop at the first bad line
@@ -49,6 +50,7 @@ export async function runReplay(argv: string[], io: CliIO): Promise<number> {
       'skip-tag': { type: 'string', short: 'T', multiple: true },
       disable: { type: 'string', short: 'D', multiple: true },
       'min-priority': { type: 'string' },
+      'live-event-set': { type: 'boolean' },
       'all-events': { type: 'boolean', short: 'A' },
       'no-suggested-output': { type: 'boolean' },
       strict: { type: 'boolean' },
@@ -57,7 +59,19 @@ export async function runReplay(argv: string[], io: CliIO): Promise<number> {
     allowPositionals: true,
   });
   if (positionals.length === 0) throw new UsageError('give at least one capture (a .jsonl file, a directory, a glob, or - for stdin)');
+  checkStdinOnce(positionals);
   const falco = parseFalcoOptions(values.option ?? []);
+  if (values.tag?.length && (values.disable?.length || values['skip-tag']?.length)) {
+    // Falco's own check and words (userspace/falco/app/options.cpp before 0.39).
+    throw new InputError('You can not specify both disabled (-D/-T) and enabled (-t) rules');
+  }
+  if (values.print !== undefined) {
+    const problem = formatProblem(values.print);
+    if (problem) {
+      io.err(problem);
+      return 1;
+    }
+  }
   const { files, missing } = expandCapturePaths(positionals, io.cwd);
   if (missing.length > 0) {
     io.err(`kestrel replay: no such capture: ${missing.join(', ')}\n`);
@@ -99,12 +113,13 @@ export async function runReplay(argv: string[], io: CliIO): Promise<number> {
       ...(values.disable ? { disableSubstrings: values.disable } : {}),
       ...(priority ? { minPriority: priority } : {}),
     },
-    allEvents: Boolean(values['all-events']),
+    // A live Falco with -A receives every event: -A lifts the live event set.
+    liveEventSet: Boolean(values['live-event-set']) && !values['all-events'],
     alerts: {
-      json: Boolean(values.json) || falco.json_output === 'true',
-      iso8601: Boolean(values.iso8601) || falco.time_format_iso_8601 === 'true',
-      includeOutput: falco.json_include_output_property !== 'false',
-      includeTags: falco.json_include_tags_property !== 'false',
+      json: Boolean(values.json) || falco.json_output === true,
+      iso8601: Boolean(values.iso8601) || falco.time_format_iso_8601 === true,
+      includeOutput: falco.json_include_output_property !== false,
+      includeTags: falco.json_include_tags_property !== false,
       ...(values.print ? { appendOutput: values.print } : {}),
       ...(io.env['FALCO_HOSTNAME'] ? { hostname: io.env['FALCO_HOSTNAME'] } : {}),
     },
@@ -119,26 +134,18 @@ export async function runReplay(argv: string[], io: CliIO): Promise<number> {
     },
     { exactWhenRead: true },
   );
-  const start = process.hrtime.bigint();
   // On a terminal, long replays show their progress on stderr (overwritten in place).
-  const progress = io.stderrIsTTY && !values.quiet;
   let shown = false;
-  const onAlert = (alert: Alert) => io.out(alert.line + '\n');
-  for await (const batch of batches) {
-    for (const item of batch) {
-      if (stopped) break;
-      replayer.process(item, onAlert);
-      if (progress && (replayer.stats.eventsRead & 0x1ffff) === 0) {
-        const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-        io.err(`\r${replayer.stats.eventsRead} events, ${(replayer.stats.bytes / 1e6).toFixed(1)} MB, ${replayer.stats.alerts} alerts, ${Math.round(replayer.stats.eventsRead / seconds)} events/s`);
-        shown = true;
-      }
-    }
-    if (stopped) break;
-  }
+  const onProgress =
+    io.stderrIsTTY && !values.quiet
+      ? (stats: ReplayStats) => {
+          io.err(`\r${stats.eventsRead} events, ${(stats.bytes / 1e6).toFixed(1)} MB, ${stats.alerts} alerts, ${Math.round(stats.eventsRead / stats.seconds)} events/s`);
+          shown = true;
+        }
+      : undefined;
+  const stats = await replayer.runBatches(batches, (alert: Alert) => io.out(alert.line + '\n'), { stopped: () => stopped, ...(onProgress ? { onProgress } : {}) });
   if (shown) io.err('\r\x1b[K');
-  replayer.stats.seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (!values.quiet) io.err(summary(replayer.stats, problems));
+  if (!values.quiet) io.err(summary(stats, problems, replayer.liveEventSet));
   return stopped ? 1 : 0;
 }
 
@@ -164,42 +171,63 @@ async function runFilter(
     io.err(`error: ${pos.line}:${pos.column}: ${problem.message}\n${codeFrame(condition, pos.line, pos.column)}\n`);
     return 1;
   }
-  const source = new FlatEventSource();
-  const predicate = new ConditionCompiler(source, catalogue).compile(parsed.ast);
-  const format = parseFormat(options.format ?? DEFAULT_FILTER_FORMAT, catalogue);
-  const tokens = format.tokens.map((t) =>
-    t.kind === 'text' ? { text: t.text, width: 0 } : { text: t.text, width: t.width, read: t.field ? source.accessor(t.field) : () => undefined },
+  const filter = new EventFilter(parsed.ast, { json: options.json, ...(options.format !== undefined ? { format: options.format } : {}) }, catalogue);
+  const matched = await filter.runBatches(
+    readCaptureBatches(files, io.stdin, onProblem, { exactWhenRead: true }),
+    (line) => io.out(line + '\n'),
+    stopped,
   );
-  let matched = 0;
-  for await (const batch of readCaptureBatches(files, io.stdin, onProblem, { exactWhenRead: true })) {
-    if (stopped()) return 1;
-    for (const item of batch) {
-      if (!predicate(item.event)) continue;
-      matched++;
-      io.out((options.json && !options.format ? eventJson(item.event) : renderFormat(tokens, item.event)) + '\n');
-    }
-  }
   io.err(`${matched} event(s) matched\n`);
   return stopped() ? 1 : 0;
 }
 
-/** sysdig's default line: number, time, cpu, process, thread, direction, type, arguments. */
-const DEFAULT_FILTER_FORMAT = '*%evt.num %evt.time %evt.cpu %proc.name (%thread.tid) %evt.dir %evt.type %evt.args';
+/** A `-p` format's first mistake, with its position and a code frame, as condition errors are shown. */
+function formatProblem(format: string): string | undefined {
+  try {
+    parseFormat(format, FieldCatalogue.syscall());
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof FormatError)) throw error;
+    const column = error.offset + 1;
+    return `error: -p 1:${column}: ${error.message}\n${codeFrame(format, 1, column)}\n`;
+  }
+}
 
-function parseFalcoOptions(options: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  const known = new Set(['json_output', 'time_format_iso_8601', 'json_include_output_property', 'json_include_tags_property', 'priority', 'rule_matching']);
+const BOOLEAN_OPTIONS = new Set(['json_output', 'time_format_iso_8601', 'json_include_output_property', 'json_include_tags_property']);
+// The spellings Falco's YAML configuration reads as booleans (yaml-cpp's conversion).
+const TRUE_WORDS = new Set(['true', 'True', 'TRUE', 'yes', 'Yes', 'YES', 'y', 'Y', 'on', 'On', 'ON']);
+const FALSE_WORDS = new Set(['false', 'False', 'FALSE', 'no', 'No', 'NO', 'n', 'N', 'off', 'Off', 'OFF']);
+
+interface FalcoOptions {
+  json_output?: boolean;
+  time_format_iso_8601?: boolean;
+  json_include_output_property?: boolean;
+  json_include_tags_property?: boolean;
+  priority?: string;
+  rule_matching?: string;
+}
+
+function parseFalcoOptions(options: string[]): FalcoOptions {
+  const out: Record<string, string | boolean> = {};
+  const known = new Set([...BOOLEAN_OPTIONS, 'priority', 'rule_matching']);
   for (const o of options) {
     const eq = o.indexOf('=');
     if (eq < 0) throw new UsageError(`-o takes KEY=VALUE, got '${o}'`);
     const key = o.slice(0, eq);
+    const value = o.slice(eq + 1);
     if (!known.has(key)) throw new UsageError(`unsupported option '${key}' (supported: ${[...known].join(', ')})`);
-    out[key] = o.slice(eq + 1);
+    if (BOOLEAN_OPTIONS.has(key)) {
+      if (TRUE_WORDS.has(value)) out[key] = true;
+      else if (FALSE_WORDS.has(value)) out[key] = false;
+      else throw new InputError(`-o ${o}: ${key} takes a boolean (true or false), not '${value}'`);
+    } else {
+      out[key] = value;
+    }
   }
-  return out;
+  return out as FalcoOptions;
 }
 
-function summary(stats: ReplayStats, problems: CaptureProblem[]): string {
+function summary(stats: ReplayStats, problems: CaptureProblem[], liveEventSet: boolean): string {
   const rate = stats.seconds > 0 ? Math.round(stats.eventsRead / stats.seconds) : 0;
   const rows = [...stats.byRule.entries()].sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]));
   const width = Math.max(4, ...rows.map(([rule]) => rule.length));
@@ -209,7 +237,7 @@ function summary(stats: ReplayStats, problems: CaptureProblem[]): string {
     ...rows.map(([rule, { priority, count }]) => `${rule.padEnd(width)}  ${priority.padEnd(13)} ${String(count).padStart(6)}`),
     `${'total'.padEnd(width)}  ${''.padEnd(13)} ${String(stats.alerts).padStart(6)}`,
     '',
-    `events: ${stats.eventsRead} read, ${stats.eventsEvaluated} evaluated, ${stats.eventsIgnored} ignored (event types Falco skips without -A), ${stats.badLines} bad line(s) skipped`,
+    `events: ${stats.eventsRead} read, ${stats.eventsEvaluated} evaluated, ${liveEventSet ? `${stats.eventsIgnored} outside the live event set, ` : ''}${stats.badLines} bad line(s) skipped`,
     `throughput: ${rate} events/s (${stats.seconds.toFixed(3)} s)`,
   ];
   if (problems.length > 0) lines.push(`bad lines: ${problems.length} (listed above)`);

@@ -6,7 +6,8 @@
  */
 import { ANCESTRY_FIELDS, type ResolvedField } from '../../fields/catalogue.js';
 import { exactProperty } from './exact-integers.js';
-import type { EventSource, FieldAccessor } from '../../fields/source.js';
+import type { EventSource, FieldAccessor, FieldValue } from '../../fields/source.js';
+import { TIME_FIELDS, TIME_TEXT_FIELDS, timestampOf } from '../../fields/time-fields.js';
 
 export type FlatEvent = Record<string, unknown>;
 
@@ -53,6 +54,9 @@ export class FlatEventSource implements EventSource<FlatEvent> {
     if (ancestry) return ancestryAccessor(name, ancestry.self, field.arg);
     const derived = DERIVED_FD[name];
     if (derived) return derivedAccessor(name, derived);
+    const time = TIME_FIELDS[name];
+    if (time && field.arg === undefined) return timeAccessor(name, time);
+    if (name === 'evt.rawtime' && field.arg === undefined) return rawtimeAccessor();
     const keys = spellings(field);
     if (keys.length === 1 && !PARENT_TO_ANCESTRY.has(name)) {
       const k = keys[0]!;
@@ -125,6 +129,42 @@ function derivedAccessor(name: string, sources: string[]): FieldAccessor<FlatEve
       'return scratch.length > 0 ? scratch : undefined;',
     ].join('\n'),
   );
+}
+
+/** A time field: its own key when given, else derived from the event's timestamp (time-fields.ts). */
+function timeAccessor(name: string, derive: (ns: bigint) => string | number): FieldAccessor<FlatEvent> {
+  const text = TIME_TEXT_FIELDS.has(name);
+  return (e) => {
+    const own = exactProperty(e, name);
+    if (own !== undefined) {
+      if (!text || typeof own === 'string') return own;
+      const ns = timestampOf(own);
+      return ns === undefined ? own : derive(ns);
+    }
+    const ns = eventTimestamp(e);
+    return ns === undefined ? undefined : (derive(ns) as FieldValue);
+  };
+}
+
+/** evt.rawtime, or else a text time field holding the raw number (as `sysdig -j` writes them). */
+function eventTimestamp(e: FlatEvent): bigint | undefined {
+  const raw = exactProperty(e, 'evt.rawtime');
+  if (raw !== undefined) return timestampOf(raw);
+  for (const key of TIME_TEXT_FIELDS) {
+    const v = e[key];
+    if (typeof v === 'number' || typeof v === 'bigint') return timestampOf(exactProperty(e, key));
+  }
+  return undefined;
+}
+
+/** evt.rawtime: its own key, or the raw number under a text time field. */
+function rawtimeAccessor(): FieldAccessor<FlatEvent> {
+  return (e) => {
+    const own = exactProperty(e, 'evt.rawtime');
+    if (own !== undefined) return own;
+    const ns = eventTimestamp(e);
+    return ns === undefined ? undefined : ns <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(ns) : ns;
+  };
 }
 
 /** Empties a reused array; setting `length` instead is a runtime call, slow on this path. */
