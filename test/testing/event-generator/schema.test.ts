@@ -70,7 +70,7 @@ describe('event-generator schemas in zod', () => {
         const container = containers(test)[target]!;
         const keys = Object.keys(container);
         const actions = [
-          ...keys.flatMap((key) => [{ key, action: 'delete' }, ...JUNK.map((value) => ({ key, action: 'replace', value }))]),
+          ...keys.flatMap((key) => [{ key, action: 'delete', value: undefined as unknown }, ...JUNK.map((value) => ({ key, action: 'replace', value }))]),
           ...(Array.isArray(container)
             ? JUNK.map((value) => ({ key: '', action: 'add', value }))
             : KEYS.flatMap((key) => ['x', 1].map((value) => ({ key, action: 'add', value })))),
