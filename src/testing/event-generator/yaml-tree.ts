@@ -4,7 +4,7 @@
  * it came from. Copies made while instantiating templates carry those nodes along, so a
  * problem found in a generated test points back at the text that produced it.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
 
 /** The node of a map or list, and the nodes of its entries (by key or index). */
 interface ContainerOrigin {
@@ -30,12 +30,14 @@ export interface ParsedYaml {
  * a `{` inside a plain scalar is text), so templates write placeholders unquoted. The
  * `yaml` package reads the same string but flags it (BAD_SCALAR_START); that flag is
  * dropped on indented lines and kept at column 1, where goccy fails too.
+ * Like goccy's decoder, the whole stream must parse and the first document is the description.
  */
 export function parseYaml(text: string): ParsedYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false });
+  const doc = docs[0] ?? new Document(null);
   const errors: ParsedYaml['errors'] = [];
-  for (const e of doc.errors) {
+  for (const e of docs.flatMap((d) => d.errors)) {
     const offset = e.pos[0];
     if (e.code === 'BAD_SCALAR_START' && text[offset] === '%' && isIndented(text, offset)) continue;
     errors.push({ offset, message: e.message.split('\n')[0]! });

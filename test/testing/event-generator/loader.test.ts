@@ -390,3 +390,12 @@ describe('suite checks', () => {
     ]);
   });
 });
+
+describe('YAML streams', () => {
+  it('reads the first document of a stream, as goccy/go-yaml\'s decoder does, but the whole stream must parse', () => {
+    const first = `${HEADER}---\ntests: []\n`;
+    expect(load(first).tests.map((t) => t.name)).toEqual(['t']);
+    const text = `${HEADER}---\ntests: [\n`;
+    expect(error(text).code).toBe('EG_YAML_PARSE');
+  });
+});

@@ -38,12 +38,15 @@ describe('event-generator schemas in zod', () => {
   });
 
   // Mutations are applied to one test at a time: what the schemas say about a test does not depend on the others.
+  // One test per shape: tests that differ only in plain values meet the same schema branches.
+  const shape = (t: unknown) =>
+    JSON.stringify(t, (key, v: unknown) => (['type', 'subtype', 'syscall', 'strategy'].includes(key) || typeof v === 'object' ? v : typeof v));
   const tests = [
     ...new Map(
       documents()
         .flatMap((d) => [d.raw, d.concrete])
         .flatMap((d) => (d as { tests: unknown[] }).tests)
-        .map((t) => [JSON.stringify(t), t]),
+        .map((t) => [shape(t), t]),
     ).values(),
   ];
   const JUNK: unknown[] = [
@@ -56,7 +59,7 @@ describe('event-generator schemas in zod', () => {
     const doc = { tests: [test] };
     const json = validate(schemas, root, doc).length === 0;
     const zod = validateDescription(doc).length === 0;
-    expect(zod, JSON.stringify(test)).toBe(json);
+    if (zod !== json) expect.fail(`zod says ${zod ? 'valid' : 'invalid'}, the JSON schemas say ${json ? 'valid' : 'invalid'}: ${JSON.stringify(test)}`);
     return json;
   };
 
@@ -73,7 +76,7 @@ describe('event-generator schemas in zod', () => {
           ...keys.flatMap((key) => [{ key, action: 'delete', value: undefined as unknown }, ...JUNK.map((value) => ({ key, action: 'replace', value }))]),
           ...(Array.isArray(container)
             ? JUNK.map((value) => ({ key: '', action: 'add', value }))
-            : KEYS.flatMap((key) => ['x', 1].map((value) => ({ key, action: 'add', value })))),
+            : KEYS.filter((key) => !(key in container)).flatMap((key) => ['x', 1].map((value) => ({ key, action: 'add', value })))),
         ];
         for (const a of actions) {
           const copy = structuredClone(test);
