@@ -399,3 +399,44 @@ describe('YAML streams', () => {
     expect(error(text).code).toBe('EG_YAML_PARSE');
   });
 });
+
+describe('robustness and template arithmetic', () => {
+  it('never throws: any document gives tests or diagnostics', async () => {
+    const { default: fc } = await import('fast-check');
+    const { stringify } = await import('yaml');
+    const scalar = fc.oneof(fc.constantFrom<unknown>(null, '', 'HostRunner', 'syscall', 'fd', 'matrix', 'vector', '%{ item.a }', '${x.y}', '${x}'), fc.integer(), fc.string());
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, scalar, fc.array(tie('node'), { maxLength: 3 }), fc.dictionary(fc.constantFrom('tests', 'name', 'runner', 'rule', 'cases', 'strategy', 'values', 'a', 'steps', 'resources', 'type', 'args', 'context', 'processes'), tie('node'), { maxKeys: 4 })),
+    })).node;
+    fc.assert(
+      fc.property(value, (doc) => {
+        const result = load(stringify({ tests: [doc] }));
+        expect(result.tests.length > 0 || result.errors.length > 0).toBe(true);
+        for (const e of result.errors) expect(e.line).toBeGreaterThan(0);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a template yields one test per vector spec plus the product of each matrix, named in sequence', async () => {
+    const { default: fc } = await import('fast-check');
+    const word = fc.constantFrom('p', 'q', 'r s', '0644');
+    const spec = fc.oneof(
+      fc.record({ strategy: fc.constant('vector'), values: fc.record({ a: word, b: word }) }),
+      fc.record({ strategy: fc.constant('matrix'), values: fc.record({ a: fc.array(word, { minLength: 1, maxLength: 3 }), b: fc.array(word, { minLength: 1, maxLength: 3 }) }) }),
+    );
+    const { stringify } = await import('yaml');
+    fc.assert(
+      fc.property(fc.array(spec, { minLength: 1, maxLength: 4 }), (cases) => {
+        const doc = { tests: [{ name: 'x', rule: 'R', runner: 'HostRunner', description: '%{ item.a }', cases }] };
+        const result = load(stringify(doc));
+        const expected = cases.reduce((n, c) => n + (c.strategy === 'vector' ? 1 : (c.values.a as string[]).length * (c.values.b as string[]).length), 0);
+        expect(result.errors).toEqual([]);
+        expect(result.tests.map((t) => t.name)).toEqual(Array.from({ length: expected }, (_, i) => `x_testCase#${i}`));
+        // Each test carries its case, and the placeholder took that case's value.
+        expect(result.tests.every((t) => t.description === t.testCase!['a'])).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
