@@ -131,7 +131,8 @@ function loadDescription(
       }
     }
   }
-  return tests.map((test, index) => ({ test, origin: containerOrigin(raw[index]!.value) }));
+  // A duplicate test name is shown at the name (the template's, for a generated test).
+  return tests.map((test, index) => ({ test, origin: childOrigin(raw[index]!.value, 'name') ?? containerOrigin(raw[index]!.value) }));
 }
 
 /** Several schema violations, reported together. */

@@ -202,7 +202,7 @@ describe('templates', () => {
     expect(e).toMatchObject(at(text, '%{'));
   });
 
-  it('a template without cases yields no tests; null cases too', () => {
+  it('a template whose cases are null yields no tests (then `tests` is empty)', () => {
     const text = `${HEADER}    cases:\n`;
     const e = error(text);
     expect(e.code).toBe('EG_SCHEMA');
@@ -377,7 +377,8 @@ describe('suite checks', () => {
     expect(error(text)).toMatchObject({
       code: 'EG_TEST_NAME_NOT_UNIQUE',
       message: `error validating test suite "R"'s test names uniqueness: test (source: suite.yaml, index: 2) and test (source: suite.yaml, index: 0) have the same name "a"`,
-      ...at(text, 'name: a', 2),
+      line: at(text, 'name: a', 2).line,
+      column: at(text, 'name: a', 2).column + 'name: '.length,
     });
     const one = 'tests:\n  - name: a\n    rule: R\n    runner: HostRunner\n';
     const [first, second] = loadSuiteFiles([
