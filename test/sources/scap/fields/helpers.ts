@@ -181,6 +181,8 @@ export interface FakeStateInit {
   localAddresses?: string[];
   /** Count alive threads per pid from `threads` (as the state engine would). */
   countThreads?: boolean;
+  /** Overrides the local-address test (default: exact match with localAddresses). */
+  isLocal?: (addr: Uint8Array) => boolean;
 }
 
 export function fakeState(init: FakeStateInit): StateView {
@@ -196,7 +198,7 @@ export function fakeState(init: FakeStateInit): StateView {
     machine: { hostname: init.hostname ?? 'host0', bootTime: 0n, numCpus: 1 },
     eventFd: init.eventFd,
     firstEventTs: init.firstEventTs,
-    isLocalAddress: (addr) => local.has(addr.length === 4 ? addr.join('.') : Buffer.from(addr).toString('hex')),
+    isLocalAddress: init.isLocal ?? ((addr) => local.has(addr.length === 4 ? addr.join('.') : Buffer.from(addr).toString('hex'))),
   };
   if (init.countThreads) {
     view.aliveThreads = (t) => [...threads.values()].filter((x) => x.pid === t.pid && !x.dead).length;
