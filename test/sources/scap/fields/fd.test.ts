@@ -109,7 +109,7 @@ describe('fd fields of sockets (curl_google.scap)', () => {
 
   it('reads a listening socket by its bound address', () => {
     const listen = fd({ fd: 6, type: 'ipv4_server', role: 'server', tuple: { family: 4, sip: new Uint8Array(4), sport: 0, dip: ip('0.0.0.0'), dport: 8080, l4proto: 'tcp' } });
-    // listen's exit carries no fd: the thread's last event fd (set by the enter) names it.
+    // An event without its fd parameter (an older layout): the thread's last event fd names it.
     const ev = fakeEvent({ id: 'PPME_SOCKET_LISTEN_X', tid: 17497, params: [i64(0)] });
     const t = curlWith(listen);
     t.lastEventFd = 6;
