@@ -196,20 +196,22 @@ export const THREAD_FIELDS: Record<string, Builder> = {
     return ancestryEnv();
   },
   'proc.cwd': () => onThread((t) => t.cwd),
-  'proc.loginshellid': () =>
-    onThread((t, _ev, s) => {
+  'proc.loginshellid': () => {
+    // The oldest shell (a comm ending in "sh") among the process and its ancestors.
+    let found: number | undefined;
+    const check = (p: ThreadInfo) => {
+      if (p.comm.endsWith('sh')) found = p.pid;
+      return true;
+    };
+    return onThread((t, _ev, s) => {
       const mt = mainThread(t, s);
       if (mt === undefined) return undefined;
-      // The oldest shell (a comm ending in "sh") among the process and its ancestors.
-      let found: number | undefined;
-      const check = (p: ThreadInfo) => {
-        if (p.comm.endsWith('sh')) found = p.pid;
-        return true;
-      };
+      found = undefined;
       check(mt);
       forEachAncestor(mt, s, check);
       return found;
-    }),
+    });
+  },
   'proc.tty': () => onThread((t) => t.tty),
   'proc.pid': () => onThread((t) => xid(t.pid)),
   'proc.ppid': () => parent((p) => xid(p.pid)),
@@ -325,14 +327,17 @@ export const THREAD_FIELDS: Record<string, Builder> = {
 /** proc.aenv without a variable name: every ancestor's whole environment. */
 function ancestryEnv(): Extractor {
   const values: string[] = [];
+  let state: StateView;
+  const push = (p: ThreadInfo) => {
+    values.push(envOf(p, state).join(' '));
+    return true;
+  };
   return onThread((t, _ev, s) => {
     const mt = mainThread(t, s);
     if (mt === undefined) return undefined;
     while (values.length > 0) values.pop();
-    forEachAncestor(mt, s, (p) => {
-      values.push(envOf(p, s).join(' '));
-      return true;
-    });
+    state = s;
+    forEachAncestor(mt, s, push);
     return values.length > 0 ? values : undefined;
   });
 }
