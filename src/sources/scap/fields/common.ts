@@ -96,6 +96,17 @@ export function cmdline(t: ThreadInfo): string {
   return t.comm + ' ' + args.join(' ');
 }
 
+/** libsinsp's get_cwd: the main thread's cwd (threads share it), './' without a main thread. */
+export function cwdOf(t: ThreadInfo, s: StateView): string {
+  return mainThread(t, s)?.cwd ?? './';
+}
+
+/** The cwd as a directory prefix for joining relative paths (with its trailing '/'). */
+export function cwdDir(t: ThreadInfo, s: StateView): string {
+  const cwd = cwdOf(t, s);
+  return cwd.endsWith('/') ? cwd : cwd + '/';
+}
+
 /** The environment of t's process (threads share the main thread's). */
 export function envOf(t: ThreadInfo, s: StateView): readonly string[] {
   if (isMainThread(t)) return t.env;

@@ -8,7 +8,7 @@ import eventTable from '../../../fields/event-table.json' with { type: 'json' };
 import type { ResolvedField } from '../../../fields/catalogue.js';
 import type { ScapEvent } from '../event.js';
 import type { FdInfo, StateView } from '../state/model.js';
-import { concatenatePaths, u64, wrapU64 } from './common.js';
+import { concatenatePaths, isMainThread, u64, wrapU64 } from './common.js';
 import { ERRNO_NAMES } from './errno.js';
 import {
   CAT_IO_OTHER,
@@ -340,7 +340,11 @@ export const EVT_FIELDS: Record<string, Builder> = {
     if (res >= 0) return 'SUCCESS';
     return o.renderer?.errno(ev, s) ?? ERRNO_NAMES.get(-res) ?? '';
   },
-  'evt.rawres': () => (ev) => (hasReturnValue(ev) ? returnValue(ev) : undefined),
+  // A 64-bit result (an mmap address) may not fit a double: exact as a bigint then.
+  'evt.rawres': () => (ev) => {
+    if (!hasReturnValue(ev)) return undefined;
+    return ev.paramLength(0) === 8 ? u64(ev.paramBigInt(0, true)) : returnValue(ev);
+  },
   'evt.failed': () => (ev) => {
     const c = errorCount(ev);
     return c === undefined ? undefined : c === 1;
@@ -381,7 +385,7 @@ export const EVT_FIELDS: Record<string, Builder> = {
   'evt.count.procinfo': () => (ev, s) => {
     if (ev.type !== PROCINFO_E) return 0;
     const t = s.thread(ev.tid);
-    return t !== undefined && (t.tid === t.pid) ? 1 : 0;
+    return t !== undefined && isMainThread(t) ? 1 : 0;
   },
   'evt.count.threadinfo': () => (ev) => (ev.type === PROCINFO_E ? 1 : 0),
   'evt.abspath': (f) => abspath(f.arg === 'dst' ? 2 : f.arg === 'src' ? 1 : 0),

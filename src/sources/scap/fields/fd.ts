@@ -7,7 +7,7 @@
 import type { ResolvedField } from '../../../fields/catalogue.js';
 import type { ScapEvent } from '../event.js';
 import type { FdInfo, SocketTuple, StateView, ThreadInfo } from '../state/model.js';
-import { concatenatePaths, fdTypeChar, fdTypeString, ipText, mainThread } from './common.js';
+import { concatenatePaths, cwdDir, fdTypeChar, fdTypeString, ipText, mainThread } from './common.js';
 import { codeOf, EF_CREATES_FD, EF_DESTROYS_FD, EF_USES_FD, eventFdParam, eventFlags } from './event-info.js';
 import type { Extractor, FieldValue } from './types.js';
 
@@ -144,11 +144,6 @@ function fdNameFromEvent(t: ThreadInfo, ev: ScapEvent, s: StateView, raw: boolea
 function isExitCode(ev: ScapEvent): boolean {
   // Exit codes are odd in the PPME numbering.
   return (ev.type & 1) === 1;
-}
-
-function cwdDir(t: ThreadInfo, s: StateView): string {
-  const cwd = (mainThread(t, s) ?? t).cwd;
-  return cwd.endsWith('/') ? cwd : cwd + '/';
 }
 
 /** libsinsp's parse_dirfd: the directory a *at() path is relative to. */

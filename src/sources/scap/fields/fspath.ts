@@ -6,7 +6,7 @@
 import type { ResolvedField } from '../../../fields/catalogue.js';
 import type { ScapEvent } from '../event.js';
 import type { StateView, ThreadInfo } from '../state/model.js';
-import { concatenatePaths } from './common.js';
+import { concatenatePaths, cwdDir } from './common.js';
 import { codeOf, paramIndex } from './event-info.js';
 import { currentFd, dirOf } from './fd.js';
 import type { Extractor } from './types.js';
@@ -97,11 +97,6 @@ function eventDirFd(t: ThreadInfo, ev: ScapEvent, s: StateView): string {
   return fd.name === '' || fd.name.endsWith('/') ? fd.name : fd.name + '/';
 }
 
-function cwdOf(t: ThreadInfo, s: StateView): string {
-  const cwd = (s.mainThread(t) ?? t).cwd;
-  return cwd.endsWith('/') ? cwd : cwd + '/';
-}
-
 function build(role: Role, raw: boolean): Extractor {
   const table = compile(role);
   return (ev, s) => {
@@ -134,7 +129,7 @@ function build(role: Role, raw: boolean): Extractor {
       const di = role === 'target' ? 3 : role === 'source' ? 1 : -1;
       dir = di < 0 || di >= ev.paramCount ? '<UNKNOWN>' : dirOf(t, ev.paramInt(di), path, s);
     } else {
-      dir = cwdOf(t, s);
+      dir = cwdDir(t, s);
     }
     return concatenatePaths(dir, path);
   };

@@ -11,6 +11,7 @@ import { capsToString } from './caps.js';
 import {
   ancestorProcess,
   cmdline,
+  cwdOf,
   envOf,
   envValue,
   fdTypeString,
@@ -195,7 +196,7 @@ export const THREAD_FIELDS: Record<string, Builder> = {
     // libsinsp compares proc.aenv and proc.aenv[N] against every ancestor's environment.
     return ancestryEnv();
   },
-  'proc.cwd': () => onThread((t) => t.cwd),
+  'proc.cwd': () => onThread((t, _ev, s) => cwdOf(t, s)),
   'proc.loginshellid': () => {
     // The oldest shell (a comm ending in "sh") among the process and its ancestors.
     let found: number | undefined;

@@ -137,7 +137,7 @@ describe('proc fields (curl_google.scap, event 211)', () => {
   });
 
   it('reads a non-main thread through its process (libs mirror: get_ancestor_process)', () => {
-    const t2 = thread({ tid: 17498, pid: 17497, ptid: 17497, comm: 'curl', vmsizeKb: 0 });
+    const t2 = thread({ tid: 17498, pid: 17497, ptid: 17497, comm: 'curl', vmsizeKb: 0, cwd: '/tmp/' });
     const s = fakeState({ threads: [curl, t2, bash, sshd3, sshd2, sshd1, systemd], countThreads: true });
     const ev = fakeEvent({ id: 'PPME_SYSCALL_CLOSE_X', tid: 17498, num: 1060 });
     // sysdig 0.29 prints pname=curl here (its parent was the thread's ptid); the libs mirror
@@ -152,6 +152,10 @@ describe('proc fields (curl_google.scap, event 211)', () => {
     expect(read('thread.vmsize', ev, s)).toBe(0);
     expect(read('proc.env[USER]', ev, s)).toBe('ubuntu');
     expect(read('proc.pvpid', ev, s)).toBe(-1);
+    // Threads share the main thread's cwd (threadinfo get_cwd); without one libsinsp says './'.
+    expect(read('proc.cwd', ev, s)).toBe('');
+    const orphan = thread({ tid: 600, pid: 555, cwd: '/x/' });
+    expect(read('proc.cwd', fakeEvent({ id: 'PPME_SYSCALL_CLOSE_X', tid: 600 }), fakeState({ threads: [orphan] }))).toBe('./');
   });
 
   it('is NA without a thread, except thread.tid', () => {
