@@ -191,3 +191,35 @@ describe('evt fields of the event and its result', () => {
     expect(read('evt.res', failed, state, { renderer })).toBe('EFAKE');
   });
 });
+
+describe('evt time fields against sysdig, every event of curl_google.scap', () => {
+  // Local times take the zone's current offset; ISO 8601 stays UTC.
+  it.each(['UTC', 'Asia/Kolkata'])('formats every timestamp as sysdig does (TZ=%s)', async (tz) => {
+    const { execFileSync } = await import('node:child_process');
+    const { SHARED_DIR } = await import('../../../helpers/upstream.js');
+    const { requireSysdig } = await import('../../../helpers/sysdig.js');
+    requireSysdig();
+    const fields = ['evt.rawtime', 'evt.time', 'evt.time.s', 'evt.time.iso8601', 'evt.datetime', 'evt.datetime.s', 'evt.rawtime.s', 'evt.rawtime.ns', 'evt.reltime', 'evt.reltime.s', 'evt.reltime.ns'];
+    const out = execFileSync('sysdig', ['-r', `${SHARED_DIR}captures/scap/curl_google.scap`, '-p', '*' + fields.map((f) => `%${f}`).join('|')], {
+      encoding: 'utf8',
+      env: { ...process.env, TZ: tz },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const lines = out.split('\n').filter(Boolean).map((l) => l.split('|'));
+    expect(lines.length).toBeGreaterThan(1000);
+    // The capture's first event time, as libsinsp counts evt.reltime from it.
+    const first = BigInt(lines[0]![0]!) - BigInt(lines[0]![8]!);
+    const s = fakeState({ threads: [curl], firstEventTs: first });
+    const saved = process.env.TZ;
+    process.env.TZ = tz;
+    try {
+      for (const cols of lines) {
+        const ev = fakeEvent({ id: 'PPME_SYSCALL_BRK_4_E', tid: 17497, ts: BigInt(cols[0]!) });
+        const ours = fields.map((f) => String(read(f, ev, s)));
+        expect(ours).toEqual(cols);
+      }
+    } finally {
+      process.env.TZ = saved;
+    }
+  });
+});
