@@ -146,10 +146,6 @@ export function ipText(bytes: Uint8Array): string {
 function ipv6Text(b: Uint8Array): string {
   const words: number[] = [];
   for (let i = 0; i < 16; i += 2) words.push(((b[i] ?? 0) << 8) | (b[i + 1] ?? 0));
-  // IPv4-mapped and IPv4-compatible forms keep the dotted tail, as inet_ntop does.
-  const v4 = `${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
-  if (words.slice(0, 5).every((w) => w === 0) && words[5] === 0xffff) return `::ffff:${v4}`;
-  if (words.slice(0, 6).every((w) => w === 0) && (words[6] !== 0 || (words[7] ?? 0) > 1)) return `::${v4}`;
   // The longest run of two or more zero words becomes '::' (the first such run on ties).
   let bestStart = -1;
   let bestLen = 0;
@@ -166,8 +162,13 @@ function ipv6Text(b: Uint8Array): string {
     }
     i = j;
   }
+  if (bestLen < 2) bestStart = -1;
   const hex = (ws: number[]) => ws.map((w) => w.toString(16)).join(':');
-  if (bestLen < 2) return hex(words);
+  // IPv4-compatible (::a.b.c.d) and IPv4-mapped (::ffff:a.b.c.d) keep a dotted tail, as inet_ntop prints them.
+  if (bestStart === 0 && (bestLen === 6 || (bestLen === 5 && words[5] === 0xffff))) {
+    return `::${bestLen === 5 ? 'ffff:' : ''}${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
+  }
+  if (bestStart < 0) return hex(words);
   return `${hex(words.slice(0, bestStart))}::${hex(words.slice(bestStart + bestLen))}`;
 }
 
