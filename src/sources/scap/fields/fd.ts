@@ -9,7 +9,7 @@ import type { ScapEvent } from '../event.js';
 import type { FdInfo, SocketTuple, StateView, ThreadInfo } from '../state/model.js';
 import { concatenatePaths, cwdDir, fdTypeChar, fdTypeString, ipText, mainThread } from './common.js';
 import { codeOf, EF_CREATES_FD, EF_DESTROYS_FD, EF_USES_FD, eventFdParam, eventFlags } from './event-info.js';
-import type { Extractor, FieldValue } from './types.js';
+import type { Extractor, ExtractorOptions, FieldValue, ParamRenderer } from './types.js';
 
 const FD_EVENT = EF_CREATES_FD | EF_USES_FD | EF_DESTROYS_FD;
 
@@ -117,7 +117,7 @@ const PPM_AT_FDCWD = -100;
  * libsinsp's extract_fdname_from_event: the name an fd-creating exit event carries, for
  * an fd the table does not hold (a failed open, say). Undefined = NA.
  */
-function fdNameFromEvent(t: ThreadInfo, ev: ScapEvent, s: StateView, raw: boolean): string | undefined {
+function fdNameFromEvent(t: ThreadInfo, ev: ScapEvent, s: StateView, raw: boolean, renderer: ParamRenderer | undefined): string | undefined {
   const type = ev.type;
   if (type === OPEN_X || type === CREAT_X || type === ACCEPT_5_X || type === ACCEPT4_6_X || type === CONNECT_X) {
     if (ev.paramCount < 2) return '';
@@ -126,8 +126,8 @@ function fdNameFromEvent(t: ThreadInfo, ev: ScapEvent, s: StateView, raw: boolea
       const p = ev.paramString(1);
       return p.startsWith('/') ? p : concatenatePaths(cwdDir(t, s), p);
     }
-    // Socket tuples are text only the parameter renderer makes: left to it (NA here).
-    return undefined;
+    // The tuple's text is the parameter renderer's (NA until one is connected).
+    return renderer?.arg(ev, s, 1);
   }
   if (type === OPENAT_2_X || type === OPENAT2_X) {
     if (ev.paramCount < 3 || ev.paramLength(2) === 0) return undefined;
@@ -196,10 +196,10 @@ function containerPrefix(t: ThreadInfo): string {
   return (t.containerId === '' ? 'host' : t.containerId) + ':';
 }
 
-function directory(fd: FdInfo | undefined, t: ThreadInfo, ev: ScapEvent, s: StateView): string | undefined {
+function directory(fd: FdInfo | undefined, t: ThreadInfo, ev: ScapEvent, s: StateView, renderer: ParamRenderer | undefined): string | undefined {
   let name: string;
   if (fd === undefined) {
-    const n = fdNameFromEvent(t, ev, s, false);
+    const n = fdNameFromEvent(t, ev, s, false, renderer);
     if (n === undefined) return undefined;
     name = n;
   } else if (fd.type !== 'file' && fd.type !== 'directory') {
@@ -228,8 +228,8 @@ function localRemote(want: 'local' | 'remote', what: 'ip' | 'port' | 'proto'): E
   });
 }
 
-function fdName(fd: FdInfo | undefined, t: ThreadInfo, ev: ScapEvent, s: StateView): string | undefined {
-  return fd === undefined ? fdNameFromEvent(t, ev, s, false) : fd.name;
+function fdName(fd: FdInfo | undefined, t: ThreadInfo, ev: ScapEvent, s: StateView, renderer: ParamRenderer | undefined): string | undefined {
+  return fd === undefined ? fdNameFromEvent(t, ev, s, false, renderer) : fd.name;
 }
 
 /** Values of the filter-only fields that match on either end: reused array per field. */
@@ -256,23 +256,23 @@ function bothPorts(fd: FdInfo, out: FieldValue[]): void {
   else if (isServerSocket(fd)) out.push(tuple.dport);
 }
 
-type Builder = (field: ResolvedField) => Extractor;
+type Builder = (field: ResolvedField, options: ExtractorOptions) => Extractor;
 
 export const FD_FIELDS: Record<string, Builder> = {
   // The fd number is the thread's last event fd, with or without a table entry.
   'fd.num': () => onFd((_fd, t, ev) => lastEventFd(t, ev)),
   'fd.type': () => withFd(fdTypeString),
   'fd.typechar': () => onFd((fd, _t, ev) => (fd === undefined ? typeCharFromEvent(ev.type) : fdTypeChar(fd))),
-  'fd.name': () => onFd(fdName),
-  'fd.containername': () =>
+  'fd.name': (_f, o) => onFd((fd, t, ev, s) => fdName(fd, t, ev, s, o.renderer)),
+  'fd.containername': (_f, o) =>
     onFd((fd, t, ev, s) => {
-      const name = fdName(fd, t, ev, s);
+      const name = fdName(fd, t, ev, s, o.renderer);
       return name === undefined ? undefined : containerPrefix(t) + name;
     }),
-  'fd.directory': () => onFd(directory),
-  'fd.containerdirectory': () =>
+  'fd.directory': (_f, o) => onFd((fd, t, ev, s) => directory(fd, t, ev, s, o.renderer)),
+  'fd.containerdirectory': (_f, o) =>
     onFd((fd, t, ev, s) => {
-      const dir = directory(fd, t, ev, s);
+      const dir = directory(fd, t, ev, s, o.renderer);
       return dir === undefined ? undefined : containerPrefix(t) + dir;
     }),
   'fd.filename': () =>
@@ -282,9 +282,9 @@ export const FD_FIELDS: Record<string, Builder> = {
       if (pos < 0) return '/';
       return pos < fd.name.length - 1 ? fd.name.slice(pos + 1) : fd.name;
     }),
-  'fd.nameraw': () =>
+  'fd.nameraw': (_f, o) =>
     onFd((fd, t, ev, s) => {
-      const raw = fd === undefined ? fdNameFromEvent(t, ev, s, true) : fd.nameRaw;
+      const raw = fd === undefined ? fdNameFromEvent(t, ev, s, true, o.renderer) : fd.nameRaw;
       return raw === undefined ? undefined : dedupeSlashes(raw);
     }),
   'fd.cip': () =>

@@ -176,6 +176,13 @@ describe('fd fields of files (curl_google.scap)', () => {
     expect(read('fd.nameraw', openat, st)).toBe('a/b');
     expect(read('fd.typechar', openat, st)).toBe('f');
     expect(read('fd.type', openat, st)).toBeUndefined();
+    // A failed connect: the tuple parameter's text, which the parameter renderer makes.
+    const connect = fakeEvent({ id: 'PPME_SOCKET_CONNECT_X', tid: 17497, params: { res: i64(-111), fd: i64(8) } });
+    expect(read('fd.name', connect, st)).toBeUndefined();
+    const renderer = { arg: (_e: unknown, _s: unknown, key: string | number) => (key === 1 ? '1.2.3.4:5->6.7.8.9:80' : undefined), rawArg: () => undefined, args: () => '', errno: () => undefined, buffer: () => undefined };
+    expect(read('fd.name', connect, st, { renderer })).toBe('1.2.3.4:5->6.7.8.9:80');
+    // libsinsp's extract_typechar (event.h) types no connect event: 'o'.
+    expect(read('fd.typechar', connect, st)).toBe('o');
   });
 
   it('dedupes separators of the raw name and reads overlay flags', () => {
