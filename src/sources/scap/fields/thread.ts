@@ -46,7 +46,8 @@ function xid(id: number): number | undefined {
  * libsinsp's filter comparison walks them.
  */
 function ancestry(read: (t: ThreadInfo) => FieldValue, arg: string | undefined): Extractor {
-  if (arg !== undefined) {
+  // libsinsp reads an index of -1 as no index; other negative ones find no ancestor.
+  if (arg !== undefined && Number(arg) !== -1) {
     const n = Number(arg);
     if (!Number.isInteger(n) || n < 0) return () => undefined;
     return onThread((t, _ev, s) => {
@@ -131,7 +132,7 @@ export const THREAD_FIELDS: Record<string, Builder> = {
   'proc.pname': () => parent((t) => t.comm),
   'proc.aname': (f) => ancestry((t) => t.comm, f.arg),
   'proc.args': (f) => {
-    if (f.arg === undefined) return onThread(argsText);
+    if (f.arg === undefined || Number(f.arg) < 0) return onThread(argsText);
     // An index past the arguments is an empty string, not NA.
     const n = Number(f.arg);
     return onThread((t) => t.args[n] ?? '');

@@ -94,6 +94,9 @@ describe('proc fields (curl_google.scap, event 211)', () => {
     // libsinsp compare_full_aname walks traverse_parent_state from the main thread's parent.
     expect(read('proc.aname', execve, state)).toEqual(['bash', 'sshd', 'sshd', 'sshd', 'systemd']);
     expect(read('proc.apid', execve, state)).toEqual([3200, 3199, 3111, 1397, 1]);
+    // libsinsp parses [-1] as "no index".
+    expect(read('proc.aname[-1]', execve, state)).toEqual(['bash', 'sshd', 'sshd', 'sshd', 'systemd']);
+    expect(read('proc.aname[-2]', execve, state)).toBeUndefined();
     expect(read('proc.aexepath', execve, state)).toEqual(['/bin/bash', '', '', '', '']);
     expect(read('proc.acmdline', execve, state)).toEqual([
       'bash',
