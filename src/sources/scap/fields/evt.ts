@@ -57,7 +57,7 @@ function hasReturnValue(ev: ScapEvent): boolean {
 
 /** The syscall's return value: the exit event's first parameter, whatever its name. */
 function returnValue(ev: ScapEvent): number {
-  return ev.paramInt(0);
+  return ev.paramLength(0) === 0 ? 0 : ev.paramInt(0);
 }
 
 /** The fd the event works on, as libsinsp's evt->get_fd_info() gives it. */
@@ -70,7 +70,7 @@ function eventFd(ev: ScapEvent, s: StateView): FdInfo | undefined {
 function typeName(ev: ScapEvent): string {
   const type = ev.type;
   if (type === GENERIC_E || type === GENERIC_X) {
-    if (ev.paramCount === 0) return 'unknown';
+    if (ev.paramCount === 0 || ev.paramLength(0) === 0) return 'unknown';
     return scNames[ev.paramUint(0)] ?? 'unknown';
   }
   if (type === ASYNCEVENT_E) return ev.paramCount > 1 ? ev.paramString(1) : '';
