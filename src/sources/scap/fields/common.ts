@@ -84,11 +84,6 @@ export function wrapU64(v: bigint): bigint {
   return BigInt.asUintN(64, v);
 }
 
-/** Joins strings with one space (libsinsp's args/env/cmdline joins). */
-export function joinSpace(parts: readonly string[]): string {
-  return parts.join(' ');
-}
-
 /** libsinsp's command line: comm followed by each argument. */
 export function cmdline(t: ThreadInfo): string {
   const args = t.args;
@@ -170,12 +165,6 @@ function ipv6Text(b: Uint8Array): string {
   }
   if (bestStart < 0) return hex(words);
   return `${hex(words.slice(0, bestStart))}::${hex(words.slice(bestStart + bestLen))}`;
-}
-
-/** Whether an address is all zeros (an unset end of a tuple). */
-export function isZeroAddress(bytes: Uint8Array): boolean {
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) return false;
-  return true;
 }
 
 // ---- fds ---------------------------------------------------------------------------------------

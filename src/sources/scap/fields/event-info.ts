@@ -70,7 +70,6 @@ export const CAT_MEMORY = 4;
 const SOURCE_CATEGORIES = new Set(['EC_SYSCALL', 'EC_TRACEPOINT', 'EC_PLUGIN', 'EC_METAEVENT', 'EC_ITER']);
 
 const size = events.length;
-export const EVENT_COUNT = size;
 export const eventFlags = new Uint8Array(size);
 export const eventIsExit = new Uint8Array(size);
 export const eventIsSyscall = new Uint8Array(size);
