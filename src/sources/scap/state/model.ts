@@ -71,6 +71,9 @@ export interface FdInfo {
   nameChanged: boolean;
   /** Opened as read, write, or both (from the open flags), for evt.is_open_* and fd.is_*. */
   readonly flags: number;
+  /** Added for the field extractors: libsinsp's FLAGS_OVERLAY_UPPER / _LOWER (fd.is_upper_layer, fd.is_lower_layer); absent = NA. */
+  overlayUpper?: boolean;
+  overlayLower?: boolean;
 }
 
 /** libsinsp's sinsp_threadinfo, with the members fields read. */
@@ -129,6 +132,15 @@ export interface ThreadInfo {
    * thread): index by fd number.
    */
   fds: Map<number, FdInfo>;
+  /** Added for the field extractors: libsinsp's m_lastevent_fd, the fd the thread's last fd-using event named (fd.num, fd.uid); absent = read from the event. */
+  lastEventFd?: number;
+  /**
+   * Added for the field extractors: what libsinsp computes at execve and copies to children
+   * on clone (clone_ts - exe ctime; exe ctime - pidns start): absent = computed from this
+   * thread's own values.
+   */
+  exeInoCtimeDurationCloneTs?: bigint;
+  exeInoCtimeDurationPidnsStart?: bigint;
 }
 
 export interface UserInfo {
@@ -173,4 +185,20 @@ export interface StateView {
   container(id: string): ContainerInfo | undefined;
   /** The machine: hostname and boot time as the capture's header gives them. */
   readonly machine: { hostname: string; bootTime: bigint; numCpus: number };
+  /**
+   * Added for the field extractors: the fd the current event works on (libsinsp's
+   * evt->get_fd_info(): still set on the close that removed it); absent = looked up by the
+   * thread's lastEventFd.
+   */
+  readonly eventFd?: FdInfo | undefined;
+  /** Added for the field extractors: ts of the capture's first event (libsinsp's m_firstevent_ts, for evt.reltime). */
+  readonly firstEventTs?: bigint;
+  /** Added for the field extractors: alive threads in t's thread group (proc.nthreads, proc.nchilds); absent = NA. */
+  aliveThreads?(t: ThreadInfo): number;
+  /**
+   * Added for the field extractors: whether an address belongs to this machine (the
+   * capture's interface list, libsinsp's is_ipv4addr_in_local_machine), which decides the
+   * local end for fd.lip/fd.rip/fd.lport/... and fd.is_server; absent = never local.
+   */
+  isLocalAddress?(addr: Uint8Array, t: ThreadInfo | undefined): boolean;
 }
