@@ -40,6 +40,31 @@ export interface MetadataHandler {
   onUser?(user: UserInfo): void;
   onGroup?(group: GroupInfo): void;
   onInterface?(iface: InterfaceInfo): void;
+  /**
+   * The metadata blocks of the section are read (its first event block follows). `serverPorts`
+   * holds the ports of the listening sockets of the fd lists: libsinsp then turns the IPv4
+   * sockets of the fd lists around (fixSocketsComingFromProc).
+   */
+  onMetadataEnd?(serverPorts: ReadonlySet<number>): void;
+}
+
+/**
+ * libsinsp's fix_sockets_coming_from_proc (run once the fd lists are read): an IPv4 socket whose
+ * source port is a listening port of the host is the server end, so its tuple is reversed
+ * (client first) and renamed; the others are clients.
+ */
+export function fixSocketsComingFromProc(fds: Iterable<FdInfo>, serverPorts: ReadonlySet<number>): void {
+  for (const fdi of fds) {
+    if (fdi.type !== 'ipv4' || fdi.tuple === undefined) continue;
+    const t = fdi.tuple;
+    if (!serverPorts.has(t.sport)) {
+      fdi.role = 'client';
+      continue;
+    }
+    fdi.tuple = { family: 4, sip: t.dip, sport: t.dport, dip: t.sip, dport: t.sport, l4proto: t.l4proto };
+    fdi.name = `${formatIpv4(t.dip)}:${t.dport}->${formatIpv4(t.sip)}:${t.sport}`;
+    fdi.role = 'server';
+  }
 }
 
 /** Thrown by Cursor; caught by the reader (never escapes it). */

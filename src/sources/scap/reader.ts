@@ -101,6 +101,8 @@ export class ScapReader {
   /** Section header version of the current section. */
   version = { major: 0, minor: 0 };
 
+  /** Ports of the listening sockets in the fd lists of the current section. */
+  readonly serverPorts = new Set<number>();
   private readonly view = new EventView();
   private readonly file: string | undefined;
   private readonly handler: MetadataHandler;
@@ -231,7 +233,10 @@ export class ScapReader {
       const bodyEnd = start + total - F.BLOCK_TRAILER_SIZE;
 
       if (kind === 'event') {
-        if (this.state !== STATE_EVENTS) this.state = STATE_EVENTS;
+        if (this.state !== STATE_EVENTS) {
+          this.state = STATE_EVENTS;
+          this.handler.onMetadataEnd?.(this.serverPorts);
+        }
         this.sawEventBlock = true;
         const r = this.readEvent(type, start, bodyStart, bodyEnd, total);
         if (r === STEP_EVENT || r === STEP_ERROR) return r;
@@ -267,6 +272,7 @@ export class ScapReader {
     this.state = STATE_META;
     this.sawEventBlock = false;
     this.machine = undefined;
+    this.serverPorts.clear();
     this.converter?.reset();
     this.handler.onSection?.(this.stats.sections);
     this.stats.sections++;
@@ -288,7 +294,10 @@ export class ScapReader {
           s.threads += parseProclist(c, type, (t) => h.onThread?.(t));
           break;
         case 'fdlist':
-          s.fds += parseFdlist(c, type, (tid, fd) => h.onFd?.(tid, fd));
+          s.fds += parseFdlist(c, type, (tid, fd) => {
+            if ((fd.type === 'ipv4_server' || fd.type === 'ipv6_server') && fd.tuple !== undefined) this.serverPorts.add(fd.tuple.dport);
+            h.onFd?.(tid, fd);
+          });
           break;
         case 'userlist':
           parseUserlist(
