@@ -14,7 +14,6 @@ import { Bytes, block, concat, eventBlock, machineInfo, p, shb } from './build.j
 import { rawCapture } from './helpers.js';
 
 const OPEN_X = codeOf('PPME_SYSCALL_OPEN_X');
-const CLOSE_X = codeOf('PPME_SYSCALL_CLOSE_X');
 const PLUGINEVENT_E = codeOf('PPME_PLUGINEVENT_E');
 
 /** A current open exit event: fd, name, flags, mode, dev, ino. */

@@ -12,7 +12,6 @@ import type { FdInfo, ThreadInfo, UserInfo } from '../../../src/sources/scap/sta
 import { requireSysdig } from '../../helpers/sysdig.js';
 
 const DIR = '../shared/captures/scap';
-const SEP = '\x1e';
 
 async function inventory(file: string) {
   const threads = new Map<number, ThreadInfo>();
