@@ -25,6 +25,7 @@ import {
   UNUSED,
   fixedWidth,
   type ConversionInstr,
+  type ParamInfo,
 } from './tables.js';
 
 export const CONVERT_PASS = 0;
@@ -57,7 +58,9 @@ function convertibility(type: number, nparams: number, self: Converter): number 
 
 /** A growable event buffer in the V2 layout, with a view onto it. */
 class Scratch {
-  bytes = new Uint8Array(4096);
+  /** A stored enter event not yet used (stored buffers are kept and reused per thread). */
+  full = false;
+  bytes = new Uint8Array(512);
   dv: DataView = new DataView(this.bytes.buffer);
   readonly view = new EventView();
   ensure(n: number): void {
@@ -151,14 +154,15 @@ export class Converter {
     const lensAt = F.EVT_HEADER_SIZE_V2;
     for (let i = 0; i < n; i++) this.setLen(s, lensAt, src.lenSize, i, src.paramLength(i));
     const data = lensAt + n * src.lenSize;
-    s.bytes.set(src.buf.subarray(src.dataOff, src.paramOffset(n)), data);
+    copyBytes(src.buf, src.dataOff, s.bytes, data, src.paramOffset(n) - src.dataOff);
     s.view.set(s.bytes, s.dv, 0, lensAt, src.lenSize, n);
+    s.full = true;
   }
 
   private writeHeader(s: Scratch, src: EventView, type: number, nparams: number, dataBytes: number): void {
     const lenSize = LARGE_PAYLOAD[type] ? 4 : 2;
     s.ensure(F.EVT_HEADER_SIZE_V2 + nparams * lenSize + dataBytes);
-    s.bytes.set(src.buf.subarray(src.off, src.off + 16), 0); // ts, tid
+    copyBytes(src.buf, src.off, s.bytes, 0, 16); // ts, tid
     s.dv.setUint16(20, type, true);
     s.dv.setUint32(22, nparams, true);
   }
@@ -168,56 +172,68 @@ export class Converter {
     else s.dv.setUint32(lensAt + i * 4, len, true);
   }
 
+  // State of the event being built (fields rather than closures: nothing allocated per event).
+  private dst!: Scratch;
+  private at = 0;
+  private lensAt = 0;
+  private lenSize = 2;
+  private params: readonly ParamInfo[] = [];
+
+  /** Copies parameter j of `from` as parameter i, capped to the width of i's type. */
+  private put(i: number, from: EventView, j: number): void {
+    const width = fixedWidth(this.params[i]?.type ?? '');
+    const len = Math.min(from.paramLength(j), width === 0 ? (this.lenSize === 2 ? 0xffff : 0xffffffff) : width);
+    copyBytes(from.buf, from.paramOffset(j), this.dst.bytes, this.at, len);
+    this.at += len;
+    this.setLen(this.dst, this.lensAt, this.lenSize, i, len);
+  }
+
+  /** The default value of parameter i's type: zeros, or all ones for uid/gid. */
+  private putDefault(i: number): void {
+    const ptype = this.params[i]?.type ?? '';
+    const width = fixedWidth(ptype);
+    this.dst.bytes.fill(ptype === 'PT_UID' || ptype === 'PT_GID' ? 0xff : 0, this.at, this.at + width);
+    this.at += width;
+    this.setLen(this.dst, this.lensAt, this.lenSize, i, width);
+  }
+
   /** Writes the converted event into dst; its first `kept` parameters are src's. */
   private build(dst: Scratch, src: EventView, type: number, kept: number, nparams: number, instrs: readonly ConversionInstr[]): number {
-    const info = EVENTS[type]!;
     const lenSize = LARGE_PAYLOAD[type] ? 4 : 2;
-    const enter = this.stored.get(src.tid)?.view;
+    const slot = this.stored.get(src.tid);
+    const enter = slot !== undefined && slot.full ? slot.view : undefined;
     // upper bound of the value bytes: src's, a stored enter event's, and 8 per default value
     let bound = src.paramOffset(src.paramCount) - src.dataOff + 8 * instrs.length;
     if (enter !== undefined) bound += enter.paramOffset(enter.paramCount) - enter.dataOff;
     this.writeHeader(dst, src, type, nparams, bound + 1024);
-    const lensAt = F.EVT_HEADER_SIZE_V2;
-    let at = lensAt + nparams * lenSize;
-    const put = (i: number, from: EventView, j: number): void => {
-      const width = fixedWidth(info.params[i]?.type ?? '');
-      const len = Math.min(from.paramLength(j), width === 0 ? (lenSize === 2 ? 0xffff : 0xffffffff) : width);
-      const o = from.paramOffset(j);
-      dst.bytes.set(from.buf.subarray(o, o + len), at);
-      at += len;
-      this.setLen(dst, lensAt, lenSize, i, len);
-    };
-    const putDefault = (i: number): void => {
-      const ptype = info.params[i]?.type ?? '';
-      const width = fixedWidth(ptype);
-      const fill = ptype === 'PT_UID' || ptype === 'PT_GID' ? 0xff : 0;
-      dst.bytes.fill(fill, at, at + width);
-      at += width;
-      this.setLen(dst, lensAt, lenSize, i, width);
-    };
-    for (let i = 0; i < kept; i++) put(i, src, i);
+    this.dst = dst;
+    this.params = EVENTS[type]!.params;
+    this.lenSize = lenSize;
+    this.lensAt = F.EVT_HEADER_SIZE_V2;
+    this.at = this.lensAt + nparams * lenSize;
+    for (let i = 0; i < kept; i++) this.put(i, src, i);
     let usedEnter = false;
     for (let n = 0; n < instrs.length; n++) {
       const ins = instrs[n]!;
       const i = kept + n;
       switch (ins.from) {
         case 'empty':
-          this.setLen(dst, lensAt, lenSize, i, 0);
+          this.setLen(dst, this.lensAt, lenSize, i, 0);
           break;
         case 'default':
-          putDefault(i);
+          this.putDefault(i);
           break;
         case 'old':
           if (src.paramCount <= ins.param) {
             this.error = `We want to take parameter '${ins.param}' from old event '${src.type}' but this event has only '${src.paramCount}' parameters!`;
             return CONVERT_ERROR;
           }
-          put(i, src, ins.param);
+          this.put(i, src, ins.param);
           break;
         case 'enter': {
           if (enter === undefined) {
-            if (ins.fallbackEmpty) this.setLen(dst, lensAt, lenSize, i, 0);
-            else putDefault(i);
+            if (ins.fallbackEmpty) this.setLen(dst, this.lensAt, lenSize, i, 0);
+            else this.putDefault(i);
             break;
           }
           if (enter.type !== src.type - 1) {
@@ -231,29 +247,38 @@ export class Converter {
             return CONVERT_ERROR;
           }
           usedEnter = true;
-          put(i, enter, ins.param);
+          this.put(i, enter, ins.param);
           break;
         }
         case 'callback': {
           const value = containerJson(src);
           if (value === undefined) {
-            if (ins.fallbackEmpty) this.setLen(dst, lensAt, lenSize, i, 0);
-            else putDefault(i);
+            if (ins.fallbackEmpty) this.setLen(dst, this.lensAt, lenSize, i, 0);
+            else this.putDefault(i);
             break;
           }
-          dst.ensure(at + value.length + 16);
-          dst.bytes.set(value, at);
-          at += value.length;
-          this.setLen(dst, lensAt, lenSize, i, value.length);
+          dst.ensure(this.at + value.length + 16);
+          dst.bytes.set(value, this.at);
+          this.at += value.length;
+          this.setLen(dst, this.lensAt, lenSize, i, value.length);
           break;
         }
       }
     }
-    if (usedEnter) this.stored.delete(src.tid);
-    dst.dv.setUint32(16, at, true);
-    dst.view.set(dst.bytes, dst.dv, 0, lensAt, lenSize, nparams);
+    if (usedEnter) slot!.full = false;
+    dst.dv.setUint32(16, this.at, true);
+    dst.view.set(dst.bytes, dst.dv, 0, this.lensAt, lenSize, nparams);
     return CONVERT_PASS;
   }
+}
+
+/** Copies without allocating a view for short runs (most parameters are a few bytes). */
+function copyBytes(from: Uint8Array, fromAt: number, to: Uint8Array, toAt: number, len: number): void {
+  if (len > 64) {
+    to.set(from.subarray(fromAt, fromAt + len), toAt);
+    return;
+  }
+  for (let k = 0; k < len; k++) to[toAt + k] = from[fromAt + k]!;
 }
 
 /** The one converter callback of table.cpp: an old container event (id, type, name, image) as JSON. */

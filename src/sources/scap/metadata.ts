@@ -75,9 +75,9 @@ export class BlockOverrun {
   ) {}
 }
 
-const decoder = new TextDecoder('utf-8');
-
 export class Cursor {
+  /** The same bytes as a Buffer, for its native string decoding and NUL search. */
+  private readonly text8: Buffer;
   constructor(
     readonly buf: Uint8Array,
     readonly dv: DataView,
@@ -85,7 +85,9 @@ export class Cursor {
     public end: number,
     /** Absolute stream offset of buf[0], for error offsets. */
     readonly base: number,
-  ) {}
+  ) {
+    this.text8 = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
 
   abs(pos = this.pos): number {
     return this.base + pos;
@@ -131,10 +133,10 @@ export class Cursor {
   /** Text of n bytes, up to its first NUL. */
   text(n: number, what: string): string {
     this.need(n, what);
-    let stop = this.pos;
     const end = this.pos + n;
-    while (stop < end && this.buf[stop] !== 0) stop++;
-    const s = decoder.decode(this.buf.subarray(this.pos, stop));
+    const nul = this.text8.indexOf(0, this.pos);
+    const stop = nul < 0 || nul > end ? end : nul;
+    const s = this.text8.toString('utf8', this.pos, stop);
     this.pos = end;
     return s;
   }
@@ -154,13 +156,12 @@ export class Cursor {
     const out: string[] = [];
     let start = this.pos;
     const end = this.pos + n;
-    for (let k = this.pos; k < end; k++) {
-      if (this.buf[k] === 0) {
-        out.push(decoder.decode(this.buf.subarray(start, k)));
-        start = k + 1;
-      }
+    while (start < end) {
+      let nul = this.text8.indexOf(0, start);
+      if (nul < 0 || nul >= end) nul = end;
+      out.push(this.text8.toString('utf8', start, nul));
+      start = nul + 1;
     }
-    if (start < end) out.push(decoder.decode(this.buf.subarray(start, end)));
     this.pos = end;
     return out;
   }

@@ -362,11 +362,14 @@ export class ScapReader {
       if (code === PPME_NOTIFICATION_E || code === PPME_INFRASTRUCTURE_EVENT_E) len -= 3;
       const endAt = evt + len;
       const lens = evt + F.EVT_HEADER_SIZE_V1;
+      // the candidates whose length array fits, from the largest down (as libscap tries them);
+      // the sum of the first n lengths is kept as n decreases instead of re-added each time
+      let n = Math.min(NPARAMS[code]!, Math.floor((endAt - lens) / 2));
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += dv.getUint16(lens + i * 2, true);
       nparams = -1;
-      for (let n = NPARAMS[code]!; n >= 0; n--) {
-        let p = lens + n * 2;
-        if (p > endAt) continue;
-        for (let i = 0; i < n; i++) p += dv.getUint16(lens + i * 2, true);
+      for (; n >= 0; n--) {
+        const p = lens + n * 2 + sum;
         if (p < endAt) {
           return this.fail('SCAP_BAD_EVENT', 'cannot convert v1 event block to v2 (corrupted trace file - can\'t calculate nparams).', this.base + evt);
         }
@@ -374,6 +377,7 @@ export class ScapReader {
           nparams = n;
           break;
         }
+        if (n > 0) sum -= dv.getUint16(lens + (n - 1) * 2, true);
       }
       if (nparams < 0) {
         return this.fail('SCAP_BAD_EVENT', 'cannot convert v1 event block to v2 (corrupted trace file - can\'t calculate nparams) (2).', this.base + evt);
