@@ -130,6 +130,11 @@ export class ScapReader {
     this.event = this.view;
   }
 
+  /** Bytes the reader holds on its own (the carry-over buffer for blocks split across chunks). */
+  get carryCapacity(): number {
+    return this.carry.length;
+  }
+
   /** Stream offset of the next unread byte. */
   get offset(): number {
     return this.base + this.pos;

@@ -6,7 +6,7 @@
  *
  * The reader runs with convert: false (events as written): sysdig 0.29 predates libscap's
  * converter. Differences that come from libs changes since 0.29 (kestrel follows libs HEAD)
- * are listed in VERSION_DIFFERENCES and skipped by rule; each names the libs code.
+ * are listed in versionDifference() and skipped by rule; each names the libs code.
  *
  * State-resolved text (fd names, thread names) is given to the renderer through its hooks
  * from what sysdig printed for the same event (a fake fd table): this checks how kestrel
