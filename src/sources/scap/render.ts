@@ -495,8 +495,12 @@ export function renderParam(e: ScapEvent, i: number, ctx: RenderContext = NONE, 
   return out;
 }
 
-/** evt.arg.NAME / evt.arg[N]: the resolved text when there is one, else the value. */
-export function renderArg(e: ScapEvent, i: number, ctx: RenderContext = NONE): string {
+/**
+ * evt.arg.NAME / evt.arg[N]: the resolved text when there is one, else the value; undefined
+ * when the event has no parameter i (libsinsp extracts nothing).
+ */
+export function renderArg(e: ScapEvent, i: number, ctx: RenderContext = NONE): string | undefined {
+  if (i < 0 || i >= e.paramCount || EVENTS[e.type]?.params[i] === undefined) return undefined;
   const r = renderParam(e, i, ctx);
   return r.resolved !== '' ? r.resolved : r.value;
 }
