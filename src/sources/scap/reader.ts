@@ -260,8 +260,9 @@ export class ScapReader {
         const r = this.readMetadata(kind, type, bodyStart, bodyEnd);
         if (r === STEP_ERROR) return r;
       }
+      // libscap compares the trailer of metadata blocks, not of the section header
       const trailer = this.dv.getUint32(bodyEnd, true);
-      if (trailer !== total) {
+      if (trailer !== total && kind !== 'section') {
         return this.fail('SCAP_BAD_BLOCK_LENGTH', `wrong block total length, header=${total}, trailer=${trailer}`, this.base + bodyEnd);
       }
     }

@@ -79,6 +79,27 @@ describe('scap converter', () => {
     expect(wrong.result.error?.message).toBe("The enter event for 'read_X' is not the right one! Event found 'close_E'.");
   });
 
+  it('a 2016-era execve (EXECVE_8 pair, V1 blocks as sysdig wrote them) becomes the current execve exit', () => {
+    const exitParams = [p.u64(0), p.str('/bin/ls'), p.bytes([45, 108, 0]), p.u64(10), p.u64(10), p.u64(1), p.str('/root'), p.u64(1024)];
+    const bytes = concat(
+      shb(),
+      eventBlock({ type: code('PPME_SYSCALL_EXECVE_8_E'), tid: 10, params: [] }, 'EVF'),
+      eventBlock({ type: code('PPME_SYSCALL_EXECVE_8_X'), tid: 10, params: exitParams }, 'EVF'),
+    );
+    const out: { id: string; n: number; params: string[] }[] = [];
+    const r = readScapBytes(bytes, (e) => {
+      const params: string[] = [];
+      for (let i = 0; i < e.paramCount; i++) params.push(hex(e.paramBytes(i)));
+      out.push({ id: EVENTS[e.type]!.id, n: e.paramCount, params });
+    });
+    expect(r.error).toBeUndefined();
+    // the enter event becomes EXECVE_19_E through the chain, which is stored and passed
+    expect(out.map((e) => e.id)).toEqual(['PPME_SYSCALL_EXECVE_19_E', 'PPME_SYSCALL_EXECVE_19_X']);
+    const x = out[1]!;
+    expect(x.n).toBe(NPARAMS[code('PPME_SYSCALL_EXECVE_19_X')]);
+    expect(x.params.slice(0, 8)).toEqual(exitParams.map(hex));
+  });
+
   it.each(CAPTURES)('%s: every converter-managed event comes out in its current layout', (name) => {
     const bytes = rawCapture(name);
     let delivered = 0;
