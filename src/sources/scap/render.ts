@@ -97,9 +97,50 @@ function numericConv(fmt: string): 'd' | 'X' | '#o' | '09d' {
 
 /** Little-endian integer of `width` bytes at b[at..]. */
 function readInt(b: Uint8Array, at: number, width: number): bigint {
+  if (width <= 4) return BigInt(readSmall(b, at, width));
   let v = 0n;
   for (let k = width - 1; k >= 0; k--) v = (v << 8n) | BigInt(b[at + k] ?? 0);
   return v;
+}
+
+/** Unsigned little-endian integer of at most 4 bytes, as a number. */
+function readSmall(b: Uint8Array, at: number, width: number): number {
+  let v = 0;
+  for (let k = width - 1; k >= 0; k--) v = v * 256 + (b[at + k] ?? 0);
+  return v;
+}
+
+/** cInt for values of at most 32 bits given unsigned, without BigInt. */
+function cSmall(u: number, bits: number, conv: 'd' | 'u' | 'X' | 'o' | '#o' | '09d'): string {
+  switch (conv) {
+    case 'u':
+      return String(u);
+    case 'X':
+      return u.toString(16).toUpperCase();
+    case 'o':
+      return u.toString(8);
+    case '#o':
+      return u === 0 ? '0' : `0${u.toString(8)}`;
+    default: {
+      const half = 2 ** (bits - 1);
+      const v = u >= half ? u - 2 * half : u;
+      if (conv === 'd') return String(v);
+      const digits = String(Math.abs(v)).padStart(v < 0 ? 8 : 9, '0');
+      return v < 0 ? `-${digits}` : digits;
+    }
+  }
+}
+
+/** A signed 64-bit little-endian value as decimal text (numbers while exact). */
+function int64Text(b: Uint8Array, at: number, len: number): string {
+  if (len >= 8) {
+    const lo = readSmall(b, at, 4);
+    const hi = readSmall(b, at + 4, 4);
+    const signedHi = hi >= 0x80000000 ? hi - 0x100000000 : hi;
+    const v = signedHi * 4294967296 + lo;
+    if (Number.isSafeInteger(v)) return String(v);
+  }
+  return BigInt.asIntN(64, readInt(b, at, Math.min(8, len))).toString();
 }
 
 const BITS: Record<string, number> = {
@@ -336,33 +377,34 @@ export function renderParam(e: ScapEvent, i: number, ctx: RenderContext = NONE, 
     case 'PT_UINT8':
     case 'PT_UINT16':
     case 'PT_UINT32':
-    case 'PT_UINT64':
-      out.value = cInt(num(), bits, numericConv(fmt));
+    case 'PT_UINT64': {
+      const conv = numericConv(fmt);
+      out.value = bits <= 32 ? cSmall(readSmall(bytes, 0, Math.min(width, bytes.length)), bits, conv) : conv === 'd' ? int64Text(bytes, 0, bytes.length) : cInt(num(), bits, conv);
       break;
+    }
     case 'PT_FD': {
-      const fd = BigInt.asIntN(64, num());
-      out.value = fd.toString();
+      out.value = int64Text(bytes, 0, bytes.length);
       if (!known) break;
-      if (fd >= 0n) {
-        const ref = ctx.fd?.(Number(fd));
+      const fd = Number(out.value);
+      if (fd >= 0) {
+        const ref = ctx.fd?.(fd);
         if (ref !== undefined) out.resolved = `<${ref.typechar}${ref.l4 ?? ''}>${ref.name}`;
-      } else if (fd === -100n) {
+      } else if (fd === -100) {
         out.resolved = 'AT_FDCWD';
       } else {
-        out.resolved = ERRNO_NAMES.get(-Number(BigInt.asIntN(32, fd))) ?? '';
+        // libsinsp passes the fd as a 32-bit errno code
+        out.resolved = ERRNO_NAMES.get(-(readSmall(bytes, 0, Math.min(4, bytes.length)) | 0)) ?? '';
       }
       break;
     }
     case 'PT_PID': {
-      const pid = BigInt.asIntN(64, num());
-      out.value = pid.toString();
-      out.resolved = ctx.comm?.(Number(pid)) ?? '';
+      out.value = int64Text(bytes, 0, bytes.length);
+      out.resolved = ctx.comm?.(Number(out.value)) ?? '';
       break;
     }
     case 'PT_ERRNO': {
-      const v = BigInt.asIntN(64, num());
-      out.value = v.toString();
-      if (v < 0n) out.resolved = ERRNO_NAMES.get(-Number(BigInt.asIntN(32, v))) ?? '';
+      out.value = int64Text(bytes, 0, bytes.length);
+      if (out.value.startsWith('-')) out.resolved = ERRNO_NAMES.get(-(readSmall(bytes, 0, Math.min(4, bytes.length)) | 0)) ?? '';
       break;
     }
     case 'PT_CHARBUF':
@@ -447,7 +489,7 @@ export function renderParam(e: ScapEvent, i: number, ctx: RenderContext = NONE, 
     case 'PT_ENUMFLAGS8':
     case 'PT_ENUMFLAGS16':
     case 'PT_ENUMFLAGS32': {
-      const v = Number(BigInt.asUintN(bits, num()));
+      const v = readSmall(bytes, 0, Math.min(width, bytes.length));
       out.value = String(v);
       out.resolved = flagNames(declared, v, type.startsWith('PT_ENUM'));
       break;
