@@ -13,9 +13,10 @@ import { memorySuite } from './suites/memory.js';
 import { replaySuite } from './suites/replay.js';
 import { sysdigSuite } from './suites/sysdig.js';
 import { parseSuite } from './suites/parse.js';
+import { scapSuite } from './suites/scap.js';
 import type { Figure, Suite } from './types.js';
 
-const SUITES: Suite[] = [parseSuite, loadSuite, evaluateSuite, replaySuite, memorySuite, sysdigSuite];
+const SUITES: Suite[] = [parseSuite, loadSuite, evaluateSuite, replaySuite, memorySuite, sysdigSuite, scapSuite];
 
 /**
  * The CPU as precisely as the system says: Node's model name alone ("AMD EPYC") cannot tell

@@ -25,6 +25,21 @@
 //   simpleConsumerSkippedCodes  event codes of those syscalls (sc_set_to_event_set)
 //   scNames                ppm_sc name by ppm_sc code ("" for holes); a generic event's evt.type
 //                          is scNames[its ID parameter]
+//   events[].params[]      {name, type, fmt (PF_* print format), values? (name of its value table,
+//                          flag and enum parameters), dynamic? (PT_DYN: its layout table),
+//                          dirfd? (PT_FSRELPATH: index of the dirfd parameter)}
+//
+// Second output, src/fields/event-values.json (what a capture reader and a renderer need):
+//   valueTables            flags_table.c: table name -> [[name, value], ...] in table order
+//                          (the order libsinsp walks when it renders a flag parameter)
+//   dynamicParams          dynamic_params_table.c: table name -> [{type, fmt}] by index
+//   errnoNames, signalNames  libsinsp's sinsp_utils::errno_to_str / signal_to_str: number -> name
+//   conversions            libscap's savefile converter (converter/table.cpp): one entry per
+//                          (event code, parameter count): action (store, pass, store_and_pass,
+//                          add_params, change_type), `to` (the new code for change_type), instrs
+//                          [{from: old|enter|default|empty|callback, param, fallbackEmpty?, callback?}]
+// Extra sources: driver/flags_table.c, driver/dynamic_params_table.c, userspace/libsinsp/utils.cpp,
+// sinsp_errno.h, sinsp_signal.h, userspace/libscap/engine/savefile/converter/table.cpp
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 
@@ -195,8 +210,16 @@ for (const { key, value } of designated(arrayBody(table, 'g_event_info'))) {
   for (const f of flags) if (!flagValue.has(f)) fail(`${key}: unknown flag ${f}`);
   const nparams = Number(fields[3]);
   const params = fields[4] === undefined ? [] : splitTop(unbrace(fields[4])).map((p) => {
-    const [pname, ptype] = splitTop(unbrace(p));
-    return { name: /^"([^"]*)"$/.exec(pname)[1], type: ptype };
+    const [pname, ptype, pfmt, pinfo] = splitTop(unbrace(p));
+    const param = { name: /^"([^"]*)"$/.exec(pname)[1], type: ptype, fmt: pfmt ?? 'PF_NA' };
+    if (pinfo !== undefined) {
+      const dirfd = /^DIRFD_PARAM\(\s*(\d+)\s*\)$/.exec(pinfo);
+      if (dirfd) param.dirfd = Number(dirfd[1]);
+      else if (ptype === 'PT_DYN') param.dynamic = pinfo;
+      else param.values = pinfo;
+      if (!dirfd && !/^[a-z0-9_]+$/.test(pinfo)) fail(`${key}: unexpected param info ${pinfo}`);
+    }
+    return param;
   });
   if (params.length !== nparams) fail(`${key}: declares ${nparams} params, lists ${params.length}`);
   events[code] = {
@@ -300,6 +323,151 @@ function scSetToEventNames(scs) {
   return names;
 }
 
+// ---------- #define constants (PPM_* flag values, SE_* errno and signal numbers) ----------
+
+/** `#define NAME value` constants of a C file whose value is an integer expression. */
+function defines(src, into = new Map()) {
+  const text = stripComments(src).replace(/\\\n/g, ' ');
+  const raw = new Map();
+  for (const m of text.matchAll(/^[ \t]*#[ \t]*define[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]+([^\n]+)$/gm)) raw.set(m[1], m[2].trim());
+  const evaluating = new Set();
+  const value = (name) => {
+    if (into.has(name)) return into.get(name);
+    const expr = raw.get(name);
+    if (expr === undefined || evaluating.has(name)) return undefined;
+    evaluating.add(name);
+    let ok = true;
+    // C literals: hex, octal (leading 0), decimal, with U/L suffixes; casts to integer types dropped
+    const js = expr
+      .replace(/\(\s*(?:unsigned\s+)?(?:u?int\d+_t|int|long|unsigned)\s*\)/g, '')
+      .replace(/\b(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)[uUlL]*\b/g, (lit) => {
+        const t = lit.replace(/[uUlL]+$/, '');
+        const v = /^0[xX]/.test(t) ? BigInt(t) : /^0[0-7]+$/.test(t) ? BigInt('0o' + t.slice(1)) : BigInt(t);
+        return `${v}n`;
+      })
+      .replace(/\b[A-Za-z_][A-Za-z0-9_]*\b(?!n\b)/g, (id) => {
+        const v = value(id);
+        if (v === undefined) ok = false;
+        return `${v}n`;
+      });
+    evaluating.delete(name);
+    if (!ok || !/^[\dn\s()<>|&~+\-*]*$/.test(js)) return undefined;
+    let v;
+    try {
+      v = Function(`"use strict"; return (${js});`)();
+    } catch {
+      return undefined;
+    }
+    if (typeof v !== 'bigint') return undefined;
+    into.set(name, v);
+    return v;
+  };
+  for (const name of raw.keys()) value(name);
+  return into;
+}
+const ppmDefines = defines(show('driver/ppm_events_public.h'));
+
+// ---------- flags_table.c: value tables of flag and enum parameters ----------
+
+// The only conditional is `#ifndef CONFIG_64BIT` (a kernel option, never defined when libsinsp is
+// built), so every entry is kept.
+const flagsSrc = stripComments(show('driver/flags_table.c')).replace(/^[ \t]*#[ \t]*(?:ifndef|endif)\b.*$/gm, '');
+const valueTables = {};
+for (const m of flagsSrc.matchAll(/const\s+struct\s+ppm_name_value\s+([a-z0-9_]+)\s*\[\s*\]\s*=\s*\{/g)) {
+  const open = m.index + m[0].length - 1;
+  const entries = [];
+  for (const item of splitTop(flagsSrc.slice(open + 1, closing(flagsSrc, open)))) {
+    const [n, v] = splitTop(unbrace(item));
+    if (n === '0' || n === 'NULL') break; // terminator
+    const name = /^"([^"]*)"$/.exec(n)?.[1];
+    const value = /^\d+$/.test(v) ? BigInt(v) : (ppmDefines.get(v) ?? enumConstant(v));
+    if (name === undefined || value === undefined) fail(`flags_table.c ${m[1]}: cannot evaluate ${item}`);
+    // [name, value] in table order: libsinsp walks the table in this order when it renders flags
+    entries.push([name, Number(BigInt.asUintN(32, value))]);
+  }
+  valueTables[m[1]] = entries;
+}
+for (const e of events) {
+  for (const p of e.params) if (p.values !== undefined && !valueTables[p.values]) fail(`${e.id}.${p.name}: no value table ${p.values}`);
+}
+
+// ---------- dynamic_params_table.c: the per-index layouts of PT_DYN parameters ----------
+
+const dynSrc = stripComments(show('driver/dynamic_params_table.c'));
+const dynamicParams = {};
+for (const m of dynSrc.matchAll(/const\s+struct\s+ppm_param_info\s+([a-z0-9_]+)\s*\[[^\]]*\]\s*=\s*\{/g)) {
+  const open = m.index + m[0].length - 1;
+  const list = [];
+  for (const { key, value } of designated(dynSrc.slice(open + 1, closing(dynSrc, open)))) {
+    const idx = ppmDefines.get(key) ?? enumConstant(key);
+    const [, type, fmt] = splitTop(unbrace(value));
+    list[Number(idx)] = { type, fmt };
+  }
+  dynamicParams[m[1]] = list;
+}
+function enumConstant(name) {
+  for (const em of header.matchAll(/enum\s*[A-Za-z0-9_]*\s*\{([^}]*)\}/g)) {
+    if (em[1].includes('#') || !new RegExp(`\\b${name}\\b`).test(em[1])) continue;
+    const vals = enumValues(em[1].replace(/\s+/g, ' '));
+    if (vals.has(name)) return BigInt(vals.get(name));
+  }
+  fail(`constant ${name} not found`);
+}
+
+// ---------- libsinsp errno and signal names (sinsp_utils::errno_to_str / signal_to_str) ----------
+
+function caseNames(fnName, constHeader) {
+  const consts = defines(show(constHeader));
+  const utils = stripComments(show('userspace/libsinsp/utils.cpp'));
+  const at = utils.indexOf(fnName);
+  if (at < 0) fail(`${fnName} not found`);
+  const open = utils.indexOf('{', at);
+  const body = utils.slice(open, closing(utils, open));
+  const out = {};
+  for (const m of body.matchAll(/case\s+([A-Z0-9_]+)\s*:\s*return\s+"([^"]*)"/g)) {
+    const v = consts.get(m[1]);
+    if (v === undefined) fail(`${fnName}: unknown ${m[1]}`);
+    out[String(v)] = m[2];
+  }
+  return out;
+}
+const errnoNames = caseNames('sinsp_utils::errno_to_str(', 'userspace/libsinsp/sinsp_errno.h');
+const signalNames = caseNames('sinsp_utils::signal_to_str(', 'userspace/libsinsp/sinsp_signal.h');
+
+// ---------- libscap savefile converter table (converter/table.cpp) ----------
+
+const convSrc = stripComments(show('userspace/libscap/engine/savefile/converter/table.cpp'));
+const conversions = [];
+for (const m of convSrc.matchAll(/\{\s*conversion_key\s*\{\s*([A-Z0-9_]+)\s*,\s*(\d+)\s*\}\s*,/g)) {
+  const start = m.index;
+  const item = convSrc.slice(start, closing(convSrc, start) + 1);
+  const code = eventCodeOf.get(m[1]);
+  if (code === undefined) fail(`converter: unknown event ${m[1]}`);
+  const action = /\.action\(\s*C_ACTION_([A-Z_]+)\s*\)/.exec(item)?.[1];
+  if (!action) fail(`converter ${m[1]}/${m[2]}: no action`);
+  const desired = /\.desired_type\(\s*([A-Z0-9_]+)\s*\)/.exec(item)?.[1];
+  const conv = { code, nparams: Number(m[2]), action: action.toLowerCase() };
+  if (desired !== undefined) {
+    conv.to = eventCodeOf.get(desired);
+    if (conv.to === undefined) fail(`converter: unknown event ${desired}`);
+  }
+  const instrsAt = item.indexOf('.instrs(');
+  if (instrsAt >= 0) {
+    const open = item.indexOf('{', instrsAt);
+    conv.instrs = splitTop(item.slice(open + 1, closing(item, open))).map((instr) => {
+      const [c, n, f, cb] = splitTop(unbrace(instr));
+      const kind = /^C_INSTR_FROM_([A-Z]+)$/.exec(c)?.[1];
+      if (!kind || (n !== undefined && !/^\d+$/.test(n))) fail(`converter ${m[1]}/${m[2]}: bad instruction ${instr}`);
+      const out = { from: kind.toLowerCase(), param: Number(n ?? 0) };
+      if (f === 'CIF_FALLBACK_TO_EMPTY') out.fallbackEmpty = true;
+      else if (f !== undefined && f !== 'CIF_NO_FLAGS') fail(`converter: unknown flag ${f}`);
+      if (cb !== undefined) out.callback = cb;
+      return out;
+    });
+  }
+  conversions.push(conv);
+}
+
 // ---------- outputs ----------
 
 const genericE = eventCodeOf.get('PPME_GENERIC_E');
@@ -320,6 +488,18 @@ const out = {
 };
 const outPath = new URL('../src/fields/event-table.json', import.meta.url);
 writeFileSync(outPath, JSON.stringify(out) + '\n');
+
+// What a capture reader and a parameter renderer need beyond the table (kept apart so the
+// evaluator's start-up does not parse it).
+const values = {
+  source: `falcosecurity/libs@${commit}`,
+  valueTables,
+  dynamicParams,
+  errnoNames,
+  signalNames,
+  conversions,
+};
+writeFileSync(new URL('../src/fields/event-values.json', import.meta.url), JSON.stringify(values) + '\n');
 
 const distinct = new Set(events.map((e) => e.name));
 console.log(
