@@ -11,7 +11,10 @@ export const SCAP_MAX_PATH_SIZE = 1024;
 export const PATH_TOO_LONG = '/DIR_TOO_LONG/FILENAME_TOO_LONG';
 
 export function concatenatePaths(path1: string, path2: string): string {
-  if (path1.length + path2.length + 1 > SCAP_MAX_PATH_SIZE) return PATH_TOO_LONG;
+  // The limit is in bytes (libsinsp works on UTF-8); characters are a cheap lower bound.
+  if (path1.length + path2.length + 1 > SCAP_MAX_PATH_SIZE / 3 && Buffer.byteLength(path1) + Buffer.byteLength(path2) + 1 > SCAP_MAX_PATH_SIZE) {
+    return PATH_TOO_LONG;
+  }
   if (path2.length !== 0 && path2[0] !== '/') return normalizeInto(path1, path2);
   return normalizeInto('', path2);
 }
