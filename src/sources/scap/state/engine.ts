@@ -127,6 +127,8 @@ export interface Seed {
   users?: readonly (UserInfo & { containerId?: string })[];
   groups?: readonly (GroupInfo & { containerId?: string })[];
   machine?: { hostname: string; bootTime: bigint; numCpus: number };
+  /** The capture's network interfaces (addresses in network byte order). */
+  interfaces?: { ipv4?: readonly { addr: Uint8Array; netmask: Uint8Array }[]; ipv6?: readonly { addr: Uint8Array }[] };
 }
 
 // Handler ids, by event code (a Uint8Array lookup keeps the dispatch allocation-free).
@@ -285,6 +287,8 @@ const STORE_ENTER = new Uint8Array(N);
 for (const e of EVENTS) {
   if (e.direction === 'enter' && e.code + 1 < N && HANDLER[e.code + 1] !== H_NONE && EVENTS[e.code + 1]!.direction === 'exit') STORE_ENTER[e.code] = 1;
 }
+const SKIP_EMPTY_ENTER = new Uint8Array(N);
+for (const id of ['PPME_SYSCALL_OPEN_E', 'PPME_SYSCALL_CREAT_E', 'PPME_SYSCALL_OPENAT_2_E', 'PPME_SYSCALL_OPENAT2_E', 'PPME_SYSCALL_EXECVE_19_E']) SKIP_EMPTY_ENTER[C(id)] = 1;
 /** Parameter names of each layout (for completing older layouts). */
 const PARAM_NAMES: readonly (readonly string[])[] = EVENTS.map((e) => e.params.map((p) => p.name));
 for (const e of EVENTS) {
@@ -328,6 +332,8 @@ export class ScapStateEngine implements StateView {
   private readonly groups = new Map<string, Map<number, GroupInfo>>();
   private readonly containers = new Map<string, ContainerInfo>();
   private readonly enters = new Map<number, StoredEnter>();
+  private ipv4Interfaces: readonly { addr: Uint8Array; netmask: Uint8Array }[] = [];
+  private ipv6Interfaces: readonly { addr: Uint8Array }[] = [];
   private readonly purge: boolean;
   private readonly purgeIntervalNs: bigint;
   private readonly threadTimeoutNs: bigint;
@@ -390,6 +396,8 @@ export class ScapStateEngine implements StateView {
   /** Loads the capture's process list, users, groups and machine info (before the first event). */
   seed(seed: Seed): void {
     if (seed.machine !== undefined) this.machine = { ...seed.machine };
+    if (seed.interfaces?.ipv4 !== undefined) this.ipv4Interfaces = seed.interfaces.ipv4;
+    if (seed.interfaces?.ipv6 !== undefined) this.ipv6Interfaces = seed.interfaces.ipv6;
     for (const u of seed.users ?? []) this.putUser(u.containerId ?? '', { uid: u.uid, gid: u.gid, name: u.name, homedir: u.homedir, shell: u.shell });
     for (const g of seed.groups ?? []) this.putGroup(g.containerId ?? '', { gid: g.gid, name: g.name });
     const added: ThreadInfo[] = [];
@@ -632,6 +640,8 @@ export class ScapStateEngine implements StateView {
   private storeEnter(ev: ScapEvent, type: number): void {
     const t = this.t;
     if (t === undefined) return;
+    // libsinsp does not keep these when their first parameter is empty (nothing the exit lacks).
+    if (SKIP_EMPTY_ENTER[type] === 1 && !has(ev, 0)) return;
     const params: Uint8Array[] = [];
     for (let i = 0; i < ev.paramCount; i++) params.push(ev.paramBytes(i).slice());
     this.enters.set(t.tid, { type, params });
@@ -1544,6 +1554,7 @@ export class ScapStateEngine implements StateView {
       return;
     }
     if (f.tuple !== undefined && f.tuple.l4proto === undefined) f.tuple.l4proto = 'udp';
+    this.inferLocalAddress(f);
     // The receiving side of a datagram is the server unless this process already connected.
     if (f.type === 'ipv4' || f.type === 'ipv6') {
       if (isRoleNone(f)) {
@@ -1556,6 +1567,40 @@ export class ScapStateEngine implements StateView {
     } else {
       f.name = tupleText(bytes);
     }
+  }
+
+  /**
+   * sinsp_network_interfaces::update_fd (ifinfo.cpp): an unspecified (all-zero) end of a
+   * tuple becomes the address of the interface that matches the other end (same address,
+   * same subnet, else the first non-loopback interface).
+   */
+  private inferLocalAddress(f: FdInfo): void {
+    const t = f.tuple;
+    if (t === undefined || (f.type !== 'ipv4' && f.type !== 'ipv6')) return;
+    const sipZero = isZero(t.sip);
+    if (!sipZero && !isZero(t.dip)) return;
+    const known = sipZero ? t.dip : t.sip;
+    const inferred = t.family === 4 ? this.inferIpv4(known) : this.inferIpv6(known);
+    if (equalBytes(inferred, known) && t.sport === t.dport) return;
+    if (sipZero) t.sip = inferred.slice();
+    else t.dip = inferred.slice();
+  }
+
+  private inferIpv4(dest: Uint8Array): Uint8Array {
+    const list = this.ipv4Interfaces;
+    for (const i of list) if (equalBytes(i.addr, dest)) return i.addr;
+    for (const i of list) if (i.addr.every((b, k) => (b & i.netmask[k]!) === (dest[k]! & i.netmask[k]!))) return i.addr;
+    for (const i of list) if (!(i.addr[0] === 127 && i.addr[1] === 0 && i.addr[2] === 0 && i.addr[3] === 1)) return i.addr;
+    return new Uint8Array(4);
+  }
+
+  private inferIpv6(dest: Uint8Array): Uint8Array {
+    const list = this.ipv6Interfaces;
+    for (const i of list) if (equalBytes(i.addr, dest)) return i.addr;
+    // ipv6addr::in_subnet compares the 64-bit network prefix.
+    for (const i of list) if (equalBytes(i.addr.subarray(0, 8), dest.subarray(0, 8))) return i.addr;
+    for (const i of list) if (!(isZero(i.addr.subarray(0, 15)) && i.addr[15] === 1)) return i.addr;
+    return new Uint8Array(16);
   }
 
   // ---------------------------------------------------------------- purging

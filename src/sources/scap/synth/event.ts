@@ -67,7 +67,8 @@ export class BufferScapEvent implements ScapEvent {
       case 4:
         return this.view.getUint32(at, true);
       case 8:
-        return Number(this.view.getBigUint64(at, true));
+        // Two 32-bit halves: no BigInt on the per-event path.
+        return this.view.getUint32(at + 4, true) * 4294967296 + this.view.getUint32(at, true);
       default:
         return 0;
     }
@@ -84,7 +85,7 @@ export class BufferScapEvent implements ScapEvent {
       case 4:
         return this.view.getInt32(at, true);
       case 8:
-        return Number(this.view.getBigInt64(at, true));
+        return this.view.getInt32(at + 4, true) * 4294967296 + this.view.getUint32(at, true);
       default:
         return 0;
     }
