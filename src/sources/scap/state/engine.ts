@@ -88,6 +88,7 @@ import {
   DEFAULT_PURGE_INTERVAL_NS,
   DEFAULT_THREAD_TIMEOUT_NS,
   ThreadTable,
+  type ThreadState,
   isInvalid,
   isMainThread,
   newThread,
@@ -345,7 +346,7 @@ export class ScapStateEngine implements StateView {
   private pendingFdTid = -1;
   private pendingFd = -1;
   /** The thread and fd of the event being parsed (libsinsp's evt.get_tinfo / get_fd_info). */
-  private t: ThreadInfo | undefined = undefined;
+  private t: ThreadState | undefined = undefined;
   private fd: FdInfo | undefined = undefined;
 
   constructor(options: EngineOptions = {}) {
@@ -358,20 +359,20 @@ export class ScapStateEngine implements StateView {
 
   // ---------------------------------------------------------------- StateView
 
-  thread(tid: number): ThreadInfo | undefined {
+  thread(tid: number): ThreadState | undefined {
     return this.table.threads.get(tid);
   }
 
-  mainThread(t: ThreadInfo): ThreadInfo | undefined {
-    return this.table.mainThread(t);
+  mainThread(t: ThreadInfo): ThreadState | undefined {
+    return this.table.mainThread(t as ThreadState);
   }
 
-  parent(t: ThreadInfo): ThreadInfo | undefined {
+  parent(t: ThreadInfo): ThreadState | undefined {
     return this.table.threads.get(t.ptid);
   }
 
   cwd(t: ThreadInfo): string {
-    return this.table.mainThread(t)?.cwd ?? './';
+    return this.table.mainThread(t as ThreadState)?.cwd ?? './';
   }
 
   user(uid: number, containerId = ''): UserInfo | undefined {
@@ -388,7 +389,7 @@ export class ScapStateEngine implements StateView {
 
   /** The fd table a thread uses (its main thread's when it shares files). */
   fdTable(t: ThreadInfo): Map<number, FdInfo> | undefined {
-    return this.table.fdTable(t);
+    return this.table.fdTable(t as ThreadState);
   }
 
   // ---------------------------------------------------------------- seeding
@@ -400,9 +401,14 @@ export class ScapStateEngine implements StateView {
     if (seed.interfaces?.ipv6 !== undefined) this.ipv6Interfaces = seed.interfaces.ipv6;
     for (const u of seed.users ?? []) this.putUser(u.containerId ?? '', { uid: u.uid, gid: u.gid, name: u.name, homedir: u.homedir, shell: u.shell });
     for (const g of seed.groups ?? []) this.putGroup(g.containerId ?? '', { gid: g.gid, name: g.name });
-    const added: ThreadInfo[] = [];
+    const added: ThreadState[] = [];
     for (const s of seed.threads ?? []) {
-      const t: ThreadInfo = { ...newThread(s.tid), ...s, children: new Set(), fds: s.fds ?? new Map() };
+      const t: ThreadState = { ...newThread(s.tid), ...s, children: new Set(), fds: s.fds ?? new Map() };
+      // Bookkeeping members given as undefined keep their defaults.
+      t.root ??= '';
+      t.reaperTid ??= -1;
+      t.lastEventFd ??= -1;
+      t.lastEventType ??= -1;
       if (t.cwd !== '' && !t.cwd.endsWith('/')) t.cwd += '/';
       // The proc scan marks the non-main threads of a process as sharing its files.
       if (t.tid !== t.pid && t.pid > 0) t.flags |= PPM_CL_CLONE_FILES;
@@ -620,14 +626,14 @@ export class ScapStateEngine implements StateView {
   }
 
   /** get_fd: the fd's current name becomes its old name (fd.name_changed compares them after parsing). */
-  private lookupFd(t: ThreadInfo, fd: number): FdInfo | undefined {
+  private lookupFd(t: ThreadState, fd: number): FdInfo | undefined {
     const f = this.table.fdTable(t)?.get(fd);
     if (f !== undefined) f.oldName = f.name;
     return f;
   }
 
   /** add_fd: the fd table limit refuses new fds (a known fd is replaced). */
-  private addFd(t: ThreadInfo, fd: number, info: FdInfo): FdInfo | undefined {
+  private addFd(t: ThreadState, fd: number, info: FdInfo): FdInfo | undefined {
     const table = this.table.fdTable(t);
     if (table === undefined) return undefined;
     info.fd = fd;
@@ -659,7 +665,7 @@ export class ScapStateEngine implements StateView {
   }
 
   /** retrieve_enter_event: the stored enter event matching this exit, if still valid. */
-  private enterOf(t: ThreadInfo, exitType: number): StoredEnter | undefined {
+  private enterOf(t: ThreadState, exitType: number): StoredEnter | undefined {
     const e = this.enters.get(t.tid);
     if (e === undefined || t.lastEventType !== e.type) return undefined;
     if (exitType === EXECVE_19_X && e.type === EXECVEAT_E) return e;
@@ -676,7 +682,7 @@ export class ScapStateEngine implements StateView {
   }
 
   /** Fields of a new thread that come from the clone exit event itself. */
-  private fillFromClone(c: ThreadInfo, ev: ScapEvent): void {
+  private fillFromClone(c: ThreadState, ev: ScapEvent): void {
     c.exe = ev.paramString(1);
     c.args = splitNul(ev.paramBytes(2));
     c.comm = has(ev, 13) ? ev.paramString(13) : c.exe;
@@ -695,7 +701,7 @@ export class ScapStateEngine implements StateView {
   }
 
   /** What a child takes from the thread it was created by (or its leader). */
-  private inherit(c: ThreadInfo, from: ThreadInfo, leader: boolean): void {
+  private inherit(c: ThreadState, from: ThreadState, leader: boolean): void {
     c.exepath = from.exepath;
     c.exeWritable = from.exeWritable;
     c.exeUpperLayer = from.exeUpperLayer;
@@ -777,7 +783,7 @@ export class ScapStateEngine implements StateView {
    * What a new process (not a thread) takes: a copy of the fd table (libsinsp copies it even
    * with CLONE_FILES, see parse_clone_exit_caller), the cwd and the environment.
    */
-  private inheritFiles(c: ThreadInfo, from: ThreadInfo): void {
+  private inheritFiles(c: ThreadState, from: ThreadState): void {
     const table = this.table.fdTable(from);
     const fds = new Map<number, FdInfo>();
     if (table !== undefined) {
@@ -925,7 +931,7 @@ export class ScapStateEngine implements StateView {
   }
 
   /** exepath from the enter event when the exit lacks trusted_exepath (older drivers). */
-  private exepathFromEnter(t: ThreadInfo, ev: ScapEvent): void {
+  private exepathFromEnter(t: ThreadState, ev: ScapEvent): void {
     const enter = this.enterOf(t, ev.type);
     if (enter === undefined) return;
     if (enter.type === EXECVE_19_E) {
@@ -1003,19 +1009,19 @@ export class ScapStateEngine implements StateView {
    * added as root. libsinsp would ask the replaying machine's passwd for other unknown ids
    * (getpwuid): kestrel does not, the result would depend on where it runs.
    */
-  private addUserGroup(t: ThreadInfo, containerId: string): void {
+  private addUserGroup(t: ThreadState, containerId: string): void {
     if (containerId !== '') return; // a container's passwd is read from /proc by libsinsp: not in a capture
     if (t.uid === 0 && this.user(0) === undefined) this.putUser('', { uid: 0, gid: t.gid, name: 'root', homedir: '/root', shell: '' });
     if (t.gid === 0 && this.group(0) === undefined) this.putGroup('', { gid: 0, name: 'root' });
   }
 
-  private setUser(t: ThreadInfo, ev: ScapEvent, at: number): void {
+  private setUser(t: ThreadState, ev: ScapEvent, at: number): void {
     if (!has(ev, at)) return;
     t.uid = ev.paramUint(at);
     this.addUserGroup(t, t.containerId);
   }
 
-  private setGroup(t: ThreadInfo, ev: ScapEvent, at: number): void {
+  private setGroup(t: ThreadState, ev: ScapEvent, at: number): void {
     if (!has(ev, at)) return;
     t.gid = ev.paramUint(at);
     this.addUserGroup(t, t.containerId);
@@ -1043,7 +1049,7 @@ export class ScapStateEngine implements StateView {
   // ---------------------------------------------------------------- containers
 
   /** The container plugin's on_new_process: the container id from the thread's cgroups. */
-  private assignContainer(t: ThreadInfo): void {
+  private assignContainer(t: ThreadState): void {
     const m = containerIdOf(t.cgroups);
     t.containerId = m?.id ?? '';
     // Engines without a metadata source describe the container from the cgroup alone.
@@ -1069,7 +1075,7 @@ export class ScapStateEngine implements StateView {
   // ---------------------------------------------------------------- files
 
   /** parse_dirfd: the directory a relative path is resolved against ('.' for absolute paths). */
-  private dirOf(t: ThreadInfo | undefined, name: string, dirfd: number): string {
+  private dirOf(t: ThreadState | undefined, name: string, dirfd: number): string {
     if (name.length > 0 && name[0] === '/') return '.';
     if (t === undefined) return '<UNKNOWN>';
     if (dirfd === PPM_AT_FDCWD) return this.cwd(t);
@@ -1251,7 +1257,7 @@ export class ScapStateEngine implements StateView {
     if (t === undefined) return;
     const pidfd = this.table.fdTable(t)?.get(ev.paramInt(1));
     if (pidfd === undefined || pidfd.type !== 'pidfd') return;
-    const owner = this.table.threads.get(pidfd.pid);
+    const owner = this.table.threads.get(pidfd.pid ?? -1);
     if (owner === undefined) return;
     const target = this.table.fdTable(owner)?.get(ev.paramInt(2));
     if (target === undefined) return;
@@ -1294,7 +1300,7 @@ export class ScapStateEngine implements StateView {
   }
 
   /** update_cwd: joined with the thread's own cwd, stored on the main thread, always ending in '/'. */
-  private updateCwd(t: ThreadInfo, path: string): void {
+  private updateCwd(t: ThreadState, path: string): void {
     const main = this.table.mainThread(t);
     if (main === undefined) return;
     let cwd = concatenatePaths(t.cwd, path);
@@ -1312,7 +1318,7 @@ export class ScapStateEngine implements StateView {
   }
 
   /** add_socket: the fd type and l4 protocol from socket()'s domain, type and protocol. */
-  private addSocket(t: ThreadInfo, fd: number, domain: number, type: number, protocol: number, flags: number): FdInfo | undefined {
+  private addSocket(t: ThreadState, fd: number, domain: number, type: number, protocol: number, flags: number): FdInfo | undefined {
     let fdType: FdType = 'unknown';
     let l4: SocketTuple['l4proto'];
     if (domain === PPM_AF_UNIX) fdType = 'unix';

@@ -67,7 +67,10 @@ export interface FdInfo {
   role: 'server' | 'client' | undefined;
   /** FLAGS_SOCKET_CONNECTED. */
   connected: boolean;
-  /** Set by a connect/bind/rename that changed the name (FLAGS_CHANGED-like bookkeeping). */
+  /**
+   * fd.name_changed of the event being parsed: true when that event changed the fd's name
+   * (libsinsp compares m_name with m_oldname after parsing); meaningful for the current event only.
+   */
   nameChanged: boolean;
   /**
    * libsinsp's sinsp_fdinfo::m_flags bits (FD_FLAGS_* in state/fd-flags.ts: role client/server,
@@ -78,10 +81,14 @@ export interface FdInfo {
   /** Listening/bound socket (ipv4_server / ipv6_server): libsinsp's ipv4serverinfo / ipv6serverinfo. */
   server?: { ip: Uint8Array; port: number; l4proto: 'tcp' | 'udp' | 'raw' | 'icmp' | undefined };
   /** pidfd: the pid the fd refers to (libsinsp's m_pid). */
-  pid: number;
+  pid?: number;
 }
 
-/** libsinsp's sinsp_threadinfo, with the members fields read. */
+/**
+ * libsinsp's sinsp_threadinfo, with the members fields read. The optional members are the
+ * engine's bookkeeping (always set by ScapStateEngine; optional so that code building
+ * ThreadInfo objects by hand keeps compiling).
+ */
 export interface ThreadInfo {
   tid: number;
   pid: number;
@@ -135,18 +142,18 @@ export interface ThreadInfo {
   /** PPM_CL_* clone flags of the thread (with libsinsp's own bits: inverted, closed, main thread, ...). */
   flags: number;
   /** chroot directory (libsinsp's m_root), '/' unless a chroot changed it. */
-  root: string;
+  root?: string;
   /** The reaper the kernel gave at procexit (-1 unknown, 0 none). */
-  reaperTid: number;
+  reaperTid?: number;
   /**
    * The children this thread adopted or created (libsinsp's m_children): used for
    * reparenting at exit. A child's `ptid` is its parent's tid.
    */
-  children: Set<ThreadInfo>;
+  children?: Set<ThreadInfo>;
   /** The fd of the last enter event that used one (libsinsp's m_lastevent_fd), -1 if none. */
-  lastEventFd: number;
+  lastEventFd?: number;
   /** The code of the last enter event (libsinsp's m_lastevent_type), -1 if none. */
-  lastEventType: number;
+  lastEventType?: number;
   /** The thread is gone (procexit seen) but kept while children or purging need it. */
   dead: boolean;
   /**
@@ -194,7 +201,7 @@ export interface StateView {
   /** The parent of a thread's process (ptid), if known. */
   parent(t: ThreadInfo): ThreadInfo | undefined;
   /** The working directory of t's process (libsinsp's get_cwd: the main thread's cwd; './' without one). */
-  cwd(t: ThreadInfo): string;
+  cwd?(t: ThreadInfo): string;
   /** A user by uid, from the capture's user list (containerId '' = the host; a container's own list otherwise). */
   user(uid: number, containerId?: string): UserInfo | undefined;
   group(gid: number, containerId?: string): GroupInfo | undefined;

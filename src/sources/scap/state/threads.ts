@@ -7,6 +7,11 @@
 import { PPM_CL_CLONE_FILES, PPM_CL_CLOSED, PPM_CL_CHILD_IN_PIDNS, PPM_CL_IS_MAIN_THREAD, PPM_CL_NAME_CHANGED } from '../synth/constants.js';
 import type { FdInfo, ThreadInfo } from './model.js';
 
+/** A thread as the engine keeps it: ThreadInfo with the engine's bookkeeping always present. */
+export type ThreadState = ThreadInfo & Required<Pick<ThreadInfo, 'root' | 'reaperTid' | 'children' | 'lastEventFd' | 'lastEventType'>> & {
+  children: Set<ThreadState>;
+};
+
 /** thread_manager.h: m_thread_table_default_size. */
 export const DEFAULT_MAX_THREADS = 262144;
 /** sinsp.h: m_threads_purging_scan_time_ns (1200 s) and m_thread_timeout_ns (1800 s). */
@@ -22,12 +27,12 @@ export interface ThreadGroup {
   /** Init of a pid namespace, or a process that made itself a child subreaper. */
   reaper: boolean;
   /** The main thread first when known (libsinsp pushes it to the front). */
-  threads: ThreadInfo[];
+  threads: ThreadState[];
   /** Threads not yet dead. */
   alive: number;
 }
 
-export function newThread(tid: number): ThreadInfo {
+export function newThread(tid: number): ThreadState {
   return {
     tid,
     pid: -1,
@@ -79,22 +84,22 @@ export function newThread(tid: number): ThreadInfo {
   };
 }
 
-export function isInvalid(t: ThreadInfo): boolean {
+export function isInvalid(t: ThreadState): boolean {
   return t.tid < 0 || t.pid < 0 || t.ptid < 0;
 }
 
-export function isMainThread(t: ThreadInfo): boolean {
+export function isMainThread(t: ThreadState): boolean {
   return t.tid === t.pid || (t.flags & PPM_CL_IS_MAIN_THREAD) !== 0;
 }
 
-export function isInPidNamespace(t: ThreadInfo): boolean {
+export function isInPidNamespace(t: ThreadState): boolean {
   return (t.flags & PPM_CL_CHILD_IN_PIDNS) !== 0 || (t.tid !== t.vtid && t.vtid >= 0);
 }
 
 export class ThreadTable {
-  readonly threads = new Map<number, ThreadInfo>();
+  readonly threads = new Map<number, ThreadState>();
   readonly groups = new Map<number, ThreadGroup>();
-  private readonly groupOf = new WeakMap<ThreadInfo, ThreadGroup>();
+  private readonly groupOf = new WeakMap<ThreadState, ThreadGroup>();
   private readonly exitedKeys = new Array<bigint>(RECENTLY_EXITED_RING_SIZE).fill(-1n);
   private readonly exitedTs = new Array<bigint>(RECENTLY_EXITED_RING_SIZE).fill(0n);
   private exitedNext = 0;
@@ -103,31 +108,31 @@ export class ThreadTable {
 
   constructor(readonly maxThreads: number) {}
 
-  group(t: ThreadInfo): ThreadGroup | undefined {
+  group(t: ThreadState): ThreadGroup | undefined {
     return this.groupOf.get(t);
   }
 
   /** get_main_thread: itself, or the first thread of its group when that one is the main thread. */
-  mainThread(t: ThreadInfo): ThreadInfo | undefined {
+  mainThread(t: ThreadState): ThreadState | undefined {
     if (isMainThread(t)) return t;
     const first = this.groupOf.get(t)?.threads[0];
     return first !== undefined && isMainThread(first) ? first : undefined;
   }
 
   /** get_fd_table: threads sharing files (CLONE_FILES) use their main thread's table. */
-  fdTable(t: ThreadInfo): Map<number, FdInfo> | undefined {
+  fdTable(t: ThreadState): Map<number, FdInfo> | undefined {
     if ((t.flags & PPM_CL_CLONE_FILES) === 0) return t.fds;
     return this.mainThread(t)?.fds;
   }
 
   /** Points `fds` of a thread at the table it uses (the main thread's when it shares files). */
-  private linkFds(t: ThreadInfo): void {
+  private linkFds(t: ThreadState): void {
     const table = this.fdTable(t);
     if (table !== undefined) t.fds = table;
   }
 
   /** create_thread_dependencies: thread group membership and the parent's children list. */
-  createDependencies(t: ThreadInfo): void {
+  createDependencies(t: ThreadState): void {
     if (isInvalid(t) || this.groupOf.has(t)) {
       this.linkFds(t);
       return;
@@ -154,13 +159,13 @@ export class ThreadTable {
     this.addChild(parent, t);
   }
 
-  addChild(parent: ThreadInfo, child: ThreadInfo): void {
+  addChild(parent: ThreadState, child: ThreadState): void {
     parent.children.add(child);
     child.ptid = parent.tid;
   }
 
   /** add_thread: refused (undefined) when the table is full. */
-  add(t: ThreadInfo, dependencies: boolean): ThreadInfo | undefined {
+  add(t: ThreadState, dependencies: boolean): ThreadState | undefined {
     if (this.threads.size >= this.maxThreads) {
       this.droppedFull++;
       return undefined;
@@ -172,7 +177,7 @@ export class ThreadTable {
   }
 
   /** get_thread when /proc cannot be read (a capture): an unknown tid gets a placeholder thread. */
-  getOrCreate(tid: number): ThreadInfo | undefined {
+  getOrCreate(tid: number): ThreadState | undefined {
     const t = this.threads.get(tid);
     if (t !== undefined || this.threads.size >= this.maxThreads) return t;
     const fake = newThread(tid);
@@ -181,7 +186,7 @@ export class ThreadTable {
     return this.add(fake, true);
   }
 
-  markDead(t: ThreadInfo): void {
+  markDead(t: ThreadState): void {
     if (!t.dead) {
       const group = this.groupOf.get(t);
       if (group !== undefined) group.alive--;
@@ -205,11 +210,11 @@ export class ThreadTable {
   }
 
   /** Drops a thread from its parent's children (libsinsp's children are weak references). */
-  private detachFromParent(t: ThreadInfo): void {
+  private detachFromParent(t: ThreadState): void {
     this.threads.get(t.ptid)?.children.delete(t);
   }
 
-  private erase(t: ThreadInfo): void {
+  private erase(t: ThreadState): void {
     if (this.threads.get(t.tid) === t) this.threads.delete(t.tid);
     const group = this.groupOf.get(t);
     if (group !== undefined) {
@@ -219,7 +224,7 @@ export class ThreadTable {
   }
 
   /** find_new_reaper: a live thread of the group, else the nearest reaper ancestor in the same pid namespace. */
-  findReaper(t: ThreadInfo): ThreadInfo | undefined {
+  findReaper(t: ThreadState): ThreadState | undefined {
     const group = this.groupOf.get(t);
     if (group !== undefined && group.alive > 0) {
       for (const other of group.threads) if (!other.dead && other !== t) return other;
@@ -251,7 +256,7 @@ export class ThreadTable {
     }
     if (!t.dead) this.markDead(t);
     if (t.children.size > 0) {
-      let reaper: ThreadInfo | undefined;
+      let reaper: ThreadState | undefined;
       if (t.reaperTid > 0) reaper = this.getOrCreate(t.reaperTid);
       if (reaper === undefined || isInvalid(reaper)) reaper = this.findReaper(t);
       if (reaper !== undefined) {

@@ -3,7 +3,8 @@
  * and feeds them to a state engine, so tests read like the syscalls they stand for.
  */
 import { ScapStateEngine, type EngineOptions, type SeedThread } from '../../../../src/sources/scap/state/engine.js';
-import type { FdInfo, ThreadInfo } from '../../../../src/sources/scap/state/model.js';
+import type { FdInfo } from '../../../../src/sources/scap/state/model.js';
+import type { ThreadState } from '../../../../src/sources/scap/state/threads.js';
 import {
   PPM_AT_FDCWD,
   PPM_CL_CLONE_THREAD,
@@ -73,7 +74,7 @@ export class Host {
     this.exit('listen', tid, { res: 0, fd: -1, backlog: 0 });
   }
 
-  thread(tid: number): ThreadInfo {
+  thread(tid: number): ThreadState {
     const t = this.engine.thread(tid);
     if (t === undefined) throw new Error(`no thread ${tid}`);
     return t;
