@@ -52,7 +52,6 @@ import {
   SOCK_RAW,
   SOCK_STREAM,
 } from '../synth/constants.js';
-import { EVENTS, codeOf } from '../synth/table.js';
 import { bareContainer, containerFromJson, containerIdOf, containerTypeName } from './containers.js';
 import {
   FD_FLAGS_IS_CLONED,
@@ -74,15 +73,94 @@ import {
   addrText,
   decodeAddr,
   decodeTuple,
-  ipv4String,
-  ipv6String,
   isIpv4Mapped,
   isSockAddrValid,
   isSockTupleValid,
   tupleText,
 } from './net.js';
+import {
+  ACCEPT4_6_X,
+  CREAT_X,
+  DUP3_X,
+  ENTER_FD_PARAM,
+  EPOLL_CREATE1_X,
+  EVENTFD2_X,
+  EXECVEAT_E,
+  EXECVE_19_E,
+  EXECVE_19_X,
+  EXIT_FD_PARAM,
+  GROUP_ADDED_E,
+  HANDLER,
+  H_ACCEPT,
+  H_ASYNC,
+  H_BIND,
+  H_CAPSET,
+  H_CHDIR,
+  H_CHROOT,
+  H_CLONE,
+  H_CLOSE,
+  H_CLOSE_RANGE,
+  H_CONNECT,
+  H_CONTAINER,
+  H_CONTAINER_JSON,
+  H_DUP,
+  H_EVENTFD,
+  H_EXECVE,
+  H_FCHDIR,
+  H_FCNTL,
+  H_GETCWD,
+  H_GROUP,
+  H_MEMFD,
+  H_NONE,
+  H_OPEN,
+  H_PIDFD_GETFD,
+  H_PIDFD_OPEN,
+  H_PIPE,
+  H_PRCTL,
+  H_PRLIMIT,
+  H_PROCEXIT,
+  H_READ_TUPLE,
+  H_RLIMIT,
+  H_SETGID,
+  H_SETSID,
+  H_SETUID,
+  H_SINGLE_FD,
+  H_SOCKET,
+  H_SOCKETPAIR,
+  H_UNSHARE,
+  H_USER,
+  H_WRITE_TUPLE,
+  INOTIFY_INIT1_X,
+  IS_EXIT,
+  N,
+  NO_THREAD,
+  OPENAT2_X,
+  OPENAT_2_X,
+  OPEN_BY_HANDLE_AT_X,
+  OPEN_X,
+  PARAM_NAMES,
+  PIPE2_X,
+  QUERY_OS,
+  RECVMMSG_X,
+  SENDMMSG_X,
+  SENDMSG_X,
+  SENDTO_X,
+  SEND_X,
+  SETGID_X,
+  SETNS_X,
+  SETUID_X,
+  SIGNALFD4_X,
+  SINGLE_FD_TYPE,
+  SKIP_EMPTY_ENTER,
+  STORE_ENTER,
+  TIMERFD_CREATE_X,
+  TUPLE_PARAM,
+  USER_ADDED_E,
+  VFORK_20_X,
+} from './dispatch.js';
 import { PaddedEvent } from './padded.js';
 import { concatenatePaths } from './paths.js';
+import { clientFromAddr, ensureTuple, fillClient, inferLocalAddress, setAddresses, swapAddresses, tupleName, type Interfaces } from './sockets.js';
 import {
   DEFAULT_MAX_THREADS,
   DEFAULT_PURGE_INTERVAL_NS,
@@ -132,180 +210,6 @@ export interface Seed {
   interfaces?: { ipv4?: readonly { addr: Uint8Array; netmask: Uint8Array }[]; ipv6?: readonly { addr: Uint8Array }[] };
 }
 
-// Handler ids, by event code (a Uint8Array lookup keeps the dispatch allocation-free).
-const H_NONE = 0;
-const H_CLONE = 1;
-const H_EXECVE = 2;
-const H_PROCEXIT = 3;
-const H_OPEN = 4;
-const H_SOCKET = 5;
-const H_BIND = 6;
-const H_CONNECT = 7;
-const H_ACCEPT = 8;
-const H_CLOSE = 9;
-const H_CLOSE_RANGE = 10;
-const H_PIPE = 11;
-const H_SOCKETPAIR = 12;
-const H_SINGLE_FD = 13;
-const H_EVENTFD = 14;
-const H_MEMFD = 15;
-const H_PIDFD_OPEN = 16;
-const H_PIDFD_GETFD = 17;
-const H_DUP = 18;
-const H_FCNTL = 19;
-const H_CHDIR = 20;
-const H_FCHDIR = 21;
-const H_GETCWD = 22;
-const H_READ_TUPLE = 23;
-const H_WRITE_TUPLE = 24;
-const H_SETUID = 25;
-const H_SETGID = 26;
-const H_SETSID = 27;
-const H_CAPSET = 28;
-const H_PRCTL = 29;
-const H_CHROOT = 30;
-const H_UNSHARE = 31;
-const H_RLIMIT = 32;
-const H_PRLIMIT = 33;
-const H_CONTAINER = 34;
-const H_CONTAINER_JSON = 35;
-const H_ASYNC = 36;
-const H_USER = 37;
-const H_GROUP = 38;
-
-const N = EVENTS.length;
-const HANDLER = new Uint8Array(N);
-/** The parameter that holds the fd at exit (libsinsp's get_exit_event_fd_location), -1 if none. */
-const EXIT_FD_PARAM = new Int8Array(N).fill(-1);
-/** The parameter that holds the fd at enter (get_enter_event_fd_location), -1 if none. */
-const ENTER_FD_PARAM = new Int8Array(N).fill(-1);
-/** The single fd type of parse_single_param_fd_exit events. */
-const SINGLE_FD_TYPE: (FdType | undefined)[] = new Array<FdType | undefined>(N);
-/** Events whose thread lookup may create a placeholder thread (can_query_os_for_thread_info). */
-const QUERY_OS = new Uint8Array(N).fill(1);
-/** Events that carry no thread (meta events: containers, users, async). */
-const NO_THREAD = new Uint8Array(N);
-/** The parameter index of the socket tuple for read/write exits. */
-const TUPLE_PARAM = new Int8Array(N).fill(-1);
-/** 1 for exit events. */
-const IS_EXIT = new Uint8Array(N);
-
-const C = (id: string): number => codeOf(id);
-const EXECVE_19_E = C('PPME_SYSCALL_EXECVE_19_E');
-const EXECVE_19_X = C('PPME_SYSCALL_EXECVE_19_X');
-const EXECVEAT_E = C('PPME_SYSCALL_EXECVEAT_E');
-const OPEN_X = C('PPME_SYSCALL_OPEN_X');
-const CREAT_X = C('PPME_SYSCALL_CREAT_X');
-const OPENAT_2_X = C('PPME_SYSCALL_OPENAT_2_X');
-const OPENAT2_X = C('PPME_SYSCALL_OPENAT2_X');
-const OPEN_BY_HANDLE_AT_X = C('PPME_SYSCALL_OPEN_BY_HANDLE_AT_X');
-const VFORK_20_X = C('PPME_SYSCALL_VFORK_20_X');
-const ACCEPT4_6_X = C('PPME_SOCKET_ACCEPT4_6_X');
-const DUP3_X = C('PPME_SYSCALL_DUP3_X');
-const PIPE2_X = C('PPME_SYSCALL_PIPE2_X');
-const EVENTFD2_X = C('PPME_SYSCALL_EVENTFD2_X');
-const INOTIFY_INIT1_X = C('PPME_SYSCALL_INOTIFY_INIT1_X');
-const SIGNALFD4_X = C('PPME_SYSCALL_SIGNALFD4_X');
-const TIMERFD_CREATE_X = C('PPME_SYSCALL_TIMERFD_CREATE_X');
-const EPOLL_CREATE1_X = C('PPME_SYSCALL_EPOLL_CREATE1_X');
-const SETNS_X = C('PPME_SYSCALL_SETNS_X');
-const USER_ADDED_E = C('PPME_USER_ADDED_E');
-const GROUP_ADDED_E = C('PPME_GROUP_ADDED_E');
-const RECVMMSG_X = C('PPME_SOCKET_RECVMMSG_X');
-const SENDMMSG_X = C('PPME_SOCKET_SENDMMSG_X');
-const SEND_X = C('PPME_SOCKET_SEND_X');
-const SENDTO_X = C('PPME_SOCKET_SENDTO_X');
-const SENDMSG_X = C('PPME_SOCKET_SENDMSG_X');
-const SETUID_X = C('PPME_SYSCALL_SETUID_X');
-const SETGID_X = C('PPME_SYSCALL_SETGID_X');
-
-function on(handler: number, ...ids: string[]): void {
-  for (const id of ids) HANDLER[C(id)] = handler;
-}
-
-for (const e of EVENTS) {
-  IS_EXIT[e.code] = e.direction === 'exit' ? 1 : 0;
-  if (!e.flags.includes('EF_USES_FD')) continue;
-  const fdAt = e.params.findIndex((p) => p.type === 'PT_FD' && (p.name === 'fd' || p.name === 'oldfd'));
-  if (e.direction === 'exit') EXIT_FD_PARAM[e.code] = fdAt;
-  else ENTER_FD_PARAM[e.code] = e.params[0]?.type === 'PT_FD' ? 0 : fdAt;
-}
-on(H_CLONE, 'PPME_SYSCALL_CLONE_20_X', 'PPME_SYSCALL_FORK_20_X', 'PPME_SYSCALL_VFORK_20_X', 'PPME_SYSCALL_CLONE3_X');
-on(H_EXECVE, 'PPME_SYSCALL_EXECVE_19_X', 'PPME_SYSCALL_EXECVEAT_X');
-on(H_PROCEXIT, 'PPME_PROCEXIT_1_E');
-on(H_OPEN, 'PPME_SYSCALL_OPEN_X', 'PPME_SYSCALL_CREAT_X', 'PPME_SYSCALL_OPENAT_2_X', 'PPME_SYSCALL_OPENAT2_X', 'PPME_SYSCALL_OPEN_BY_HANDLE_AT_X');
-on(H_SOCKET, 'PPME_SOCKET_SOCKET_X');
-on(H_BIND, 'PPME_SOCKET_BIND_X');
-on(H_CONNECT, 'PPME_SOCKET_CONNECT_X');
-on(H_ACCEPT, 'PPME_SOCKET_ACCEPT_5_X', 'PPME_SOCKET_ACCEPT4_6_X');
-on(H_CLOSE, 'PPME_SYSCALL_CLOSE_X');
-on(H_CLOSE_RANGE, 'PPME_SYSCALL_CLOSE_RANGE_X');
-on(H_PIPE, 'PPME_SYSCALL_PIPE_X', 'PPME_SYSCALL_PIPE2_X');
-on(H_SOCKETPAIR, 'PPME_SOCKET_SOCKETPAIR_X');
-on(H_EVENTFD, 'PPME_SYSCALL_EVENTFD_X', 'PPME_SYSCALL_EVENTFD2_X');
-on(H_MEMFD, 'PPME_SYSCALL_MEMFD_CREATE_X');
-on(H_PIDFD_OPEN, 'PPME_SYSCALL_PIDFD_OPEN_X');
-on(H_PIDFD_GETFD, 'PPME_SYSCALL_PIDFD_GETFD_X');
-on(H_DUP, 'PPME_SYSCALL_DUP_1_X', 'PPME_SYSCALL_DUP2_X', 'PPME_SYSCALL_DUP3_X');
-on(H_FCNTL, 'PPME_SYSCALL_FCNTL_X');
-on(H_CHDIR, 'PPME_SYSCALL_CHDIR_X');
-on(H_FCHDIR, 'PPME_SYSCALL_FCHDIR_X');
-on(H_GETCWD, 'PPME_SYSCALL_GETCWD_X');
-on(H_READ_TUPLE, 'PPME_SOCKET_RECVFROM_X', 'PPME_SOCKET_RECVMSG_X', 'PPME_SOCKET_RECVMMSG_X', 'PPME_SOCKET_RECV_X');
-on(H_WRITE_TUPLE, 'PPME_SOCKET_SENDTO_X', 'PPME_SOCKET_SENDMSG_X', 'PPME_SOCKET_SENDMMSG_X', 'PPME_SOCKET_SEND_X');
-on(H_SETUID, 'PPME_SYSCALL_SETUID_X', 'PPME_SYSCALL_SETRESUID_X', 'PPME_SYSCALL_SETREUID_X');
-on(H_SETGID, 'PPME_SYSCALL_SETGID_X', 'PPME_SYSCALL_SETRESGID_X', 'PPME_SYSCALL_SETREGID_X');
-on(H_SETSID, 'PPME_SYSCALL_SETSID_X');
-on(H_CAPSET, 'PPME_SYSCALL_CAPSET_X');
-on(H_PRCTL, 'PPME_SYSCALL_PRCTL_X');
-on(H_CHROOT, 'PPME_SYSCALL_CHROOT_X');
-on(H_UNSHARE, 'PPME_SYSCALL_UNSHARE_X', 'PPME_SYSCALL_SETNS_X');
-on(H_RLIMIT, 'PPME_SYSCALL_GETRLIMIT_X', 'PPME_SYSCALL_SETRLIMIT_X');
-on(H_PRLIMIT, 'PPME_SYSCALL_PRLIMIT_X');
-on(H_CONTAINER, 'PPME_CONTAINER_E');
-on(H_CONTAINER_JSON, 'PPME_CONTAINER_JSON_E', 'PPME_CONTAINER_JSON_2_E');
-on(H_ASYNC, 'PPME_ASYNCEVENT_E');
-on(H_USER, 'PPME_USER_ADDED_E', 'PPME_USER_DELETED_E');
-on(H_GROUP, 'PPME_GROUP_ADDED_E', 'PPME_GROUP_DELETED_E');
-const singleFd: [string, FdType][] = [
-  ['PPME_SYSCALL_SIGNALFD_X', 'signalfd'],
-  ['PPME_SYSCALL_SIGNALFD4_X', 'signalfd'],
-  ['PPME_SYSCALL_TIMERFD_CREATE_X', 'timerfd'],
-  ['PPME_SYSCALL_INOTIFY_INIT_X', 'inotify'],
-  ['PPME_SYSCALL_INOTIFY_INIT1_X', 'inotify'],
-  ['PPME_SYSCALL_BPF_2_X', 'bpf'],
-  ['PPME_SYSCALL_USERFAULTFD_X', 'userfaultfd'],
-  ['PPME_SYSCALL_IO_URING_SETUP_X', 'io_uring'],
-  ['PPME_SYSCALL_EPOLL_CREATE_X', 'eventpoll'],
-  ['PPME_SYSCALL_EPOLL_CREATE1_X', 'eventpoll'],
-];
-for (const [id, type] of singleFd) {
-  HANDLER[C(id)] = H_SINGLE_FD;
-  SINGLE_FD_TYPE[C(id)] = type;
-}
-/** Enter events kept until their exit: those whose exit changes state (retrieve_enter_event, and the converter's fill-in of old layouts). */
-const STORE_ENTER = new Uint8Array(N);
-for (const e of EVENTS) {
-  if (e.direction === 'enter' && e.code + 1 < N && HANDLER[e.code + 1] !== H_NONE && EVENTS[e.code + 1]!.direction === 'exit') STORE_ENTER[e.code] = 1;
-}
-const SKIP_EMPTY_ENTER = new Uint8Array(N);
-for (const id of ['PPME_SYSCALL_OPEN_E', 'PPME_SYSCALL_CREAT_E', 'PPME_SYSCALL_OPENAT_2_E', 'PPME_SYSCALL_OPENAT2_E', 'PPME_SYSCALL_EXECVE_19_E']) SKIP_EMPTY_ENTER[C(id)] = 1;
-/** Parameter names of each layout (for completing older layouts). */
-const PARAM_NAMES: readonly (readonly string[])[] = EVENTS.map((e) => e.params.map((p) => p.name));
-for (const e of EVENTS) {
-  const clone = /^PPME_SYSCALL_(CLONE|FORK|VFORK)(_\d+)?_X$/.test(e.id) || e.id === 'PPME_SYSCALL_CLONE3_X';
-  const noQuery = clone || /^PPME_SCHEDSWITCH/.test(e.id) || /^PPME_PROCEXIT/.test(e.id);
-  if (noQuery) QUERY_OS[e.code] = 0;
-  if (/^PPME_(CONTAINER_JSON_2|USER_ADDED|USER_DELETED|GROUP_ADDED|GROUP_DELETED|PLUGINEVENT|ASYNCEVENT)_E$/.test(e.id)) NO_THREAD[e.code] = 1;
-  // EF_SKIPPARSERESET events (and the unused ones) get no thread either.
-  if (e.flags.includes('EF_SKIPPARSERESET') || e.flags.includes('EF_UNUSED')) NO_THREAD[e.code] = 1;
-  const tupleAt = e.params.findIndex((p) => p.name === 'tuple');
-  if (tupleAt >= 0 && e.direction === 'exit') TUPLE_PARAM[e.code] = tupleAt;
-}
-// Old container events carry no thread but are not flagged like the others.
-NO_THREAD[C('PPME_CONTAINER_E')] = 1;
-NO_THREAD[C('PPME_CONTAINER_JSON_E')] = 1;
-
 const utf8 = new TextDecoder();
 
 /** A NUL-separated list (args, env, cgroups), without the empty tail after the last NUL. */
@@ -333,8 +237,7 @@ export class ScapStateEngine implements StateView {
   private readonly groups = new Map<string, Map<number, GroupInfo>>();
   private readonly containers = new Map<string, ContainerInfo>();
   private readonly enters = new Map<number, StoredEnter>();
-  private ipv4Interfaces: readonly { addr: Uint8Array; netmask: Uint8Array }[] = [];
-  private ipv6Interfaces: readonly { addr: Uint8Array }[] = [];
+  private interfaces: Interfaces = { ipv4: [], ipv6: [] };
   private readonly purge: boolean;
   private readonly purgeIntervalNs: bigint;
   private readonly threadTimeoutNs: bigint;
@@ -397,8 +300,7 @@ export class ScapStateEngine implements StateView {
   /** Loads the capture's process list, users, groups and machine info (before the first event). */
   seed(seed: Seed): void {
     if (seed.machine !== undefined) this.machine = { ...seed.machine };
-    if (seed.interfaces?.ipv4 !== undefined) this.ipv4Interfaces = seed.interfaces.ipv4;
-    if (seed.interfaces?.ipv6 !== undefined) this.ipv6Interfaces = seed.interfaces.ipv6;
+    if (seed.interfaces !== undefined) this.interfaces = { ipv4: seed.interfaces.ipv4 ?? [], ipv6: seed.interfaces.ipv6 ?? [] };
     for (const u of seed.users ?? []) this.putUser(u.containerId ?? '', { uid: u.uid, gid: u.gid, name: u.name, homedir: u.homedir, shell: u.shell });
     for (const g of seed.groups ?? []) this.putGroup(g.containerId ?? '', { gid: g.gid, name: g.name });
     const added: ThreadState[] = [];
@@ -1373,108 +1275,17 @@ export class ScapStateEngine implements StateView {
     const tuple = ev.paramBytes(1);
     if (tuple.length === 0) {
       if (enterAddr === undefined) return;
-      this.clientFromAddr(f, enterAddr);
+      clientFromAddr(f, enterAddr);
       return;
     }
     const exitAddr = has(ev, 3) && isSockAddrValid(ev.paramBytes(3)) ? ev.paramBytes(3) : undefined;
     if (!isSockTupleValid(tuple)) return;
-    this.fillClient(f, tuple, exitAddr, enterAddr);
+    fillClient(f, tuple, exitAddr, enterAddr);
   }
 
-  /** fill_client_socket_info_from_addr: only the destination is known. */
-  private clientFromAddr(f: FdInfo, addr: Uint8Array): void {
-    const a = decodeAddr(addr);
-    if (a.family === PPM_AF_INET || (a.family === PPM_AF_INET6 && isIpv4Mapped(a.ip))) {
-      f.type = 'ipv4';
-      const tuple = this.ensureTuple(f, 4);
-      tuple.dip = a.family === PPM_AF_INET ? a.ip : a.ip.slice(12, 16);
-      tuple.dport = a.port;
-    } else if (a.family === PPM_AF_INET6) {
-      f.type = 'ipv6';
-      const tuple = this.ensureTuple(f, 6);
-      tuple.dip = a.ip;
-      tuple.dport = a.port;
-    } else {
-      f.name = addrText(addr);
-    }
-  }
 
-  private ensureTuple(f: FdInfo, family: 4 | 6): SocketTuple {
-    const size = family === 4 ? 4 : 16;
-    if (f.tuple === undefined || f.tuple.family !== family) {
-      f.tuple = { family, sip: new Uint8Array(size), sport: 0, dip: new Uint8Array(size), dport: 0, l4proto: f.tuple?.l4proto };
-    }
-    return f.tuple;
-  }
 
-  /** fill_client_socket_info: tuple from connect's exit; the destination from the enter address when the tuple agrees with the exit address. */
-  private fillClient(f: FdInfo, tupleBytes: Uint8Array, exitAddr: Uint8Array | undefined, enterAddr: Uint8Array | undefined): void {
-    const tup = decodeTuple(tupleBytes);
-    if (tup.family === PPM_AF_INET || tup.family === PPM_AF_INET6) {
-      let dip = tup.dip;
-      let dport = tup.dport;
-      if (exitAddr !== undefined && enterAddr !== undefined) {
-        const x = decodeAddr(exitAddr);
-        if (x.port === dport && equalBytes(x.ip, dip)) {
-          const e = decodeAddr(enterAddr);
-          dip = e.ip;
-          dport = e.port;
-        }
-      }
-      let changed: boolean;
-      if (tup.family === PPM_AF_INET6 && !(isIpv4Mapped(tup.sip) && isIpv4Mapped(dip))) {
-        f.type = 'ipv6';
-        changed = this.setAddresses(f, 6, tup.sip, tup.sport, dip, dport, true);
-      } else {
-        f.type = 'ipv4';
-        const sip = tup.family === PPM_AF_INET6 ? tup.sip.slice(12, 16) : tup.sip;
-        const d = tup.family === PPM_AF_INET6 ? dip.slice(12, 16) : dip;
-        changed = this.setAddresses(f, 4, sip, tup.sport, d, dport, true);
-      }
-      if (changed && f.role === 'server' && f.tuple?.l4proto === 'udp') swapAddresses(f);
-      f.name = tupleName(f);
-    } else {
-      if (f.type !== 'unix') return;
-      let path = tup.path;
-      if (exitAddr !== undefined && enterAddr !== undefined && decodeAddr(exitAddr).path === path) path = decodeAddr(enterAddr).path;
-      f.unix = { source: tup.source, dest: tup.dest, path };
-      f.name = `${tup.source.toString(16)}->${tup.dest.toString(16)} ${path}`;
-    }
-    if (isRoleNone(f)) setRoleClient(f);
-  }
 
-  /** set_ipv4/ipv6_addresses_and_ports: false when the tuple is already known (either way round). */
-  private setAddresses(f: FdInfo, family: 4 | 6, sip: Uint8Array, sport: number, dip: Uint8Array, dport: number, overwriteDest: boolean): boolean {
-    const same = f.tuple !== undefined && f.tuple.family === family;
-    if (same && f.type === (family === 4 ? 'ipv4' : 'ipv6')) {
-      const t = f.tuple!;
-      if (
-        (equalBytes(t.sip, sip) && t.sport === sport && equalBytes(t.dip, dip) && t.dport === dport) ||
-        (equalBytes(t.sip, dip) && t.sport === dport && equalBytes(t.dip, sip) && t.dport === sport)
-      ) {
-        return false;
-      }
-    }
-    const t = this.ensureTuple(f, family);
-    let changed = false;
-    if (!equalBytes(t.sip, sip)) {
-      t.sip = sip.slice();
-      changed = true;
-    }
-    if (t.sport !== sport) {
-      t.sport = sport;
-      changed = true;
-    }
-    if (isZero(t.dip) || (overwriteDest && !equalBytes(t.dip, dip))) {
-      t.dip = dip.slice();
-      changed = true;
-    }
-    if (t.dport === 0 || (overwriteDest && t.dport !== dport)) {
-      t.dport = dport;
-      changed = true;
-    }
-    return changed;
-  }
 
   private parseAccept(ev: ScapEvent, type: number): void {
     const t = this.t;
@@ -1546,21 +1357,21 @@ export class ScapStateEngine implements StateView {
       return;
     }
     if (tup.family === PPM_AF_INET) {
-      if (f.type === 'ipv4_server' && f.server !== undefined) this.ensureTuple(f, 4).l4proto = f.server.l4proto;
+      if (f.type === 'ipv4_server' && f.server !== undefined) ensureTuple(f, 4).l4proto = f.server.l4proto;
       f.type = 'ipv4';
-      if (!this.setAddresses(f, 4, tup.sip, tup.sport, tup.dip, tup.dport, false)) return;
+      if (!setAddresses(f, 4, tup.sip, tup.sport, tup.dip, tup.dport, false)) return;
     } else if (tup.family === PPM_AF_INET6) {
       if (isIpv4Mapped(tup.sip) && isIpv4Mapped(tup.dip)) {
         f.type = 'ipv4';
-        if (!this.setAddresses(f, 4, tup.sip.slice(12, 16), tup.sport, tup.dip.slice(12, 16), tup.dport, false)) return;
-      } else if (!this.setAddresses(f, 6, tup.sip, tup.sport, tup.dip, tup.dport, false)) {
+        if (!setAddresses(f, 4, tup.sip.slice(12, 16), tup.sport, tup.dip.slice(12, 16), tup.dport, false)) return;
+      } else if (!setAddresses(f, 6, tup.sip, tup.sport, tup.dip, tup.dport, false)) {
         return;
       }
     } else {
       return;
     }
     if (f.tuple !== undefined && f.tuple.l4proto === undefined) f.tuple.l4proto = 'udp';
-    this.inferLocalAddress(f);
+    inferLocalAddress(f, this.interfaces);
     // The receiving side of a datagram is the server unless this process already connected.
     if (f.type === 'ipv4' || f.type === 'ipv6') {
       if (isRoleNone(f)) {
@@ -1575,39 +1386,8 @@ export class ScapStateEngine implements StateView {
     }
   }
 
-  /**
-   * sinsp_network_interfaces::update_fd (ifinfo.cpp): an unspecified (all-zero) end of a
-   * tuple becomes the address of the interface that matches the other end (same address,
-   * same subnet, else the first non-loopback interface).
-   */
-  private inferLocalAddress(f: FdInfo): void {
-    const t = f.tuple;
-    if (t === undefined || (f.type !== 'ipv4' && f.type !== 'ipv6')) return;
-    const sipZero = isZero(t.sip);
-    if (!sipZero && !isZero(t.dip)) return;
-    const known = sipZero ? t.dip : t.sip;
-    const inferred = t.family === 4 ? this.inferIpv4(known) : this.inferIpv6(known);
-    if (equalBytes(inferred, known) && t.sport === t.dport) return;
-    if (sipZero) t.sip = inferred.slice();
-    else t.dip = inferred.slice();
-  }
 
-  private inferIpv4(dest: Uint8Array): Uint8Array {
-    const list = this.ipv4Interfaces;
-    for (const i of list) if (equalBytes(i.addr, dest)) return i.addr;
-    for (const i of list) if (i.addr.every((b, k) => (b & i.netmask[k]!) === (dest[k]! & i.netmask[k]!))) return i.addr;
-    for (const i of list) if (!(i.addr[0] === 127 && i.addr[1] === 0 && i.addr[2] === 0 && i.addr[3] === 1)) return i.addr;
-    return new Uint8Array(4);
-  }
 
-  private inferIpv6(dest: Uint8Array): Uint8Array {
-    const list = this.ipv6Interfaces;
-    for (const i of list) if (equalBytes(i.addr, dest)) return i.addr;
-    // ipv6addr::in_subnet compares the 64-bit network prefix.
-    for (const i of list) if (equalBytes(i.addr.subarray(0, 8), dest.subarray(0, 8))) return i.addr;
-    for (const i of list) if (!(isZero(i.addr.subarray(0, 15)) && i.addr[15] === 1)) return i.addr;
-    return new Uint8Array(16);
-  }
 
   // ---------------------------------------------------------------- purging
 
@@ -1659,42 +1439,9 @@ function clearCloseOnExec(f: FdInfo): void {
   f.openFlags &= ~(PPM_O_CLOEXEC | PPM_EPOLL_CLOEXEC | PPM_MFD_CLOEXEC);
 }
 
-function swapAddresses(f: FdInfo): void {
-  const t = f.tuple;
-  if (t === undefined) return;
-  const ip = t.sip;
-  const port = t.sport;
-  t.sip = t.dip;
-  t.sport = t.dport;
-  t.dip = ip;
-  t.dport = port;
-}
 
-/** sockinfo_to_str: the fd name of an IP socket. */
-function tupleName(f: FdInfo): string {
-  const t = f.tuple;
-  if (t === undefined) return f.name;
-  if (t.l4proto === 'tcp' || t.l4proto === 'udp') {
-    if (t.family === 4) return `${ipv4String(t.sip)}:${t.sport}->${ipv4String(t.dip)}:${t.dport}`;
-    return `${ipv6String(t.sip)}:${t.sport}->${ipv6String(t.dip)}:${t.dport}`;
-  }
-  if (t.l4proto === 'icmp' || t.l4proto === 'raw') {
-    if (t.family === 4) return `${ipv4String(t.sip)}->${ipv4String(t.dip)}`;
-    return `${ipv6String(t.sip)}->${ipv6String(t.dip)}`;
-  }
-  return '<unknown>';
-}
 
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
-function isZero(a: Uint8Array): boolean {
-  for (const x of a) if (x !== 0) return false;
-  return true;
-}
 
 function trimNul(b: Uint8Array): Uint8Array {
   const nul = b.indexOf(0);
