@@ -70,6 +70,19 @@ describe('synthesizer: bytes as a scap file holds them', () => {
     expect(exec.paramLength(3)).toBe(0); // not given: empty
   });
 
+  it('encodes fd lists, sockaddrs of every family and 8/16/32-bit integers at their width', () => {
+    const synth = new Synth();
+    const poll = synth.exit('ppoll', { tid: 1 }, { res: 1, fds: [{ fd: 3, flags: 1 }, { fd: -1, flags: 4 }], timeout: 0n, sigmask: 0 });
+    expect([...poll.paramBytes(1)]).toEqual([2, 0, 3, 0, 0, 0, 0, 0, 0, 0, 1, 0, 255, 255, 255, 255, 255, 255, 255, 255, 4, 0]);
+    expect([...encodeSockAddr({ family: 'inet', ip: '10.0.0.1', port: 8080 })]).toEqual([2, 10, 0, 0, 1, 0x90, 0x1f]);
+    expect([...encodeSockAddr({ family: 'unix', path: '/s' })]).toEqual([1, 0x2f, 0x73, 0]);
+    const tuple = encodeSockTuple({ family: 'inet', sip: '1.2.3.4', sport: 1, dip: '5.6.7.8', dport: 2 });
+    expect([...tuple]).toEqual([2, 1, 2, 3, 4, 1, 0, 5, 6, 7, 8, 2, 0]);
+    const fcntl = synth.exit('fcntl', { tid: 1 }, { res: 0, fd: 3, cmd: 26, arg: 1n });
+    expect([fcntl.paramLength(0), fcntl.paramLength(1), fcntl.paramLength(2), fcntl.paramLength(3)]).toEqual([8, 8, 1, 8]);
+    expect(fcntl.paramUint(2)).toBe(26);
+  });
+
   it('rejects a parameter name the event does not have', () => {
     const synth = new Synth();
     expect(() => synth.exit('openat', { tid: 1 }, { fd: 3, nmae: 'x' })).toThrow(/no parameter 'nmae'/);
