@@ -967,11 +967,11 @@ export class ScapStateEngine implements StateView {
     else this.containers.delete(info.id);
   }
 
-  /** The plugin's async events: "container_added" / "container_removed" with the JSON as data. */
+  /** The plugin's async events: "container" (added) and "container_removed", the JSON as data. */
   private parseAsync(ev: ScapEvent): void {
     const name = ev.paramString(1);
-    if (name !== 'container_added' && name !== 'container_removed') return;
-    this.addContainerJson(utf8.decode(trimNul(ev.paramBytes(2))), name === 'container_added');
+    if (name !== 'container' && name !== 'container_removed') return;
+    this.addContainerJson(utf8.decode(trimNul(ev.paramBytes(2))), name === 'container');
   }
 
   // ---------------------------------------------------------------- files

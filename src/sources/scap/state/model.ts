@@ -141,7 +141,7 @@ export interface ThreadInfo {
   fdlimit: number;
   /** PPM_CL_* clone flags of the thread (with libsinsp's own bits: inverted, closed, main thread, ...). */
   flags: number;
-  /** chroot directory (libsinsp's m_root), '/' unless a chroot changed it. */
+  /** chroot directory (libsinsp's m_root): '' until a chroot sets it, inherited at clone. */
   root?: string;
   /** The reaper the kernel gave at procexit (-1 unknown, 0 none). */
   reaperTid?: number;

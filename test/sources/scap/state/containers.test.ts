@@ -63,7 +63,7 @@ describe('containers in the state engine', () => {
     h.engine.update(h.synth.event('PPME_CONTAINER_JSON_2_E', { tid: 0 }, { json }));
     expect(h.engine.container('3ad7b26ded6d')).toMatchObject({ type: 'docker', name: 'web', image: 'nginx:1.25', imageTag: '1.25', privileged: true, extra: { labels: { a: 'b' } } });
     const added = JSON.stringify({ container: { id: 'c0ffee', type: 7, name: 'job', image: 'busybox' } });
-    h.engine.update(h.synth.event('PPME_ASYNCEVENT_E', { tid: 0 }, { plugin_id: 1, name: 'container_added', data: added + '\0' }));
+    h.engine.update(h.synth.event('PPME_ASYNCEVENT_E', { tid: 0 }, { plugin_id: 1, name: 'container', data: added + '\0' }));
     expect(h.engine.container('c0ffee')).toMatchObject({ type: 'containerd', name: 'job' });
     h.engine.update(h.synth.event('PPME_ASYNCEVENT_E', { tid: 0 }, { plugin_id: 1, name: 'container_removed', data: added }));
     expect(h.engine.container('c0ffee')).toBeUndefined();
