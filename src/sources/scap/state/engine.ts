@@ -216,7 +216,8 @@ const utf8 = new TextDecoder();
 function splitNul(b: Uint8Array): string[] {
   let len = b.length;
   if (len > 0 && b[len - 1] === 0) len--;
-  return utf8.decode(b.subarray(0, len)).split('\0');
+  // sinsp_split: nothing for an empty list.
+  return len === 0 ? [] : utf8.decode(b.subarray(0, len)).split('\0');
 }
 
 function has(ev: ScapEvent, i: number): boolean {

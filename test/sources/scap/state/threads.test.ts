@@ -94,6 +94,13 @@ describe('thread table: clone and execve', () => {
     });
   });
 
+  it('keeps an empty argument list empty (sinsp_split of nothing)', () => {
+    const h = new Host();
+    h.clone(1, 100);
+    h.execve(100, '/bin/true', { args: [] });
+    expect(h.thread(100).args).toEqual([]);
+  });
+
   it('resolves exepath from the enter event when the exit has no trusted_exepath', () => {
     const h = new Host();
     h.clone(1, 100);
