@@ -436,7 +436,11 @@ export class ScapStateEngine implements StateView {
         break;
       case H_CHROOT:
         if (this.t !== undefined) {
-          if (ev.paramInt(0) === 0) this.t.root = ev.paramString(1);
+          if (ev.paramInt(0) === 0) {
+            // parse_chroot_exit takes the path as resolved against the cwd when relative.
+            const path = ev.paramString(1);
+            this.t.root = path === '<NA>' || path === '' || path.startsWith('/') ? path : concatenatePaths(this.cwd(this.t), path);
+          }
           if (ev.paramInt(0) >= 0) this.assignContainer(this.t);
         }
         break;

@@ -120,6 +120,9 @@ describe('thread table: clone and execve', () => {
     h.exit('chroot', 100, { res: 0, path: '/srv/jail' });
     h.exit('setuid', 100, { res: -1, uid: 0 }); // failed: no change
     expect(h.thread(100)).toMatchObject({ uid: 33, gid: 44, sid: 100, capPermitted: 7n, capEffective: 5n, root: '/srv/jail' });
+    h.exit('chdir', 100, { res: 0, path: '/srv' });
+    h.exit('chroot', 100, { res: 0, path: 'other/../jail2' }); // relative: resolved against the cwd
+    expect(h.thread(100).root).toBe('/srv/jail2');
   });
 });
 
