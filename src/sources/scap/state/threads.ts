@@ -214,7 +214,9 @@ export class ThreadTable {
     this.threads.get(t.ptid)?.children.delete(t);
   }
 
+  /** Drops a thread from the table, its group and its parent's children (libsinsp's weak references expire). */
   private erase(t: ThreadState): void {
+    this.detachFromParent(t);
     if (this.threads.get(t.tid) === t) this.threads.delete(t.tid);
     const group = this.groupOf.get(t);
     if (group !== undefined) {
@@ -250,7 +252,6 @@ export class ThreadTable {
     if (t === undefined) return;
     const group = this.groupOf.get(t);
     if (isInvalid(t) || group === undefined) {
-      this.detachFromParent(t);
       this.erase(t);
       return;
     }
@@ -272,15 +273,11 @@ export class ThreadTable {
     }
     if (group.alive === 0) {
       // The last thread of the process is gone: the main thread and the group go with it.
-      this.detachFromParent(t);
       this.groups.delete(t.pid);
       const main = this.threads.get(t.pid);
       if (main !== undefined) this.erase(main);
     }
-    if (!isMainThread(t)) {
-      this.detachFromParent(t);
-      this.erase(t);
-    }
+    if (!isMainThread(t)) this.erase(t);
   }
 }
 

@@ -221,6 +221,8 @@ describe('thread table: exits and reparenting', () => {
     expect(h.engine.thread(100)).toBeUndefined();
     expect(h.engine.thread(101)).toBeUndefined();
     expect(h.thread(200).ptid).toBe(1);
+    // The removed main thread is no longer among init's children.
+    expect([...h.thread(1).children].map((c) => c.tid)).toEqual([200]);
   });
 
   it('does not re-add a child whose exit came before the caller clone event', () => {
