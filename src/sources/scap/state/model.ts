@@ -67,16 +67,31 @@ export interface FdInfo {
   role: 'server' | 'client' | undefined;
   /** FLAGS_SOCKET_CONNECTED. */
   connected: boolean;
-  /** Set by a connect/bind/rename that changed the name (FLAGS_CHANGED-like bookkeeping). */
+  /**
+   * fd.name_changed of the event being parsed: true when that event changed the fd's name
+   * (libsinsp compares m_name with m_oldname after parsing); meaningful for the current event only.
+   */
   nameChanged: boolean;
-  /** Opened as read, write, or both (from the open flags), for evt.is_open_* and fd.is_*. */
-  readonly flags: number;
+  /**
+   * libsinsp's sinsp_fdinfo::m_flags bits (FD_FLAGS_* in state/fd-flags.ts: role client/server,
+   * connected, cloned, overlay upper/lower). `role` and `connected` mirror the role and
+   * connected bits. (Was documented as read/write bits: those are in `openFlags`.)
+   */
+  flags: number;
+  /** Listening/bound socket (ipv4_server / ipv6_server): libsinsp's ipv4serverinfo / ipv6serverinfo. */
+  server?: { ip: Uint8Array; port: number; l4proto: 'tcp' | 'udp' | 'raw' | 'icmp' | undefined };
+  /** pidfd: the pid the fd refers to (libsinsp's m_pid). */
+  pid?: number;
   /** Added for the field extractors: libsinsp's FLAGS_OVERLAY_UPPER / _LOWER (fd.is_upper_layer, fd.is_lower_layer); absent = NA. */
   overlayUpper?: boolean;
   overlayLower?: boolean;
 }
 
-/** libsinsp's sinsp_threadinfo, with the members fields read. */
+/**
+ * libsinsp's sinsp_threadinfo, with the members fields read. The optional members are the
+ * engine's bookkeeping (always set by ScapStateEngine; optional so that code building
+ * ThreadInfo objects by hand keeps compiling).
+ */
 export interface ThreadInfo {
   tid: number;
   pid: number;
@@ -94,6 +109,10 @@ export interface ThreadInfo {
   exepath: string;
   args: string[];
   env: string[];
+  /**
+   * Working directory, always ending in '/'. libsinsp keeps the process's cwd on the main
+   * thread (threads share it): read it with StateView.cwd(t).
+   */
   cwd: string;
   /** cgroup subsystem -> path. */
   cgroups: [string, string][];
@@ -123,8 +142,21 @@ export interface ThreadInfo {
   pfMajor: bigint;
   pfMinor: bigint;
   fdlimit: number;
-  /** PPM_CL_* clone flags of the thread. */
+  /** PPM_CL_* clone flags of the thread (with libsinsp's own bits: inverted, closed, main thread, ...). */
   flags: number;
+  /** chroot directory (libsinsp's m_root): '' until a chroot sets it, inherited at clone. */
+  root?: string;
+  /** The reaper the kernel gave at procexit (-1 unknown, 0 none). */
+  reaperTid?: number;
+  /**
+   * The children this thread adopted or created (libsinsp's m_children): used for
+   * reparenting at exit. A child's `ptid` is its parent's tid.
+   */
+  children?: Set<ThreadInfo>;
+  /** The fd of the last enter event that used one (libsinsp's m_lastevent_fd), -1 if none. */
+  lastEventFd?: number;
+  /** The code of the last enter event (libsinsp's m_lastevent_type), -1 if none. */
+  lastEventType?: number;
   /** The thread is gone (procexit seen) but kept while children or purging need it. */
   dead: boolean;
   /**
@@ -132,8 +164,6 @@ export interface ThreadInfo {
    * thread): index by fd number.
    */
   fds: Map<number, FdInfo>;
-  /** Added for the field extractors: libsinsp's m_lastevent_fd, the fd the thread's last fd-using event named (fd.num, fd.uid); absent = read from the event. */
-  lastEventFd?: number;
   /**
    * Added for the field extractors: what libsinsp computes at execve and copies to children
    * on clone (clone_ts - exe ctime; exe ctime - pidns start): absent = computed from this
@@ -180,8 +210,11 @@ export interface StateView {
   mainThread(t: ThreadInfo): ThreadInfo | undefined;
   /** The parent of a thread's process (ptid), if known. */
   parent(t: ThreadInfo): ThreadInfo | undefined;
-  user(uid: number): UserInfo | undefined;
-  group(gid: number): GroupInfo | undefined;
+  /** The working directory of t's process (libsinsp's get_cwd: the main thread's cwd; './' without one). */
+  cwd?(t: ThreadInfo): string;
+  /** A user by uid, from the capture's user list (containerId '' = the host; a container's own list otherwise). */
+  user(uid: number, containerId?: string): UserInfo | undefined;
+  group(gid: number, containerId?: string): GroupInfo | undefined;
   container(id: string): ContainerInfo | undefined;
   /** The machine: hostname and boot time as the capture's header gives them. */
   readonly machine: { hostname: string; bootTime: bigint; numCpus: number };
