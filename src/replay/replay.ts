@@ -8,7 +8,8 @@ import { FlatEventSource, type FlatEvent } from '../sources/jsonl/flat-source.js
 import { AlertFormatter, type AlertOptions } from '../output/alerts.js';
 import type { CompiledRule } from '../rules/model.js';
 import type { Priority } from '../rules/priority.js';
-import type { CaptureEvent, CaptureProblem } from '../sources/jsonl/captures.js';
+import type { CaptureProblem } from '../sources/jsonl/captures.js';
+import type { EventSource } from '../fields/source.js';
 import { Engine, type RuleMatching, type RuleSelection } from '../evaluator/engine.js';
 
 export interface ReplayOptions {
@@ -46,10 +47,19 @@ export interface ReplayStats {
   seconds: number;
 }
 
-export class Replayer {
-  readonly source = new FlatEventSource();
-  readonly engine: Engine<FlatEvent>;
-  private readonly formatter: AlertFormatter<FlatEvent>;
+/** One event of a capture with where it came from: a JSONL line, or a scap event's number. */
+export interface CaptureItem<E> {
+  event: E;
+  file: string;
+  line: number;
+  /** Bytes of input the event took (approximately), for throughput figures. */
+  size: number;
+}
+
+export class Replayer<E = FlatEvent> {
+  readonly source: EventSource<E>;
+  readonly engine: Engine<E>;
+  private readonly formatter: AlertFormatter<E>;
   /** Whether events outside the live driver's event set are skipped. */
   readonly liveEventSet: boolean;
   readonly stats: ReplayStats = {
@@ -67,7 +77,10 @@ export class Replayer {
     rules: CompiledRule[],
     options: ReplayOptions = {},
     catalogue: FieldCatalogue = FieldCatalogue.syscall(),
+    /** Where events come from; flat JSONL events by default. */
+    source?: EventSource<E>,
   ) {
+    this.source = source ?? (new FlatEventSource() as unknown as EventSource<E>);
     this.liveEventSet = Boolean(options.liveEventSet) && !options.allEvents;
     this.engine = new Engine(rules, this.source, catalogue, options.selection, options.matching ?? 'first');
     this.formatter = new AlertFormatter(this.source, catalogue, {
@@ -80,7 +93,7 @@ export class Replayer {
   }
 
   /** Evaluates one event; calls `onAlert` for every rule it fires. */
-  process(item: CaptureEvent, onAlert: (alert: Alert) => void): void {
+  process(item: CaptureItem<E>, onAlert: (alert: Alert) => void): void {
     const stats = this.stats;
     stats.eventsRead++;
     stats.bytes += item.size;
@@ -107,7 +120,7 @@ export class Replayer {
   }
 
   /** Replays an event stream to the end. */
-  async run(events: AsyncIterable<CaptureEvent>, onAlert: (alert: Alert) => void): Promise<ReplayStats> {
+  async run(events: AsyncIterable<CaptureItem<E>>, onAlert: (alert: Alert) => void): Promise<ReplayStats> {
     return this.runBatches(singles(events), onAlert);
   }
 
@@ -115,7 +128,7 @@ export class Replayer {
    * Replays batches of events (what `readCaptureBatches` yields: no asynchronous step per
    * event) to the end, or until `control.stopped()`.
    */
-  async runBatches(batches: AsyncIterable<Iterable<CaptureEvent>>, onAlert: (alert: Alert) => void, control: RunControl = {}): Promise<ReplayStats> {
+  async runBatches(batches: AsyncIterable<Iterable<CaptureItem<E>>>, onAlert: (alert: Alert) => void, control: RunControl = {}): Promise<ReplayStats> {
     const start = process.hrtime.bigint();
     const stats = this.stats;
     const { stopped, onProgress } = control;
@@ -143,6 +156,6 @@ export interface RunControl {
 
 const PROGRESS_MASK = 0x1ffff;
 
-async function* singles(events: AsyncIterable<CaptureEvent>): AsyncGenerator<Iterable<CaptureEvent>> {
+async function* singles<E>(events: AsyncIterable<CaptureItem<E>>): AsyncGenerator<Iterable<CaptureItem<E>>> {
   for await (const item of events) yield [item];
 }
