@@ -48,6 +48,9 @@ interface CompiledOperand<E> {
   isList: boolean;
 }
 
+/** Fields that stand for both ends of a connection (libsinsp's filter-only fd fields). */
+const CONNECTION_ENDS = new Set(['fd.ip', 'fd.port', 'fd.proto', 'fd.net']);
+
 export class CheckPlanner<E> {
   constructor(
     private readonly source: EventSource<E>,
@@ -80,6 +83,9 @@ export class CheckPlanner<E> {
       test = scalarTest(cls, op, constant);
       fast = scalarFastPath(cls, op, constant);
     }
+    // fd.ip, fd.port, fd.proto and fd.net read both ends of a connection: `!=` holds only when
+    // neither end equals (sinsp_filter_check_fd::compare_ip, compare_port, compare_net).
+    if (op === '!=' && !expr.modifier && left.field !== undefined && CONNECTION_ENDS.has(left.field)) every = true;
     // NA never reaches the test; arrays (multi-valued reads) match when any value does, or every value for `in` on list fields.
     const arrays = every ? everyValue(test) : anyValue(test);
     const full = (v: unknown) => (Array.isArray(v) ? arrays(v) : test(v));
@@ -139,7 +145,7 @@ export class CheckPlanner<E> {
       case 'toupper':
         return { read: (e) => mapStrings(first.read(e), (s) => s.toUpperCase()), type: first.type, isList: first.isList };
       case 'b64':
-        return { read: (e) => mapStrings(first.read(e), (s) => Buffer.from(s, 'base64').toString('latin1')), type: 'charbuf', isList: first.isList };
+        return { read: (e) => decodeAll(first.read(e)), type: 'charbuf', isList: first.isList };
       case 'basename':
         return { read: (e) => mapStrings(first.read(e), (s) => s.slice(s.lastIndexOf('/') + 1)), type: 'charbuf', isList: first.isList };
       case 'len':
@@ -147,7 +153,9 @@ export class CheckPlanner<E> {
           read: (e) => {
             const v = first.read(e);
             if (v === undefined) return undefined;
-            return Array.isArray(v) ? v.length : (asString(v) ?? '').length;
+            // A list field's length is its number of values; several values of another field each have theirs.
+            if (Array.isArray(v)) return first.isList ? v.length : v.map((x) => (asString(x) ?? '').length);
+            return (asString(v) ?? '').length;
           },
           type: 'int64',
           isList: false,
@@ -248,6 +256,32 @@ function mapStrings(v: FieldValue, f: (s: string) => string): FieldValue {
   const s = asString(v);
   return s === undefined ? undefined : f(s);
 }
+
+/**
+ * b64 of every value; libsinsp's decoder (decodeWithoutPadding) fails on anything but the
+ * standard alphabet with at most two trailing `=`, and one failure makes the value NA.
+ */
+function decodeAll(v: FieldValue): FieldValue {
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v)) return base64(asString(v));
+  const out: string[] = [];
+  for (const x of v) {
+    const d = base64(asString(x));
+    if (d === undefined) return undefined;
+    out.push(d);
+  }
+  return out;
+}
+
+function base64(s: string | undefined): string | undefined {
+  if (s === undefined) return undefined;
+  const body = s.endsWith('==') ? s.slice(0, -2) : s.endsWith('=') ? s.slice(0, -1) : s;
+  if (body.length % 4 === 1 || !BASE64_BODY.test(body)) return undefined;
+  // The decoded bytes as UTF-8 text, byte for byte what constants (UTF-8 in rules files) are compared with.
+  return Buffer.from(body, 'base64').toString('utf8');
+}
+
+const BASE64_BODY = /^[A-Za-z0-9+/]*$/;
 
 /** The value of option `-o` in a command line (`-o value` or `-ovalue`). */
 function getopt(cmdline: string, option: string): string | undefined {

@@ -165,13 +165,14 @@ export function scalarTest(cls: TypeClass, op: string, constant: string): ValueT
       const c = parseIpAddress(constant);
       if (!c) throw new Error(`${constant} is not a valid IP address`);
       const eq = addressTest(c);
-      return op === '!=' ? (v) => typeof v === 'string' && !eq(v) : eq;
+      // A value that is not an address compares false, as with numbers: != too.
+      return op === '!=' ? (v) => typeof v === 'string' && isAddress(v) && !eq(v) : eq;
     }
     case 'net': {
       const c = parseIpNetwork(constant);
       if (!c) throw new Error(`${constant} is not a valid IP network`);
       const inside = networksTest([c]);
-      return op === '!=' ? (v) => typeof v === 'string' && !inside(v) : inside;
+      return op === '!=' ? (v) => typeof v === 'string' && isAddress(v) && !inside(v) : inside;
     }
     case 'buffer':
     case 'string':
@@ -247,7 +248,12 @@ function stringTest(op: string, c: string): ValueTest {
     case 'glob':
     case 'iglob': {
       const pieces = op === 'glob' ? starGlob(c) : undefined;
-      if (pieces) return (v) => typeof v === 'string' && pieces(v);
+      if (pieces)
+        return (v) => {
+          // Numbers and booleans in a string field compare as their text, as with the other operators.
+          const s = typeof v === 'string' ? v : asString(v);
+          return s !== undefined && pieces(s);
+        };
       const re = globToRegExp(c, op === 'iglob');
       return (v) => {
         const s = asString(v);
@@ -286,17 +292,34 @@ function stringTest(op: string, c: string): ValueTest {
   }
 }
 
-/** pmatch: the value is one of the paths or lies under one of them. */
+/**
+ * pmatch: the value is one of the paths or lies under one of them, comparing whole path
+ * components as libsinsp's path prefix search does (empty components dropped, a component
+ * with `*`, `?` or `[` matched as a glob). Absolute values without doubled slashes, against
+ * plain paths, compare as text without allocating; anything else by components.
+ */
 export function pathPrefixTest(paths: string[]): ValueTest {
-  const exact = new Set(paths.map((p) => (p.length > 1 && p.endsWith('/') ? p.slice(0, -1) : p)));
-  const prefixes = [...exact].map((p) => (p.endsWith('/') ? p : p + '/'));
+  const split = paths.map(pathComponents);
+  const globs = split.map((c) => c.map((part) => (/[*?[]/.test(part) ? globToRegExp(part, false) : undefined)));
+  const simple = split.every((c) => c.length > 0) && globs.every((g) => g.every((x) => x === undefined));
+  const texts = split.map((c) => '/' + c.join('/'));
+  const exact = new Set(texts);
+  const prefixes = texts.map((t) => t + '/');
   return (v) => {
     const s = asString(v);
     if (s === undefined) return false;
-    if (exact.has(s)) return true;
-    for (const p of prefixes) if (s.startsWith(p)) return true;
-    return false;
+    if (simple && s.charCodeAt(0) === 47 && !s.includes('//')) {
+      if (exact.has(s)) return true;
+      for (const p of prefixes) if (s.startsWith(p)) return true;
+      return false;
+    }
+    const parts = pathComponents(s);
+    return split.some((c, k) => c.length <= parts.length && c.every((part, i) => (globs[k]![i] ? globs[k]![i]!.test(parts[i]!) : part === parts[i])));
   };
+}
+
+function pathComponents(path: string): string[] {
+  return path.split('/').filter((c) => c !== '');
 }
 
 /** `in`/`intersects` against a literal list: a set lookup where the type allows it. */
@@ -375,6 +398,10 @@ function networksTest(networks: IpNetwork[]): ValueTest {
     for (const n of ip >= 0 ? others : networks) if (networkContains(n, a)) return true;
     return false;
   };
+}
+
+function isAddress(text: string): boolean {
+  return ipv4Of(text) >= 0 || addressOf(text) !== undefined;
 }
 
 /**

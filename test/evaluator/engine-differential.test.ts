@@ -118,7 +118,7 @@ describe('generated programs agree with a plain evaluator', () => {
           fired += expected.length;
           expect(names(engine.evaluate(event))).toEqual(expected);
         }),
-        { numRuns: 3000, seed: 20261122 },
+        { numRuns: Number(process.env.RUNS ?? 3000), seed: Number(process.env.SEED ?? 20261122) },
       );
       expect(fired).toBeGreaterThan(100);
     });

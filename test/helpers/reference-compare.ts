@@ -4,13 +4,15 @@
  * src/evaluator/compare.ts: slow, plain code that is easy to check line by line.
  *
  * A value is first read as the field's type (`typed`), then compared with constants parsed
- * as libsinsp parses them (`constant`). Flat events hold JSON values, so reading a value as
- * a type is this project's convention, kept as simple as possible:
+ * as libsinsp parses them (`constant`). libsinsp's values always have their type; flat
+ * events hold JSON values, and reading one as a type is this project's convention for
+ * captures (the same as the engine's, restated here), not a libsinsp semantic:
  * - strings: a string; a number or boolean as its JSON text;
- * - integers: an integer number, a bigint, or text of a decimal integer (sign, digits);
- * - double: a number or decimal text;
+ * - integers: a number, a bigint, a boolean (1/0), or text: decimal or 0x-hex integer, or
+ *   any other number JavaScript reads (a fraction compares by its value);
+ * - double: the same, as a JavaScript number;
  * - bool: true/false, the texts "true"/"false", or a number (non-zero is true);
- * - ipaddr/ipnet: the text of an IPv4 or IPv6 address;
+ * - ipaddr/ipnet: the text of an IPv4 or IPv6 address (no zone, as inet_pton);
  * - bytebuf: a string, taken as its UTF-8 bytes.
  * A value that cannot be read as the type makes every comparison false, like NA.
  */
@@ -104,28 +106,33 @@ export function typed(info: TypeInfo, v: unknown): Typed {
     case 'bytes':
       return typeof v === 'string' ? Buffer.from(v, 'utf8') : undefined;
     case 'int':
-      return integerOf(v);
+      return numberOf(v);
     case 'bool':
       if (v === true || v === 'true') return 1n;
       if (v === false || v === 'false') return 0n;
       if (typeof v === 'number' || typeof v === 'bigint') return v == 0 ? 0n : 1n;
       return undefined;
-    case 'double':
-      if (typeof v === 'number') return v;
-      if (typeof v === 'bigint') return Number(v);
-      if (typeof v === 'string' && /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(v)) return Number(v);
-      return undefined;
+    case 'double': {
+      const n = numberOf(v);
+      return n === undefined ? undefined : Number(n);
+    }
     case 'ip':
     case 'net':
       return typeof v === 'string' ? parseAddress(v) : undefined;
   }
 }
 
-function integerOf(v: unknown): bigint | undefined {
+/** An integer as a bigint (exact), anything else numeric as a number. */
+function numberOf(v: unknown): bigint | number | undefined {
   if (typeof v === 'bigint') return v;
-  if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v) : undefined;
-  if (typeof v === 'string' && /^\s*[+-]?\d+\s*$/.test(v)) return BigInt(v.trim());
-  return undefined;
+  if (typeof v === 'boolean') return v ? 1n : 0n;
+  if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v) : Number.isNaN(v) ? undefined : v;
+  if (typeof v !== 'string') return undefined;
+  const t = v.trim();
+  if (/^[+-]?\d+$/.test(t)) return BigInt(t);
+  if (/^0[xX][0-9a-fA-F]+$/.test(t)) return BigInt(t);
+  const n = t === '' ? NaN : Number(t);
+  return Number.isNaN(n) ? undefined : Number.isInteger(n) && Math.abs(n) < 2 ** 53 ? BigInt(n) : n;
 }
 
 /** A constant as libsinsp parses it for the type (sinsp_filter_value_parser::string_to_rawval). */
@@ -201,26 +208,34 @@ export function compare(info: TypeInfo, op: string, value: Typed, c: unknown): b
 }
 
 function compareNumbers(op: string, a: bigint | number, b: bigint | number): boolean {
-  // Both are bigints for integer types; for doubles both are numbers.
+  const order = numericOrder(a, b);
   switch (op) {
     case '=':
     case '==':
     case 'in':
     case 'intersects':
-      return a === b;
+      return order === 0;
     case '!=':
-      return a !== b;
+      return order !== 0;
     case '<':
-      return a < b;
+      return order < 0;
     case '<=':
-      return a <= b;
+      return order <= 0;
     case '>':
-      return a > b;
+      return order > 0;
     case '>=':
-      return a >= b;
+      return order >= 0;
     default:
       throw new Error(`reference: '${op}' on numbers`);
   }
+}
+
+/** Exact when both are integers (bigints); a fraction compares as a double. */
+function numericOrder(a: bigint | number, b: bigint | number): number {
+  if (typeof a === 'bigint' && typeof b === 'bigint') return a < b ? -1 : a > b ? 1 : 0;
+  const x = Number(a);
+  const y = Number(b);
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 function compareStrings(op: string, a: string, c: unknown): boolean {
@@ -304,13 +319,14 @@ export function asciiUpper(s: string): string {
 
 /**
  * pmatch: libsinsp's path prefix search splits paths into components at `/`, dropping
- * empty ones, and matches when the constant's components begin the value's.
+ * empty ones, and matches when the constant's components begin the value's; a constant's
+ * component holding `*`, `?` or `[` matches a value's component as a glob.
  */
 function underPath(value: string, path: string): boolean {
   const components = (s: string) => s.split('/').filter((c) => c !== '');
   const v = components(value);
   const p = components(path);
-  return p.length <= v.length && p.every((c, i) => c === v[i]);
+  return p.length <= v.length && p.every((c, i) => (/[*?[]/.test(c) ? fnmatch(c, v[i]!, false) : c === v[i]));
 }
 
 /**
