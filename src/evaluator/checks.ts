@@ -4,6 +4,7 @@
  * helps, a fast path for the common shape of value that generated code can inline.
  */
 import type { FieldCatalogue, FieldType } from '../fields/catalogue.js';
+import { comparedType } from '../fields/raw-args.js';
 import type { EventSource, FieldAccessor, FieldValue } from '../fields/source.js';
 import type { BinaryCheckExpr, Operand, TransformerExpr, UnaryCheckExpr } from '../parser/index.js';
 import { asString, parseNumberConstant, pathPrefixTest, scalarTest, setTest, typeClass, type ValueTest } from './compare.js';
@@ -117,7 +118,7 @@ export class CheckPlanner<E> {
       const lookup = this.catalogue.resolve(node.name, node.arg);
       if (!lookup.ok) throw new Error(lookup.message);
       const { def, key } = lookup.field;
-      return { read: this.source.accessor(lookup.field), field: def.name, key, type: def.type, isList: def.flags.has('is_list') };
+      return { read: this.source.accessor(lookup.field), field: def.name, key, type: comparedType(lookup.field), isList: def.flags.has('is_list') };
     }
     return this.transformer(node);
   }

@@ -93,6 +93,12 @@ const CASES: Case[] = [
     conditions: ['fd.sport = 5', 'fd.sport != 5', 'fd.sport > 1024', 'fd.sport in (4, 5, 6)', 'fd.sport = 65535'],
   },
   {
+    // Typed as the event parameter so named (res: PT_ERRNO, a signed 64-bit integer).
+    key: 'evt.rawarg.res',
+    values: NUMBERS,
+    conditions: ['evt.rawarg.res > 100', 'evt.rawarg.res < 0', 'evt.rawarg.res = 5', 'evt.rawarg.res in (-1, 5)'],
+  },
+  {
     key: 'evt.is_open_write',
     values: [true, false, 'true', 'false', 0, 1, 2, 'yes', '', [true], [false, true], []],
     conditions: ['evt.is_open_write = true', 'evt.is_open_write = false', 'evt.is_open_write != true', 'evt.is_open_write != false', 'evt.is_open_write in (true)', 'evt.is_open_write exists'],
@@ -170,6 +176,15 @@ describe('each comparison agrees with the reference evaluator (libsinsp semantic
     expect(disagreements.join('\n')).toBe('');
     // The pool must make most conditions hold for some value and fail for another.
     expect(held).toBeGreaterThan(c.conditions.length / 2);
+  });
+});
+
+describe('evt.rawarg.NAME', () => {
+  it("takes its event parameter's type, operators included (libsinsp: 'contains' not supported for numeric filters)", () => {
+    expect(predicate('evt.rawarg.res > 100')({ 'evt.rawarg.res': 50 })).toBe(false);
+    expect(() => predicate('evt.rawarg.res contains 1')).toThrow(/contains/);
+    // A string parameter keeps the string operators.
+    expect(predicate('evt.rawarg.name startswith /etc')({ 'evt.rawarg.name': '/etc/passwd' })).toBe(true);
   });
 });
 
