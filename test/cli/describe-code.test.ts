@@ -116,6 +116,15 @@ describe('kestrel describe --code', () => {
     expect(run.stdout).not.toContain('return; }');
   });
 
+  it('lists a syscall without an event of its own when a rule names it', async () => {
+    const rules = path.join(dir, 'generic.yaml');
+    writeFileSync(rules, '- rule: Accounting\n  desc: d\n  condition: evt.type = acct and proc.name = x\n  output: o\n  priority: NOTICE\n');
+    const run = await runKestrel(['describe', '-r', rules, '--code']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^\/\/ Program for event type acct \(rule_matching: first\)\n/);
+    expect(rulesInHeader(run.stdout)).toEqual(['Accounting']);
+  });
+
   it('names an unknown event type clearly and exits 1', async () => {
     const run = await runKestrel(['describe', '-r', RULES, '--code', 'exceve']);
     expect(run.code).toBe(1);

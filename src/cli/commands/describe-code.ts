@@ -6,7 +6,7 @@
  */
 import type { Engine, EngineRule } from '../../evaluator/engine.js';
 import type { CompiledProgram } from '../../evaluator/compile.js';
-import { allEventNames, isKnownEventName } from '../../fields/events.js';
+import { allEventNames, genericSyscallNames, isKnownEventName } from '../../fields/events.js';
 
 export interface ProgramCode {
   eventTypes: string[];
@@ -25,6 +25,10 @@ export function programCode<E>(engine: Engine<E>, eventType: string | undefined)
   }
   const types = eventType !== undefined ? [eventType] : allEventNames().filter((t) => t !== 'NA');
   const byProgram = new Map<CompiledProgram<E, EngineRule>, string[]>();
+  // A syscall without an event of its own (evt.type = setns, say) gets a program of its own
+  // only when some rule names it; the others run the generic `syscall` program.
+  const generic = engine.compiled('syscall');
+  if (eventType === undefined) types.push(...genericSyscallNames().filter((t) => engine.compiled(t) !== generic));
   for (const type of types) {
     const compiled = engine.compiled(type);
     // A type no rule can match has no program (unless it was asked for by name).
