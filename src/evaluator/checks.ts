@@ -4,6 +4,7 @@
  * helps, a fast path for the common shape of value that generated code can inline.
  */
 import type { FieldCatalogue, FieldType } from '../fields/catalogue.js';
+import { comparedType } from '../fields/raw-args.js';
 import type { EventSource, FieldAccessor, FieldValue } from '../fields/source.js';
 import { AddressCache } from '../operators/matchers.js';
 import { listComparison, modifierTest, operatorSpec, scalarComparison, type FastPath } from '../operators/registry.js';
@@ -42,6 +43,9 @@ export interface CompiledOperand<E> {
   isList: boolean;
 }
 
+/** Fields that stand for both ends of a connection (libsinsp's filter-only fd fields). */
+const CONNECTION_ENDS = new Set(['fd.ip', 'fd.port', 'fd.proto', 'fd.net']);
+
 export class CheckPlanner<E> {
   /** Parsed addresses for this planner's IP checks (owned here: engines share nothing). */
   private readonly addresses = new AddressCache();
@@ -65,7 +69,7 @@ export class CheckPlanner<E> {
     const items = right.kind === 'list' ? right.items.map((i) => i.value) : [right.value];
     let test: ValueTest;
     // `in` on a list field needs every value of the field in the set.
-    const every = left.isList && op === 'in';
+    let every = left.isList && op === 'in';
     let fast: FastPath | undefined;
     if (expr.modifier) {
       test = modifierTest(
@@ -76,6 +80,9 @@ export class CheckPlanner<E> {
       test = spec.rhs === 'list' ? listComparison(op, cls, items, this.addresses) : scalarComparison(op, cls, items[0] ?? '', this.addresses);
       if (!every) fast = spec.fast?.(cls, items);
     }
+    // fd.ip, fd.port, fd.proto and fd.net read both ends of a connection: `!=` holds only when
+    // neither end equals (sinsp_filter_check_fd::compare_ip, compare_port, compare_net).
+    if (op === '!=' && !expr.modifier && left.field !== undefined && CONNECTION_ENDS.has(left.field)) every = true;
     // NA never reaches the test; arrays (multi-valued reads) match when any value does, or every value for `in` on list fields.
     const arrays = every ? everyValue(test) : anyValue(test);
     const full = (v: unknown) => (Array.isArray(v) ? arrays(v) : test(v));
@@ -113,7 +120,7 @@ export class CheckPlanner<E> {
       const lookup = this.catalogue.resolve(node.name, node.arg);
       if (!lookup.ok) throw new Error(lookup.message);
       const { def, key } = lookup.field;
-      return { read: this.source.accessor(lookup.field), field: def.name, key, type: def.type, isList: def.flags.has('is_list') };
+      return { read: this.source.accessor(lookup.field), field: def.name, key, type: comparedType(lookup.field), isList: def.flags.has('is_list') };
     }
     return this.transformer(node);
   }

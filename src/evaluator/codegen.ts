@@ -27,8 +27,20 @@ const GENERATION_LIMIT = 0x3fffffff;
 /** Characters of condition code written into `run` directly (see build). */
 const INLINE_BUDGET = 24_000;
 
+/** A generated unit: the function, and the text and references it was made from (for `describe --code`). */
+export interface BuiltUnit<F> {
+  fn: F;
+  /** The body of `function (refs) { ... }` that returns `fn`. */
+  source: string;
+  /** The values the source names `r0`, `r1`, ... (rules, constant sets, full tests, accessors). */
+  refs: readonly unknown[];
+  /** What each reference is for, by index (the check it serves). */
+  labels: readonly string[];
+}
+
 export class UnitGenerator<E> {
   private readonly refs: unknown[] = [];
+  private readonly labels: string[] = [];
   private readonly refNames = new Map<unknown, string>();
   private readonly keys = new ExpressionKeys();
   private readonly counts = new Map<string, number>();
@@ -50,7 +62,7 @@ export class UnitGenerator<E> {
    * function `run(e, m)`; `G` is the generation, already advanced when the body runs.
    * Conditions at the `shared` indices are memoised when they occur elsewhere too.
    */
-  build<F>(conditions: readonly UnitCondition[], body: (conditionCalls: string[]) => string, shared: ReadonlySet<number> = NONE): F {
+  build<F>(conditions: readonly UnitCondition[], body: (conditionCalls: string[]) => string, shared: ReadonlySet<number> = NONE): BuiltUnit<F> {
     for (const c of conditions) if (c !== true) this.count(c);
     // Conditions are written into `run` itself (a call per rule costs as much as a cheap
     // rule), up to a size past which V8 would no longer optimise `run`; the rest become
@@ -80,15 +92,17 @@ export class UnitGenerator<E> {
       statements,
       `};`,
     ].join('\n');
-    return new Function('refs', source)(this.refs) as F;
+    // The text is kept (one string per unit, made anyway) so that it can be shown as run.
+    return { fn: new Function('refs', source)(this.refs) as F, source, refs: this.refs, labels: this.labels };
   }
 
-  /** A unit-level name for a value the generated code uses (sets, tests, accessors, rules). */
-  ref(value: unknown): string {
+  /** A unit-level name for a value the generated code uses (sets, tests, accessors, rules); `label` says what for. */
+  ref(value: unknown, label = ''): string {
     let name = this.refNames.get(value);
     if (name === undefined) {
       name = `r${this.refs.length}`;
       this.refs.push(value);
+      this.labels.push(label);
       this.refNames.set(value, name);
     }
     return name;
@@ -142,7 +156,7 @@ export class UnitGenerator<E> {
         return `!${this.gen(expr.child)}`;
       case 'unary':
       case 'binary':
-        return this.check(this.planOf(expr));
+        return this.check(this.planOf(expr), this.key(expr));
       case 'identifier':
         throw new Error(`unresolved macro '${expr.name}'`);
     }
@@ -154,7 +168,7 @@ export class UnitGenerator<E> {
    * so a group may stand where its first member stood.
    */
   private alternatives(children: readonly Expr[]): string[] {
-    const groups = new Map<string, { plans: Extract<CheckPlan<E>, { kind: 'value' }>[]; at: number }>();
+    const groups = new Map<string, { plans: Extract<CheckPlan<E>, { kind: 'value' }>[]; texts: string[]; at: number }>();
     const out: (string | undefined)[] = [];
     for (const child of children) {
       const plan = child.kind === 'binary' ? this.planOf(child) : undefined;
@@ -165,21 +179,24 @@ export class UnitGenerator<E> {
         continue;
       }
       const group = groups.get(key);
-      if (group) group.plans.push(plan);
-      else {
-        groups.set(key, { plans: [plan], at: out.length });
+      if (group) {
+        group.plans.push(plan);
+        group.texts.push(this.key(child));
+      } else {
+        groups.set(key, { plans: [plan], texts: [this.key(child)], at: out.length });
         out.push(undefined);
       }
     }
-    for (const { plans, at } of groups.values()) out[at] = plans.length === 1 ? this.check(plans[0]!) : this.stringSet(plans);
+    for (const { plans, texts, at } of groups.values()) out[at] = plans.length === 1 ? this.check(plans[0]!, texts[0]!) : this.stringSet(plans, texts);
     return out as string[];
   }
 
-  private stringSet(plans: Extract<CheckPlan<E>, { kind: 'value' }>[]): string {
+  private stringSet(plans: Extract<CheckPlan<E>, { kind: 'value' }>[], texts: string[]): string {
     const patterns = plans.map((p) => ({ op: STRING_SET_OPS[p.fast!.op]!, text: p.fast!.constant as string }));
     const test = this.stringSets(patterns);
-    const full = plans.map((p) => this.fullTest(p)).join(' || ');
-    return `((v = ${this.read(plans[0]!.read)}) != null && (typeof v === "string" ? ${this.ref(test)}(v) : (${full})))`;
+    const full = plans.map((p, i) => this.fullTest(p, texts[i]!)).join(' || ');
+    const label = `string-set test of ${texts.map((t) => `\`${t}\``).join(' or ')}`;
+    return `((v = ${this.read(plans[0]!.read, texts[0]!)}) != null && (typeof v === "string" ? ${this.ref(test, label)}(v) : (${full})))`;
   }
 
   /** A sub-condition computed once per event: `(g3 === G ? b3 : (g3 = G, b3 = m3(e)))`. */
@@ -204,9 +221,9 @@ export class UnitGenerator<E> {
   }
 
   /** The expression reading a value in generated code (memoised when read more than once). */
-  read(plan: ReadPlan<E>): string {
+  read(plan: ReadPlan<E>, text = ''): string {
     if (plan.kind === 'property') return `e[${JSON.stringify(plan.key)}]`;
-    const call = `${this.ref(plan.read)}(e)`;
+    const call = `${this.ref(plan.read, plan.key !== undefined ? `read of ${plan.key}` : `read of the operand of \`${text}\``)}(e)`;
     if (plan.key === undefined || (this.readCounts.get(plan.key) ?? 0) < 2) return call;
     let name = this.readMemoNames.get(plan.key);
     if (name === undefined) {
@@ -223,9 +240,10 @@ export class UnitGenerator<E> {
    * number rounded from a longer integer while the full test compares exactly: for such
    * reads the test is wrapped (once per plan) to read those numbers again through the accessor.
    */
-  private fullTest(plan: Extract<CheckPlan<E>, { kind: 'value' }>): string {
+  private fullTest(plan: Extract<CheckPlan<E>, { kind: 'value' }>, text: string): string {
     const read = plan.read;
-    if (read.kind !== 'property' || read.read.propertyMayRound !== true) return `${this.ref(plan.test)}(v)`;
+    const label = `full test of \`${text}\` (any shape of value)`;
+    if (read.kind !== 'property' || read.read.propertyMayRound !== true) return `${this.ref(plan.test, label)}(v)`;
     let exact = exactTests.get(plan.test);
     if (exact === undefined) {
       const test = plan.test;
@@ -233,25 +251,26 @@ export class UnitGenerator<E> {
       exact = (v, e) => test(typeof v === 'number' && !Number.isSafeInteger(v) ? accessor(e) : v);
       exactTests.set(plan.test, exact);
     }
-    return `${this.ref(exact)}(v, e)`;
+    return `${this.ref(exact, label)}(v, e)`;
   }
 
-  private check(plan: CheckPlan<E>): string {
+  /** Code for one check; `text` is the check as written, to label what the code refers to. */
+  private check(plan: CheckPlan<E>, text: string): string {
     switch (plan.kind) {
       case 'predicate':
-        return `${this.ref(plan.predicate)}(e)`;
+        return `${this.ref(plan.predicate, `test of \`${text}\``)}(e)`;
       case 'exists':
-        return `(${this.read(plan.read)} != null)`;
+        return `(${this.read(plan.read, text)} != null)`;
       case 'value': {
-        const full = this.fullTest(plan);
-        const test = plan.fast ? `(typeof v === "${plan.fast.jsType}" ? ${this.fast(plan.fast)} : ${full})` : full;
-        return `((v = ${this.read(plan.read)}) != null && ${test})`;
+        const full = this.fullTest(plan, text);
+        const test = plan.fast ? `(typeof v === "${plan.fast.jsType}" ? ${this.fast(plan.fast, text)} : ${full})` : full;
+        return `((v = ${this.read(plan.read, text)}) != null && ${test})`;
       }
     }
   }
 
-  private fast(f: FastPath): string {
-    const constant = f.constant instanceof Set ? this.ref(f.constant) : literal(f.constant as string | number | boolean);
+  private fast(f: FastPath, text: string): string {
+    const constant = f.constant instanceof Set ? this.ref(f.constant, `constants of \`${text}\``) : literal(f.constant as string | number | boolean);
     switch (f.op) {
       case 'has':
         return `${constant}.has(v)`;

@@ -33,7 +33,16 @@ export interface CompiledProgram<E, T> {
   run: Program<E, T>;
   /** The values of the rules the program can match (those not folded to false), in order. */
   values: T[];
+  /** The generated JavaScript: the body of `function (refs) { ... }` returning `run`. */
+  source: string;
+  /** What the source names `r0`, `r1`, ...: the rule values among them, and the tests and sets it calls. */
+  refs: readonly unknown[];
+  /** What each reference is for (empty for rule values, which the caller knows). */
+  labels: readonly string[];
 }
+
+/** The source of the program of no rules. */
+const EMPTY_SOURCE = 'return function run(e, m) {};';
 
 export class ConditionCompiler<E> {
   private readonly planner: CheckPlanner<E>;
@@ -49,7 +58,7 @@ export class ConditionCompiler<E> {
 
   /** A predicate for one condition. */
   compile(expr: Expr): Predicate<E> {
-    return this.generator().build<Predicate<E>>([orderByCost(expr, this.planOf)], ([call]) => `  return ${call};`);
+    return this.generator().build<Predicate<E>>([orderByCost(expr, this.planOf)], ([call]) => `  return ${call};`).fn;
   }
 
   /**
@@ -79,7 +88,7 @@ export class ConditionCompiler<E> {
       value: r.value,
     }));
     const values = kept.map((k) => k.value);
-    if (kept.length === 0) return { run: () => {}, values };
+    if (kept.length === 0) return { run: () => {}, values, source: EMPTY_SOURCE, refs: [], labels: [] };
     const cached = this.programs.get(key) as CompiledProgram<E, T> | undefined;
     if (cached) return cached;
     const generator = this.generator();
@@ -97,14 +106,14 @@ export class ConditionCompiler<E> {
       }
       unit.push(...group.rests);
     }
-    const run = generator.build<Program<E, T>>(
+    const built = generator.build<Program<E, T>>(
       unit,
       (calls) => {
         const lines: string[] = [];
         if (gate) {
           lines.push(
             `  const g = ${generator.read(gate.read)};`,
-            `  const gate = typeof g === "string" ? (${generator.ref(gate.allowed)}.get(g) ?? ${generator.ref(gate.none)}) : null;`,
+            `  const gate = typeof g === "string" ? (${generator.ref(gate.allowed, 'gate: by the value of one field, which rules can match')}.get(g) ?? ${generator.ref(gate.none, 'gate: no rule needing a listed value')}) : null;`,
           );
         }
         let next = 0;
@@ -122,7 +131,7 @@ export class ConditionCompiler<E> {
       },
       heads,
     );
-    const compiled = { run, values };
+    const compiled = { run: built.fn, values, source: built.source, refs: built.refs, labels: built.labels };
     this.programs.set(key, compiled as unknown as CompiledProgram<E, unknown>);
     return compiled;
   }

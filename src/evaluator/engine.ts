@@ -11,7 +11,7 @@ import type { EventSource } from '../fields/source.js';
 import type { CompiledRule } from '../rules/model.js';
 import { matchesEventCodes } from '../rules/evttypes.js';
 import { priorityLevel, type Priority } from '../rules/priority.js';
-import { ConditionCompiler, type Program } from './compile.js';
+import { ConditionCompiler, type CompiledProgram, type Program } from './compile.js';
 
 export type RuleMatching = 'first' | 'all';
 
@@ -75,12 +75,20 @@ export class Engine<E> {
     const key = eventType ?? '';
     let program = this.programs.get(key);
     if (program === undefined) {
-      const rules = this.candidates(eventType).map((r) => ({ condition: r.rule.condition, value: r }));
-      const compiled = this.compiler.compileProgram(rules, { ...(eventType !== undefined ? { eventType } : {}), first: this.matching === 'first' });
+      const compiled = this.compiled(eventType);
       program = compiled.values.length > 0 ? compiled.run : null;
       this.programs.set(key, program);
     }
     return program;
+  }
+
+  /**
+   * The compiled program for this type with its generated source (for `describe --code`):
+   * the compiler caches programs, so this is the one `program` returns and `evaluate` runs.
+   */
+  compiled(eventType: string | undefined): CompiledProgram<E, EngineRule> {
+    const rules = this.candidates(eventType).map((r) => ({ condition: r.rule.condition, value: r }));
+    return this.compiler.compileProgram(rules, { ...(eventType !== undefined ? { eventType } : {}), first: this.matching === 'first' });
   }
 
   /** The rules an event fires. The returned array is reused by the next call. */

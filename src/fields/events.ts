@@ -60,6 +60,11 @@ export function allEventNames(): string[] {
   return [...codesByName.keys()].sort();
 }
 
+/** Syscall names without an event of their own (their events are the generic `syscall` ones), sorted. */
+export function genericSyscallNames(): string[] {
+  return [...genericSyscalls].sort();
+}
+
 /** Whether `name` is an event parameter of some event (for `evt.arg.NAME`). */
 export function isEventParameter(name: string): boolean {
   return paramNames.has(name);

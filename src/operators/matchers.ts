@@ -64,7 +64,12 @@ function escapeRegExp(c: string): string {
 /** glob or iglob of one pattern. */
 export function globTest(pattern: string, caseInsensitive: boolean): ValueTest {
   const pieces = caseInsensitive ? undefined : starGlob(pattern);
-  if (pieces) return (v) => typeof v === 'string' && pieces(v);
+  if (pieces)
+    return (v) => {
+      // Numbers and booleans in a string field compare as their text, as with the other operators.
+      const s = typeof v === 'string' ? v : asString(v);
+      return s !== undefined && pieces(s);
+    };
   const re = globToRegExp(pattern, caseInsensitive);
   return (v) => {
     const s = asString(v);
@@ -72,17 +77,34 @@ export function globTest(pattern: string, caseInsensitive: boolean): ValueTest {
   };
 }
 
-/** pmatch: the value is one of the paths or lies under one of them. */
+/**
+ * pmatch: the value is one of the paths or lies under one of them, comparing whole path
+ * components as libsinsp's path prefix search does (empty components dropped, a component
+ * with `*`, `?` or `[` matched as a glob). Absolute values without doubled slashes, against
+ * plain paths, compare as text without allocating; anything else by components.
+ */
 export function pathPrefixTest(paths: string[]): ValueTest {
-  const exact = new Set(paths.map((p) => (p.length > 1 && p.endsWith('/') ? p.slice(0, -1) : p)));
-  const prefixes = [...exact].map((p) => (p.endsWith('/') ? p : p + '/'));
+  const split = paths.map(pathComponents);
+  const globs = split.map((c) => c.map((part) => (/[*?[]/.test(part) ? globToRegExp(part, false) : undefined)));
+  const simple = split.every((c) => c.length > 0) && globs.every((g) => g.every((x) => x === undefined));
+  const texts = split.map((c) => '/' + c.join('/'));
+  const exact = new Set(texts);
+  const prefixes = texts.map((t) => t + '/');
   return (v) => {
     const s = asString(v);
     if (s === undefined) return false;
-    if (exact.has(s)) return true;
-    for (const p of prefixes) if (s.startsWith(p)) return true;
-    return false;
+    if (simple && s.charCodeAt(0) === 47 && !s.includes('//')) {
+      if (exact.has(s)) return true;
+      for (const p of prefixes) if (s.startsWith(p)) return true;
+      return false;
+    }
+    const parts = pathComponents(s);
+    return split.some((c, k) => c.length <= parts.length && c.every((part, i) => (globs[k]![i] ? globs[k]![i]!.test(parts[i]!) : part === parts[i])));
   };
+}
+
+function pathComponents(path: string): string[] {
+  return path.split('/').filter((c) => c !== '');
 }
 
 const MAX_PARSED_ADDRESSES = 4096;
@@ -106,6 +128,11 @@ export class AddressCache {
       this.parsed.set(text, a);
     }
     return a ?? undefined;
+  }
+
+  /** Whether the text is an IPv4 or IPv6 address. */
+  isAddress(text: string): boolean {
+    return this.ipv4(text) >= 0 || this.address(text) !== undefined;
   }
 
   /** A dotted quad as an unsigned 32-bit integer, or -1 when the text is not one. */

@@ -113,11 +113,12 @@ const boolNotEquals: ScalarComparison = (constant) => {
 };
 
 const networkTest: ScalarComparison = (constant, cache) => networksTest(parseNetworks([constant]), cache);
+/** `!=` on addresses: a value that is not an address compares false, as with numbers. */
 const negate =
   (comparison: ScalarComparison): ScalarComparison =>
   (constant, cache) => {
     const test = comparison(constant, cache);
-    return (v) => typeof v === 'string' && !test(v);
+    return (v) => typeof v === 'string' && cache.isAddress(v) && !test(v);
   };
 
 /** Text comparisons apply to byte buffers too (compared as latin1 text). */

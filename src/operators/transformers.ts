@@ -39,6 +39,32 @@ function scalarString(v: FieldValue): string | undefined {
   return Array.isArray(v) ? v.map((x) => asString(x) ?? '').join(' ') : asString(v);
 }
 
+/**
+ * b64 of every value; libsinsp's decoder (decodeWithoutPadding) fails on anything but the
+ * standard alphabet with at most two trailing `=`, and one failure makes the value NA.
+ */
+function decodeAll(v: FieldValue): FieldValue {
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v)) return base64(asString(v));
+  const out: string[] = [];
+  for (const x of v) {
+    const d = base64(asString(x));
+    if (d === undefined) return undefined;
+    out.push(d);
+  }
+  return out;
+}
+
+const BASE64_BODY = /^[A-Za-z0-9+/]*$/;
+
+function base64(s: string | undefined): string | undefined {
+  if (s === undefined) return undefined;
+  const body = s.endsWith('==') ? s.slice(0, -2) : s.endsWith('=') ? s.slice(0, -1) : s;
+  if (body.length % 4 === 1 || !BASE64_BODY.test(body)) return undefined;
+  // The decoded bytes as UTF-8 text, byte for byte what constants (UTF-8 in rules files) are compared with.
+  return Buffer.from(body, 'base64').toString('utf8');
+}
+
 /** The value of option `-o` in a command line (`-o value` or `-ovalue`). */
 function getopt(cmdline: string, option: string): string | undefined {
   const words = cmdline.split(/\s+/);
@@ -66,8 +92,13 @@ function stringMap(output: FieldType | 'input', f: (s: string) => string): Trans
 export const TRANSFORMERS = {
   tolower: stringMap('input', (s) => s.toLowerCase()),
   toupper: stringMap('input', (s) => s.toUpperCase()),
-  b64: stringMap('charbuf', (s) => Buffer.from(s, 'base64').toString('latin1')),
-  basename: stringMap('charbuf', (s) => s.slice(s.lastIndexOf('/') + 1)),
+  // libsinsp's decoder fails on anything but the standard alphabet (one failure: NA); b64 yields its input's type.
+  b64: {
+    kind: 'transformer',
+    output: 'input',
+    build: ([first]) => ({ read: (e) => decodeAll(first!.read(e)), type: first!.type, isList: first!.isList }),
+  },
+  basename: stringMap('input', (s) => s.slice(s.lastIndexOf('/') + 1)),
   len: {
     kind: 'transformer',
     output: 'int64',
@@ -75,7 +106,9 @@ export const TRANSFORMERS = {
       read: (e) => {
         const v = first!.read(e);
         if (v === undefined) return undefined;
-        return Array.isArray(v) ? v.length : (asString(v) ?? '').length;
+        // A list field's length is its number of values; several values of another field each have theirs.
+        if (Array.isArray(v)) return first!.isList ? v.length : v.map((x) => (asString(x) ?? '').length);
+        return (asString(v) ?? '').length;
       },
       type: 'int64',
       isList: false,

@@ -6,6 +6,7 @@
  */
 import type { FieldCatalogue, FieldType, ResolvedField } from '../fields/catalogue.js';
 import { isKnownEventName } from '../fields/events.js';
+import { comparedType } from '../fields/raw-args.js';
 import type { BinaryCheckExpr, Expr, FieldExpr, Node, Operand, RightHandSide, TransformerExpr } from '../parser/index.js';
 import { parseIpAddress, parseIpNetwork } from '../fields/ip.js';
 import { operatorAccepts } from '../operators/registry.js';
@@ -124,7 +125,7 @@ export class ConditionChecker {
         this.problem(`field '${resolved.def.name}' cannot be used on the right-hand side of a comparison`, node, false);
         return undefined;
       }
-      return { type: resolved.def.type, isList: resolved.def.flags.has('is_list'), field: resolved };
+      return { type: comparedType(resolved), isList: resolved.def.flags.has('is_list'), field: resolved };
     }
     return this.transformerType(node, rightSide);
   }

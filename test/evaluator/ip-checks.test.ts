@@ -44,7 +44,8 @@ describe('IP checks', () => {
         for (const v of [...values, ...values.reverse()]) {
           expect(inAny(v)).toBe(reference(items, v));
           expect(inFirst(v)).toBe(reference([items[0]!], v));
-          expect(notInFirst(v)).toBe(!reference([items[0]!], v));
+          // A value that is not an address compares false with every operator, != too.
+          expect(notInFirst(v)).toBe(parseIpAddress(v) !== undefined && !reference([items[0]!], v));
         }
       }),
       { numRuns: 1000, seed: 5 },

@@ -5,24 +5,43 @@ import { loadRulesFiles } from '../../rules/loader.js';
 import { formatDiagnostic } from '../../rules/report.js';
 import { printCondition } from '../../parser/index.js';
 import { UsageError, type CliIO } from '../io.js';
+import { Engine, type RuleMatching } from '../../evaluator/engine.js';
+import { FieldCatalogue } from '../../fields/catalogue.js';
+import { FlatEventSource } from '../../sources/jsonl/flat-source.js';
+import type { CompiledRule } from '../../rules/model.js';
+import { programCode, renderProgram } from './describe-code.js';
 
 export const describeUsage = `kestrel describe -r PATH... [--json] [RULE]
+       kestrel describe -r PATH... --code [--json] [--rule-matching first|all] [EVENT_TYPE]
 
 Describes the loaded rules (all, or the one named): expanded condition, event types,
 condition and output fields, macros and lists used, tags, priority, source, enabled.
 The JSON follows Falco's -L output ({"rules": [{"info": ..., "details": ...}], ...}).
+With --code, prints instead the JavaScript generated for each event type (or the one
+named): the program the engine runs for events of that type, with a header naming the
+rules it tries in order. Types whose programs are identical are printed together.
   -r, --rules PATH   rules file, directory or glob (repeatable)
+  --code             generated code per event type
+  --rule-matching M  with --code: first (Falco's default) or all
   --json             JSON output`;
 
 export function runDescribe(argv: string[], io: CliIO): number {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { rules: { type: 'string', short: 'r', multiple: true }, json: { type: 'boolean' } },
+    options: {
+      rules: { type: 'string', short: 'r', multiple: true },
+      json: { type: 'boolean' },
+      code: { type: 'boolean' },
+      'rule-matching': { type: 'string' },
+    },
     allowPositionals: true,
   });
   const paths = values.rules ?? [];
   if (paths.length === 0) throw new UsageError('give at least one rules file with -r');
-  if (positionals.length > 1) throw new UsageError('name at most one rule');
+  if (positionals.length > 1) throw new UsageError(values.code ? 'name at most one event type' : 'name at most one rule');
+  const matching = values['rule-matching'] ?? 'first';
+  if (matching !== 'first' && matching !== 'all') throw new UsageError(`--rule-matching must be 'first' or 'all', not '${matching}'`);
+  if (values['rule-matching'] !== undefined && !values.code) throw new UsageError('--rule-matching goes with --code');
   const loaded = loadRulesFiles(paths, { cwd: io.cwd });
   if (!loaded.output) {
     for (const r of loaded.results) for (const d of r.errors) io.err(formatDiagnostic(d, loaded.contents) + '\n');
@@ -30,6 +49,7 @@ export function runDescribe(argv: string[], io: CliIO): number {
     return 1;
   }
   const output = loaded.output;
+  if (values.code) return printCode(output.rules, positionals[0], matching, Boolean(values.json), io);
   const wanted = positionals[0];
   const rules = output.rules.filter((r) => wanted === undefined || r.name === wanted);
   if (wanted !== undefined && rules.length === 0) {
@@ -51,6 +71,20 @@ export function runDescribe(argv: string[], io: CliIO): number {
     return 0;
   }
   io.out(described.map(renderRule).join('\n') + '\n');
+  return 0;
+}
+
+function printCode(rules: CompiledRule[], eventType: string | undefined, matching: RuleMatching, json: boolean, io: CliIO): number {
+  const engine = new Engine(rules, new FlatEventSource(), FieldCatalogue.syscall(), {}, matching);
+  const programs = programCode(engine, eventType);
+  if ('error' in programs) {
+    io.err(`kestrel describe: ${programs.error}\n`);
+    return 1;
+  }
+  if (json) {
+    const out = programs.map((p) => ({ event_types: p.eventTypes, rules: p.rules, refs: p.refs, source: p.source }));
+    io.out(JSON.stringify({ rule_matching: matching, programs: out }, null, 2) + '\n');
+  } else io.out(programs.map((p) => renderProgram(p, matching)).join('\n'));
   return 0;
 }
 
