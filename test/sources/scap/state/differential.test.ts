@@ -41,6 +41,9 @@ describe('state engine against sysdig', () => {
   });
 });
 
+/** fd.type prints servers as their family (the typechar is the same). */
+const SYSDIG_FD_TYPE: Record<string, string> = { ipv4_server: 'ipv4', ipv6_server: 'ipv6' };
+
 describe('state engine against sysdig, fds opened during the capture', () => {
   // Without the reader the engine is not seeded with the capture's process and fd lists:
   // compare the fds the events themselves created, which must all be named like sysdig names them.
@@ -54,11 +57,11 @@ describe('state engine against sysdig, fds opened during the capture', () => {
   for (const file of ['curl_google.scap', 'test_ipv6_client.scap']) {
     it(`names the fds of ${file} as sysdig does`, () => {
       requireSysdig();
-      const out = execFileSync('sysdig', ['-r', CAPTURES + file, '-p', '%evt.num|%thread.tid|%fd.num|%evt.type|%evt.dir|%evt.rawres|%fd.name', 'evt.type!=procinfo'], { encoding: 'utf8', maxBuffer: 64 << 20 });
-      const expected = new Map<number, { tid: number; fd: number; name: string }>();
+      const out = execFileSync('sysdig', ['-r', CAPTURES + file, '-p', '%evt.num|%thread.tid|%fd.num|%evt.type|%evt.dir|%evt.rawres|%fd.type|%fd.name', 'evt.type!=procinfo'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+      const expected = new Map<number, { tid: number; fd: number; type: string; name: string }>();
       let diverged = new Set<string>();
       for (const line of out.split('\n').filter(Boolean)) {
-        const [num, tid, fd, type, dir, res, name] = line.split('|');
+        const [num, tid, fd, type, dir, res, fdType, name] = line.split('|');
         if (fd === '<NA>' || fd === '') continue;
         // A failed connect: sysdig 0.29 names the fd, current libsinsp does not (see above);
         // that fd is left out from there on.
@@ -66,7 +69,7 @@ describe('state engine against sysdig, fds opened during the capture', () => {
         if ((VERSION_DIFFERENCES[file] ?? []).includes(Number(num))) diverged.add(`${tid}/${fd}`);
         if (type === 'close' && dir === '<') diverged = new Set([...diverged].filter((k) => k !== `${tid}/${fd}`));
         if (diverged.has(`${tid}/${fd}`)) continue;
-        expected.set(Number(num), { tid: Number(tid), fd: Number(fd), name: name ?? '' });
+        expected.set(Number(num), { tid: Number(tid), fd: Number(fd), type: fdType ?? '', name: name ?? '' });
       }
       const engine = new ScapStateEngine();
       engine.seed({ interfaces: captureInterfaces(file) });
@@ -80,6 +83,7 @@ describe('state engine against sysdig, fds opened during the capture', () => {
         const got = t === undefined ? undefined : engine.fdTable(t)?.get(want.fd);
         if (got === undefined) continue; // an fd from the process list, unknown without seeding
         expect(got.name, `event ${num}`).toBe(want.name);
+        expect(SYSDIG_FD_TYPE[got.type] ?? got.type, `event ${num} type`).toBe(want.type);
         checked++;
       }
       expect(checked).toBeGreaterThan(MIN_CHECKED[file]!);
