@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { ScapStateEngine } from '../../../../src/sources/scap/state/engine.js';
+import { ipv4String, ipv6String } from '../../../../src/sources/scap/state/net.js';
 import { BufferScapEvent, EVENTS_FOR_TESTS } from '../../../../src/sources/scap/synth/index.js';
 import { requireSysdig } from '../../../helpers/sysdig.js';
 import { CAPTURES, captureEvents, captureInterfaces } from './capture-events.js';
@@ -57,11 +58,11 @@ describe('state engine against sysdig, fds opened during the capture', () => {
   for (const file of ['curl_google.scap', 'test_ipv6_client.scap']) {
     it(`names the fds of ${file} as sysdig does`, () => {
       requireSysdig();
-      const out = execFileSync('sysdig', ['-r', CAPTURES + file, '-p', '%evt.num|%thread.tid|%fd.num|%evt.type|%evt.dir|%evt.rawres|%fd.type|%fd.name', 'evt.type!=procinfo'], { encoding: 'utf8', maxBuffer: 64 << 20 });
-      const expected = new Map<number, { tid: number; fd: number; type: string; name: string }>();
+      const out = execFileSync('sysdig', ['-r', CAPTURES + file, '-p', '*%evt.num|%thread.tid|%fd.num|%evt.type|%evt.dir|%evt.rawres|%fd.type|%fd.cip|%fd.cport|%fd.sip|%fd.sport|%fd.l4proto|%fd.name', 'evt.type!=procinfo'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+      const expected = new Map<number, { tid: number; fd: number; type: string; name: string; ends: string }>();
       let diverged = new Set<string>();
       for (const line of out.split('\n').filter(Boolean)) {
-        const [num, tid, fd, type, dir, res, fdType, name] = line.split('|');
+        const [num, tid, fd, type, dir, res, fdType, cip, cport, sip, sport, l4proto, name] = line.split('|');
         if (fd === '<NA>' || fd === '') continue;
         // A failed connect: sysdig 0.29 names the fd, current libsinsp does not (see above);
         // that fd is left out from there on.
@@ -69,11 +70,12 @@ describe('state engine against sysdig, fds opened during the capture', () => {
         if ((VERSION_DIFFERENCES[file] ?? []).includes(Number(num))) diverged.add(`${tid}/${fd}`);
         if (type === 'close' && dir === '<') diverged = new Set([...diverged].filter((k) => k !== `${tid}/${fd}`));
         if (diverged.has(`${tid}/${fd}`)) continue;
-        expected.set(Number(num), { tid: Number(tid), fd: Number(fd), type: fdType ?? '', name: name ?? '' });
+        expected.set(Number(num), { tid: Number(tid), fd: Number(fd), type: fdType ?? '', name: name ?? '', ends: [cip, cport, sip, sport, l4proto].join('|') });
       }
       const engine = new ScapStateEngine();
       engine.seed({ interfaces: captureInterfaces(file) });
       let checked = 0;
+      let tuples = 0;
       for (const { num, bytes } of captureEvents(file)) {
         const code = new DataView(bytes.buffer, bytes.byteOffset).getUint16(20, true);
         engine.update(new BufferScapEvent(bytes, EVENTS_FOR_TESTS[code]!.largePayload, num));
@@ -84,9 +86,18 @@ describe('state engine against sysdig, fds opened during the capture', () => {
         if (got === undefined) continue; // an fd from the process list, unknown without seeding
         expect(got.name, `event ${num}`).toBe(want.name);
         expect(SYSDIG_FD_TYPE[got.type] ?? got.type, `event ${num} type`).toBe(want.type);
+        const t4 = got.tuple;
+        if ((got.type === 'ipv4' || got.type === 'ipv6') && t4 !== undefined && !want.ends.includes('<NA>')) {
+          // fd.cip/cport are the tuple's source (client) end, fd.sip/sport its destination
+          // (sysdig gives none before the socket has addresses: that is the extractor's call).
+          const ip = (b: Uint8Array): string => (t4.family === 4 ? ipv4String(b) : ipv6String(b));
+          expect([ip(t4.sip), t4.sport, ip(t4.dip), t4.dport, t4.l4proto].join('|'), `event ${num} tuple`).toBe(want.ends);
+          tuples++;
+        }
         checked++;
       }
       expect(checked).toBeGreaterThan(MIN_CHECKED[file]!);
+      expect(tuples).toBeGreaterThan(5);
     });
   }
 });
