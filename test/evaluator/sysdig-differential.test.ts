@@ -4,7 +4,6 @@
  * (compared by evt.num). Conditions stay within what sysdig 0.29's older grammar and
  * field set support (no transformers, modifiers, bcontains, intersects).
  */
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseEventLine, readEventLine } from '../../src/evaluator/captures.js';
 import { FieldCatalogue } from '../../src/fields/catalogue.js';
@@ -14,8 +13,8 @@ import { ConditionChecker } from '../../src/rules/condition-check.js';
 import type { FlatEvent } from '../../src/fields/flat-source.js';
 import { predicate } from '../helpers/evaluate.js';
 import { mapLimit, requireSysdig, sysdigJson, sysdigSelect } from '../helpers/sysdig.js';
+import { SCAP_DIR } from '../helpers/upstream.js';
 
-const SCAP_DIR = fileURLToPath(new URL('../../../shared/captures/scap/', import.meta.url));
 // curl_google_comments.scap uses a newer block format that sysdig 0.29 cannot read.
 const CAPTURES = ['curl_google.scap', 'single_ipv6_conn.scap', 'test_ipv6_client.scap'];
 
