@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { expandCapturePaths, readCaptures } from '../../evaluator/captures.js';
+import { CaptureProblemLog } from '../../evaluator/capture-problems.js';
 import { profileRules, type ProfileReport, type RuleProfile } from '../../evaluator/profile.js';
 import type { FlatEvent } from '../../fields/flat-source.js';
 import { loadRulesFiles } from '../../rules/loader.js';
@@ -34,13 +35,13 @@ export async function runProfile(argv: string[], io: CliIO): Promise<number> {
   if (!rules || (values.baseline?.length && !baseline)) return 1;
 
   const events: FlatEvent[] = [];
-  let bad = 0;
-  for await (const item of readCaptures(files, io.stdin, (p) => {
-    bad++;
-    io.err(`${p.file}:${p.line}: skipped: ${p.reason}\n`);
-  })) {
+  const log = new CaptureProblemLog((text) => io.err(text));
+  for await (const item of readCaptures(files, io.stdin, (p) => log.report(p))) {
     events.push(item.event);
   }
+  log.finish();
+  if (log.failed) return 1;
+  const bad = log.badLines;
   const report = profileRules(rules, events);
   const base = baseline ? profileRules(baseline, events) : undefined;
   if (values.json) {

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { FieldCatalogue } from '../../fields/catalogue.js';
 import { FlatEventSource } from '../../fields/flat-source.js';
 import { eventJson, expandCapturePaths, readCaptureBatches, type CaptureProblem } from '../../evaluator/captures.js';
+import { BAD_LINES_LISTED, CaptureProblemLog } from '../../evaluator/capture-problems.js';
 import { ConditionCompiler } from '../../evaluator/compile.js';
 import { Replayer, type Alert, type ReplayStats } from '../../evaluator/replay.js';
 import { parseFormat } from '../../output/format.js';
@@ -16,7 +17,7 @@ import { UsageError, type CliIO } from '../io.js';
 
 export const replayUsage = `kestrel replay -r RULES... CAPTURE...   |   kestrel replay --filter 'CONDITION' CAPTURE...
 
-Replays JSONL captures (files, directories, globs, .jsonl.gz, '-' for stdin) against Falco
+Replays JSONL captures (files, directories, globs, gzipped, '-' for stdin) against Falco
 rules and prints alerts in event order; a summary goes to stderr.
   -r, --rules PATH       rules file, directory or glob (repeatable)
   --filter CONDITION     print the events matching one bare condition (no rules file)
@@ -32,7 +33,7 @@ rules and prints alerts in event order; a summary goes to stderr.
   -A                     consider every event type (Falco ignores some by default)
   --no-suggested-output  do not append the container plugin's suggested fields
                          (container_id=… k8s_ns_name=…) to outputs, as Falco does by default
-  --strict               stop at the first bad line
+  --strict               stop at the first bad line (exit status 1)
   --quiet                no summary`;
 
 export async function runReplay(argv: string[], io: CliIO): Promise<number> {
@@ -65,14 +66,16 @@ export async function runReplay(argv: string[], io: CliIO): Promise<number> {
   }
   let stopped = false;
   const problems: CaptureProblem[] = [];
+  const log = new CaptureProblemLog((text) => io.err(text), { strict: Boolean(values.strict) });
   const onProblem = (p: CaptureProblem) => {
-    problems.push(p);
-    io.err(`${p.file}:${p.line}: skipped: ${p.reason}\n`);
-    if (values.strict) stopped = true;
+    if (p.kind === 'line') problems.push(p);
+    if (log.report(p)) stopped = true;
   };
 
   if (values.filter !== undefined) {
-    return runFilter(values.filter, files, io, onProblem, () => stopped, { json: Boolean(values.json), format: values.print });
+    const code = await runFilter(values.filter, files, io, onProblem, () => stopped, { json: Boolean(values.json), format: values.print });
+    log.finish();
+    return log.failed ? 1 : code;
   }
 
   const rulePaths = values.rules ?? [];
@@ -138,8 +141,9 @@ export async function runReplay(argv: string[], io: CliIO): Promise<number> {
   }
   if (shown) io.err('\r\x1b[K');
   replayer.stats.seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  log.finish();
   if (!values.quiet) io.err(summary(replayer.stats, problems));
-  return stopped ? 1 : 0;
+  return stopped || log.failed ? 1 : 0;
 }
 
 async function runFilter(
@@ -212,6 +216,6 @@ function summary(stats: ReplayStats, problems: CaptureProblem[]): string {
     `events: ${stats.eventsRead} read, ${stats.eventsEvaluated} evaluated, ${stats.eventsIgnored} ignored (event types Falco skips without -A), ${stats.badLines} bad line(s) skipped`,
     `throughput: ${rate} events/s (${stats.seconds.toFixed(3)} s)`,
   ];
-  if (problems.length > 0) lines.push(`bad lines: ${problems.length} (listed above)`);
+  if (problems.length > 0) lines.push(`bad lines: ${problems.length} (${problems.length > BAD_LINES_LISTED ? `the first ${BAD_LINES_LISTED}` : 'all'} listed above)`);
   return lines.join('\n') + '\n';
 }
