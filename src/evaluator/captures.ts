@@ -118,26 +118,31 @@ const DECIMAL_DIGITS = /^[0-9]{1,20}$/;
 const HEX_DIGITS = /^[0-9a-fA-F]{1,8}$/;
 
 /**
- * Whether a number fits an integer kind; `exact` gives the line's own digits for a value
- * JSON.parse may have rounded onto a 64-bit bound.
+ * Whether a number fits an integer kind. A value JSON.parse may have rounded onto a 64-bit
+ * bound is checked on its digits in the line: of `key`, or of element `index` of the array
+ * under `key` (index >= 0).
  */
-function fitsInteger(v: number, kind: ValueKind, exact: () => bigint | undefined): boolean {
+function fitsInteger(v: number, kind: ValueKind, line: string, key: string, index: number): boolean {
   if (!(v >= LOW[kind]! && v <= HIGH[kind]! && Number.isInteger(v))) return false;
   if ((v === HIGH[kind] || v === LOW[kind]) && !Number.isSafeInteger(v)) {
-    const x = exact();
-    return x !== undefined && x >= EXACT_LOW[kind]! && x <= EXACT_HIGH[kind]!;
+    const x = index >= 0 ? (parseWithExactIntegers(line) as Record<string, unknown[]>)[key]?.[index] : exactInteger(line, key);
+    return typeof x === 'bigint' && x >= EXACT_LOW[kind]! && x <= EXACT_HIGH[kind]!;
   }
   return true;
 }
 
-/** Why a value (not a number: those are checked on the fast path) cannot be of this kind. */
-function wrongValue(value: unknown, kind: ValueKind, exact: () => bigint | undefined): boolean {
+/**
+ * Whether a scalar cannot be of this kind (the off-the-fast-path cases: array elements, and
+ * strings and booleans where they are not plainly right). `index` is the element's index in
+ * the array under `key` (-1: not in an array), to find exact digits of a rounded element.
+ */
+function wrongValue(value: unknown, kind: ValueKind, line: string, key: string, index: number): boolean {
   switch (typeof value) {
     case 'number':
       if (kind === ValueKind.Any) return false;
       if (kind === ValueKind.Double) return !Number.isFinite(value);
       if (kind < ValueKind.Int16) return true;
-      return !fitsInteger(value, kind, exact);
+      return !fitsInteger(value, kind, line, key, index);
     case 'string':
       if (kind <= ValueKind.Text) return false;
       if (kind === ValueKind.PaddedDecimal) return !DECIMAL_DIGITS.test(value) || BigInt(value) > EXACT_HIGH[kind]!;
@@ -257,28 +262,31 @@ export function readEventLine(line: string): FlatEvent | string {
     const v = event[key];
     if (typeof v === 'number') {
       if (kind >= ValueKind.Int16) {
-        if (!(v >= LOW[kind]! && v <= HIGH[kind]! && Number.isInteger(v)) || ((v === HIGH[kind] || v === LOW[kind]) && !fitsInteger(v, kind, () => exactInteger(line, key)))) {
-          return wrongTypeMessage(key, exactInteger(line, key) ?? v, kind);
+        if (!(v >= LOW[kind]! && v <= HIGH[kind]!) || !Number.isInteger(v)) return wrongTypeMessage(key, exactInteger(line, key) ?? v, kind);
+        if (!Number.isSafeInteger(v)) {
+          // Rounded by JSON.parse: only a value on a 64-bit bound needs its exact digits.
+          rounded = true;
+          if ((v === HIGH[kind] || v === LOW[kind]) && !fitsInteger(v, kind, line, key, -1)) return wrongTypeMessage(key, exactInteger(line, key) ?? v, kind);
         }
-      } else if (kind !== ValueKind.Any && (kind !== ValueKind.Double || !Number.isFinite(v))) return wrongTypeMessage(key, v, kind);
+        continue;
+      }
+      if (kind !== ValueKind.Any && (kind !== ValueKind.Double || !Number.isFinite(v))) return wrongTypeMessage(key, v, kind);
       if (mayBeRounded(v)) rounded = true;
       continue;
     }
-    if (v === null || (typeof v === 'string' && kind <= ValueKind.Text)) continue;
+    if (v === null || (typeof v === 'string' && kind <= ValueKind.Text) || (typeof v === 'boolean' && (kind === ValueKind.Bool || kind === ValueKind.Any))) continue;
     if (Array.isArray(v)) {
       for (let j = 0; j < v.length; j++) {
         const x: unknown = v[j];
-        if (x === null) continue;
-        // An element rounded by JSON.parse is made exact below with the whole line.
-        if (wrongValue(x, kind, () => (mayBeRounded(x) ? (parseWithExactIntegers(line) as Record<string, unknown[]>)[key]?.[j] as bigint : undefined))) {
-          return typeof x === 'object' ? objectMessage(key) : wrongTypeMessage(key, v, kind);
-        }
+        if (x === null || (typeof x === 'string' && kind <= ValueKind.Text)) continue;
+        if (typeof x === 'object') return objectMessage(key);
+        if (wrongValue(x, kind, line, key, j)) return wrongTypeMessage(key, v, kind);
         if (mayBeRounded(x)) roundedInArray = true;
       }
       continue;
     }
     if (typeof v === 'object') return objectMessage(key);
-    if (wrongValue(v, kind, () => undefined)) return wrongTypeMessage(key, v, kind);
+    if (wrongValue(v, kind, line, key, -1)) return wrongTypeMessage(key, v, kind);
   }
   if (lastKeys.length > i) {
     lastKeys = lastKeys.slice(0, i);
