@@ -99,7 +99,6 @@ describe('kestrel describe', () => {
       'user.name',
       'proc.name',
       'container.id',
-      'container.id',
       'container.name',
       'container.image.repository',
       'container.image.tag',
