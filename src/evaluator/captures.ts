@@ -287,6 +287,8 @@ export function readEventLine(line: string): FlatEvent | string {
     }
     if (typeof v === 'object') return objectMessage(key);
     if (wrongValue(v, kind, line, key, -1)) return wrongTypeMessage(key, v, kind);
+    // sysdig prints hex fields as bare hex digits ("55E5"); conditions compare the number.
+    if (kind === ValueKind.Hex) event[key] = parseInt(v as string, 16);
   }
   if (lastKeys.length > i) {
     lastKeys = lastKeys.slice(0, i);

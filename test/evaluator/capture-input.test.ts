@@ -176,6 +176,8 @@ describe('values of the wrong type for their field', () => {
     // The string forms sysdig writes: zero-padded decimals and hex digits, nothing else.
     ok('{"evt.rawtime.ns":"000000012","evt.reltime":"5514632620","fd.dev":"5607"}');
     bad('{"fd.dev":"0x5607"}', /'fd.dev' must hold .*hex digits.*found "0x5607"$/);
+    // Hex digits are the number they spell (conditions compare numbers): 0x55E5 = 21989.
+    expect(parseEventLine('{"fd.dev":"55E5"}')).toEqual({ 'fd.dev': 21989 });
     bad('{"evt.rawtime.ns":" 12"}', /'evt.rawtime.ns' must hold .*decimal digits.*found " 12"$/);
   });
 
