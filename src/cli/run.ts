@@ -6,6 +6,7 @@ import { fieldsUsage, runFields } from './commands/fields.js';
 import { profileUsage, runProfile } from './commands/profile.js';
 import { runTest, testUsage } from './commands/test.js';
 import { InputError, UsageError, type CliIO } from './io.js';
+import { packageVersion } from './version.js';
 
 type Command = { usage: string; run: (argv: string[], io: CliIO) => number | Promise<number> };
 
@@ -28,7 +29,7 @@ ${Object.values(COMMANDS)
   .map((c) => '  ' + c.usage.split('\n')[0])
   .join('\n')}
 
-Run 'kestrel <command> --help' for a command's options.`;
+Run 'kestrel <command> --help' for a command's options, 'kestrel --version' for the version.`;
 
 /** Runs the command line; returns the exit status. Never throws for bad input. */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
@@ -36,6 +37,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(MAIN_USAGE + '\n');
     return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    io.out(`kestrel ${packageVersion()}\n`);
+    return 0;
   }
   const command = COMMANDS[name];
   if (!command) {

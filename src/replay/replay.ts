@@ -115,8 +115,7 @@ export class Replayer<E = FlatEvent> {
   }
 
   problem(p: CaptureProblem): void {
-    void p;
-    this.stats.badLines++;
+    if (p.kind === 'line') this.stats.badLines++;
   }
 
   /** Replays an event stream to the end. */

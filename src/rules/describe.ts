@@ -61,7 +61,9 @@ export function describeRule(rule: CompiledRule, rawCondition: string, output: C
       lists: direct.lists,
       condition_operators: [...operators].sort(),
       condition_fields: [...rule.conditionFields].sort(),
-      output_fields: rule.outputFields,
+      // Each field once, in order of first use: the container plugin's suggested fields are
+      // appended to outputs that often name some of them already.
+      output_fields: [...new Set(rule.outputFields)],
       exception_fields: rule.exceptionFields,
       events: rule.eventTypes.all ? [] : allEventNamesForCodes(rule.eventTypes.codes),
       condition_compiled: printCondition(rule.condition),

@@ -99,7 +99,6 @@ describe('kestrel describe', () => {
       'user.name',
       'proc.name',
       'container.id',
-      'container.id',
       'container.name',
       'container.image.repository',
       'container.image.tag',
@@ -205,14 +204,14 @@ describe('kestrel replay', () => {
   it('reports bad lines with file and line number and goes on; --strict stops', async () => {
     const mixed = write(
       'mixed.jsonl',
-      `${JSON.stringify({ 'evt.type': 'read' })}\nnot json\n[1,2]\n{"evt.type":"read","x":{"y":1}}\n\n{"evt.type":"open","proc.pid":"abc"}\n{"evt.type":"open","evt.is_open_write":"maybe"}\n${JSON.stringify({ 'evt.type': 'execve', 'proc.name': 'sh', 'proc.pid': '42' })}\n`,
+      `${JSON.stringify({ 'evt.type': 'read' })}\nnot json\n[1,2]\n{"evt.type":"read","x":{"y":1}}\n\n{"evt.type":"open","proc.pid":"abc"}\n{"evt.type":"open","evt.is_open_write":"maybe"}\n${JSON.stringify({ 'evt.type': 'execve', 'proc.name': 'sh', 'proc.pid': 42 })}\n`,
     );
     const run = await runKestrel(['replay', '-r', RULES, mixed], { env: TZ });
     expect(run.code).toBe(0);
     expect(run.stderr).toContain(`${mixed}:2: skipped: not valid JSON`);
     expect(run.stderr).toContain(`${mixed}:3: skipped: not a JSON object`);
     expect(run.stderr).toContain(`${mixed}:4: skipped: field 'x' holds an object`);
-    expect(run.stderr).toContain(`${mixed}:6: skipped: field 'proc.pid' must hold a number, found "abc"`);
+    expect(run.stderr).toContain(`${mixed}:6: skipped: field 'proc.pid' must hold an integer from -9223372036854775808 to 9223372036854775807 (int64), found "abc"`);
     expect(run.stderr).toContain(`${mixed}:7: skipped: field 'evt.is_open_write' must hold true or false, found "maybe"`);
     expect(run.stderr).toContain('5 bad line(s) skipped');
     expect(run.stdout).toContain('Shell sh');

@@ -14,7 +14,6 @@
  * reference evaluator (libsinsp's semantics, test/helpers/reference.ts) on the same
  * converted captures.
  */
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseEventLine, readEventLine } from '../../src/sources/jsonl/captures.js';
 import { FieldCatalogue } from '../../src/fields/catalogue.js';
@@ -25,8 +24,8 @@ import { FlatEventSource, type FlatEvent } from '../../src/sources/jsonl/flat-so
 import { predicate } from '../helpers/evaluate.js';
 import { ReferenceEvaluator } from '../helpers/reference.js';
 import { mapLimit, requireSysdig, sysdigJson, sysdigSelect } from '../helpers/sysdig.js';
+import { SCAP_DIR } from '../helpers/upstream.js';
 
-const SCAP_DIR = fileURLToPath(new URL('../../../shared/captures/scap/', import.meta.url));
 // curl_google_comments.scap uses a newer block format that sysdig 0.29 cannot read.
 const CAPTURES = ['curl_google.scap', 'single_ipv6_conn.scap', 'test_ipv6_client.scap'];
 

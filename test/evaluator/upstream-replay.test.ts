@@ -2,7 +2,6 @@
  * The upstream stable rules replayed over the real captures, converted with the format
  * `kestrel fields --used --sysdig-format` gives (less the fields sysdig 0.29 does not know).
  */
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseEventLine } from '../../src/sources/jsonl/captures.js';
 import { Replayer } from '../../src/replay/replay.js';
@@ -10,9 +9,8 @@ import type { FlatEvent } from '../../src/sources/jsonl/flat-source.js';
 import { loadRulesFiles } from '../../src/rules/loader.js';
 import { runKestrel } from '../helpers/cli.js';
 import { requireSysdig, sysdigJson, sysdigKnownFields } from '../helpers/sysdig.js';
-import { UPSTREAM_RULE_FILES } from '../helpers/upstream.js';
+import { SCAP_DIR, UPSTREAM_RULE_FILES } from '../helpers/upstream.js';
 
-const SCAP_DIR = fileURLToPath(new URL('../../../shared/captures/scap/', import.meta.url));
 const CAPTURES = ['curl_google.scap', 'single_ipv6_conn.scap', 'test_ipv6_client.scap'];
 
 describe('upstream stable rules over real captures', () => {

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FieldCatalogue } from '../../src/fields/catalogue.js';
 import { FIELD_DESCRIPTIONS } from '../../src/fields/descriptions.js';
-import { SHARED_DIR } from '../helpers/upstream.js';
+import { sharedPath } from '../helpers/upstream.js';
 
-const shared = JSON.parse(readFileSync(`${SHARED_DIR}fields/syscall-fields.json`, 'utf8')) as {
+const shared = JSON.parse(readFileSync(sharedPath('fields/syscall-fields.json'), 'utf8')) as {
   fields: { name: string; type: string; flags: string[]; provider: string }[];
 };
 const catalogue = FieldCatalogue.syscall();

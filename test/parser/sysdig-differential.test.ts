@@ -4,12 +4,12 @@
  * modifiers, bcontains/bstartswith, intersects and val(), and it validates fields and
  * values too, so the corpus uses only fields and values it knows.
  */
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseCondition } from '../../src/parser/index.js';
 import { mapLimit, requireSysdig, sysdigSelect } from '../helpers/sysdig.js';
+import { sharedPath } from '../helpers/upstream.js';
 
-const CAPTURE = fileURLToPath(new URL('../../../shared/captures/scap/single_ipv6_conn.scap', import.meta.url));
+const CAPTURE = sharedPath('captures/scap/single_ipv6_conn.scap');
 
 const ACCEPTED = [
   'evt.type = open',

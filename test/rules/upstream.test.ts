@@ -3,14 +3,13 @@
  * error and no warning; and the expanded conditions kestrel builds are conditions libsinsp
  * (sysdig) accepts, where sysdig knows the fields.
  */
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { printCondition, visit } from '../../src/parser/index.js';
 import { loadRulesFiles } from '../../src/rules/loader.js';
 import { mapLimit, requireSysdig, sysdigKnownFields, sysdigSelect } from '../helpers/sysdig.js';
-import { UPSTREAM_RULE_FILES } from '../helpers/upstream.js';
+import { sharedPath, UPSTREAM_RULE_FILES } from '../helpers/upstream.js';
 
-const CAPTURE = fileURLToPath(new URL('../../../shared/captures/scap/single_ipv6_conn.scap', import.meta.url));
+const CAPTURE = sharedPath('captures/scap/single_ipv6_conn.scap');
 
 describe('upstream rules files', () => {
   it.each(UPSTREAM_RULE_FILES)('%s loads alone with no error and no warning', (file) => {

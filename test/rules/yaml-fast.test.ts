@@ -16,11 +16,12 @@ import fg from 'fast-glob';
 import { describe, expect, it } from 'vitest';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
 import { readYamlFast } from '../../src/rules/yaml-fast.js';
+import { UPSTREAM_RULES_DIR } from '../helpers/upstream.js';
 
 type Outcome = 'read' | 'declined';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const UPSTREAM_DIR = path.resolve(REPO_ROOT, '../shared/falcosecurity-rules');
+const UPSTREAM_DIR = UPSTREAM_RULES_DIR;
 const UPSTREAM_NAMES = ['falco_rules.yaml', 'falco-incubating_rules.yaml', 'falco-sandbox_rules.yaml'];
 
 // ---------------------------------------------------------------------------------------

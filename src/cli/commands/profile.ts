@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { expandCapturePaths, readCaptureBatches } from '../../sources/jsonl/captures.js';
+import { CaptureProblemLog } from '../capture-problems.js';
 import { Profiler, type ProfileReport, type RuleProfile } from '../../replay/profile.js';
 import type { FlatEvent } from '../../sources/jsonl/flat-source.js';
 import { loadRulesFiles } from '../../rules/loader.js';
@@ -36,11 +37,8 @@ export async function runProfile(argv: string[], io: CliIO): Promise<number> {
 
   const profiler = new Profiler(rules);
   const base = baseline ? new Profiler(baseline) : undefined;
-  let bad = 0;
-  const batches = readCaptureBatches(files, io.stdin, (p) => {
-    bad++;
-    io.err(`${p.file}:${p.line}: skipped: ${p.reason}\n`);
-  });
+  const log = new CaptureProblemLog((text) => io.err(text));
+  const batches = readCaptureBatches(files, io.stdin, (p) => log.report(p));
   // One chunk of input at a time: memory stays flat however long the capture.
   const events: FlatEvent[] = [];
   for await (const batch of batches) {
@@ -49,6 +47,9 @@ export async function runProfile(argv: string[], io: CliIO): Promise<number> {
     base?.addBatch(events);
     while (events.length > 0) events.pop();
   }
+  log.finish();
+  if (log.failed) return 1;
+  const bad = log.badLines;
   const report = profiler.report();
   const baseReport = base?.report();
   if (values.json) {

@@ -4,6 +4,7 @@ import { expandCapturePaths, readCaptureBatches, type CaptureProblem } from '../
 import { EventFilter } from '../../replay/filter.js';
 import { Replayer, type Alert, type ReplayStats } from '../../replay/replay.js';
 import { FormatError, parseFormat } from '../../rules/output-format.js';
+import { BAD_LINES_LISTED, CaptureProblemLog } from '../capture-problems.js';
 import { codeFrame } from '../../diagnostics/codeframe.js';
 import { formatSyntaxError, parseCondition } from '../../parser/index.js';
 import { ConditionChecker } from '../../rules/condition-check.js';
@@ -14,7 +15,7 @@ import { checkStdinOnce, InputError, UsageError, type CliIO } from '../io.js';
 
 export const replayUsage = `kestrel replay -r RULES... CAPTURE...   |   kestrel replay --filter 'CONDITION' CAPTURE...
 
-Replays JSONL captures (files, directories, globs, .jsonl.gz, '-' for stdin) against Falco
+Replays JSONL captures (files, directories, globs, gzipped, '-' for stdin) against Falco
 rules and prints alerts in event order; a summary goes to stderr.
   -r, --rules PATH       rules file, directory or glob (repeatable)
   --filter CONDITION     print the events matching one bare condition (no rules file)
@@ -33,7 +34,7 @@ rules and prints alerts in event order; a summary goes to stderr.
   -A                     with --live-event-set: a live Falco run with -A (every event)
   --no-suggested-output  do not append the container plugin's suggested fields
                          (container_id=… k8s_ns_name=…) to outputs, as Falco does by default
-  --strict               stop at the first bad line
+  --strict               stop at the first bad line (exit status 1)
   --quiet                no summary`;
 
 export async function runReplay(argv: string[], io: CliIO): Promise<number> {
@@ -79,14 +80,16 @@ export async function runReplay(argv: string[], io: CliIO): Promise<number> {
   }
   let stopped = false;
   const problems: CaptureProblem[] = [];
+  const log = new CaptureProblemLog((text) => io.err(text), { strict: Boolean(values.strict) });
   const onProblem = (p: CaptureProblem) => {
-    problems.push(p);
-    io.err(`${p.file}:${p.line}: skipped: ${p.reason}\n`);
-    if (values.strict) stopped = true;
+    if (p.kind === 'line') problems.push(p);
+    if (log.report(p)) stopped = true;
   };
 
   if (values.filter !== undefined) {
-    return runFilter(values.filter, files, io, onProblem, () => stopped, { json: Boolean(values.json), format: values.print });
+    const code = await runFilter(values.filter, files, io, onProblem, () => stopped, { json: Boolean(values.json), format: values.print });
+    log.finish();
+    return log.failed ? 1 : code;
   }
 
   const rulePaths = values.rules ?? [];
@@ -145,8 +148,9 @@ export async function runReplay(argv: string[], io: CliIO): Promise<number> {
       : undefined;
   const stats = await replayer.runBatches(batches, (alert: Alert) => io.out(alert.line + '\n'), { stopped: () => stopped, ...(onProgress ? { onProgress } : {}) });
   if (shown) io.err('\r\x1b[K');
+  log.finish();
   if (!values.quiet) io.err(summary(stats, problems, replayer.liveEventSet));
-  return stopped ? 1 : 0;
+  return stopped || log.failed ? 1 : 0;
 }
 
 async function runFilter(
@@ -240,6 +244,6 @@ function summary(stats: ReplayStats, problems: CaptureProblem[], liveEventSet: b
     `events: ${stats.eventsRead} read, ${stats.eventsEvaluated} evaluated, ${liveEventSet ? `${stats.eventsIgnored} outside the live event set, ` : ''}${stats.badLines} bad line(s) skipped`,
     `throughput: ${rate} events/s (${stats.seconds.toFixed(3)} s)`,
   ];
-  if (problems.length > 0) lines.push(`bad lines: ${problems.length} (listed above)`);
+  if (problems.length > 0) lines.push(`bad lines: ${problems.length} (${problems.length > BAD_LINES_LISTED ? `the first ${BAD_LINES_LISTED}` : 'all'} listed above)`);
   return lines.join('\n') + '\n';
 }

@@ -1,23 +1,85 @@
 /**
- * Reading JSONL captures: files, directories, globs, `.gz`, and `-` for stdin. Every line
- * is one event; a bad line is reported with its file and line number and counted, and
- * reading goes on (unless strict). Integers too large for a double are kept exact.
+ * Reading JSONL captures: files, directories, globs, gzip, and `-` for stdin. Every line
+ * is one event; a bad line (bad JSON, or a value of the wrong type for its field) is reported
+ * with its file and line number and counted, and reading goes on (unless strict); a file that
+ * is not a capture is reported once. Integers too large for a double are kept exact.
  */
 import { createReadStream, statSync } from 'node:fs';
 import path from 'node:path';
-import { createGunzip } from 'node:zlib';
 import fg from 'fast-glob';
-import { FieldCatalogue, isNumericType } from '../../fields/catalogue.js';
-import { exactEvent, jsonWithBigInts, mayBeRounded, parseWithExactIntegers, SOURCE_TEXT, type EventWithText } from './exact-integers.js';
+import { FieldCatalogue, type FieldType } from '../../fields/catalogue.js';
+import { exactEvent, exactInteger, jsonWithBigInts, mayBeRounded, parseWithExactIntegers, SOURCE_TEXT, type EventWithText } from './exact-integers.js';
 import type { FlatEvent } from './flat-source.js';
+import { isKnownEventName } from '../../fields/events.js';
+import { openCapture } from '../capture-format.js';
+import { TIME_TEXT_FIELDS } from '../../fields/time-fields.js';
 import { lineBatches } from './lines.js';
 
-/** What a capture key's value must be: anything (text fields), a number, or a boolean. */
+/**
+ * What a capture key's value must be, from its field's type. sysdig's JSON writer (libsinsp
+ * `rawval_to_json`, userspace/libsinsp/sinsp_filtercheck.cpp) writes integers as JSON
+ * numbers, except fields printed in hex or zero-padded decimal, which it writes as strings of
+ * digits; booleans as `true`/`false`; text, addresses and buffers as strings. Exactly those
+ * forms are accepted. Integer kinds come last, so `kind >= ValueKind.Int16` tests for one.
+ */
 const enum ValueKind {
+  /** Unknown keys and dynamic fields: any scalar. */
   Any = 0,
-  Number = 1,
+  Text = 1,
   Bool = 2,
+  Double = 3,
+  Int16 = 4,
+  Int32 = 5,
+  Int64 = 6,
+  UInt32 = 7,
+  UInt64 = 8,
+  Port = 9,
+  /** A uint64 that sysdig may write as a zero-padded decimal string (`evt.rawtime.ns`). */
+  PaddedDecimal = 10,
+  /** An int32 that sysdig writes as a string of hex digits (`fd.dev`). */
+  Hex = 11,
 }
+
+const TWO_63 = 2 ** 63;
+const TWO_64 = 2 ** 64;
+/**
+ * Bounds by integer kind, as doubles. The 64-bit bounds 2^63 and 2^64 stand for the largest
+ * values, which JSON.parse rounds up to them: a value equal to a 64-bit bound is checked
+ * again against the exact digits of the line.
+ */
+const LOW: readonly number[] = [0, 0, 0, 0, -32768, -(2 ** 31), -TWO_63, 0, 0, 0, 0, -(2 ** 31)];
+const HIGH: readonly number[] = [0, 0, 0, 0, 32767, 2 ** 31 - 1, TWO_63, 2 ** 32 - 1, TWO_64, 65535, TWO_64, 2 ** 31 - 1];
+const EXACT_LOW: readonly bigint[] = [0n, 0n, 0n, 0n, 0n, 0n, -(2n ** 63n), 0n, 0n, 0n, 0n, 0n];
+const EXACT_HIGH: readonly bigint[] = [0n, 0n, 0n, 0n, 0n, 0n, 2n ** 63n - 1n, 0n, 2n ** 64n - 1n, 0n, 2n ** 64n - 1n, 0n];
+const TYPE_NAMES = ['', '', '', '', 'int16', 'int32', 'int64', 'uint32', 'uint64', 'port', 'uint64', 'int32'];
+
+/** Fields libsinsp prints as zero-padded decimals or in hex (PF_10_PADDED_DEC, PF_HEX). */
+const PADDED_DECIMAL_FIELDS = new Set(['evt.rawtime.ns', 'evt.reltime', 'evt.reltime.ns', 'evt.latency.ns', 'evt.deltatime.ns']);
+const HEX_FIELDS = new Set(['fd.dev']);
+/**
+ * Fields sysdig 0.29 (Debian's, the converter the docs use) writes wider than their type:
+ * it prints the uint32 `group.gid` as a 64-bit value whose high half is garbage
+ * (8589934591 for 4294967295 in curl_google.scap), so the uint64 range is accepted.
+ */
+const WIDER_IN_SYSDIG: Record<string, ValueKind> = { 'group.gid': ValueKind.UInt64 };
+
+const KIND_BY_TYPE: Record<FieldType, ValueKind> = {
+  charbuf: ValueKind.Text,
+  bytebuf: ValueKind.Text,
+  ipaddr: ValueKind.Text,
+  ipnet: ValueKind.Text,
+  dyn: ValueKind.Any,
+  bool: ValueKind.Bool,
+  double: ValueKind.Double,
+  int16: ValueKind.Int16,
+  int32: ValueKind.Int32,
+  int64: ValueKind.Int64,
+  uint32: ValueKind.UInt32,
+  uint64: ValueKind.UInt64,
+  abstime: ValueKind.UInt64,
+  reltime: ValueKind.UInt64,
+  port: ValueKind.Port,
+};
 
 /** Value kinds by capture key (`proc.aname[2]` and `evt.arg.flags` look up their base field). */
 const kindCache = new Map<string, ValueKind>();
@@ -27,36 +89,86 @@ function keyKind(key: string): ValueKind {
     const catalogue = FieldCatalogue.syscall();
     const base = key.replace(/\[.*\]$/, '');
     const type = catalogue.get(base)?.type ?? catalogue.get(base.split('.').slice(0, 2).join('.'))?.type;
-    kind = type === undefined ? ValueKind.Any : isNumericType(type) ? ValueKind.Number : type === 'bool' ? ValueKind.Bool : ValueKind.Any;
+    if (PADDED_DECIMAL_FIELDS.has(base)) kind = ValueKind.PaddedDecimal;
+    // Text fields that sysdig -j writes as their nanosecond number (evt.time, evt.datetime, ...).
+    else if (TIME_TEXT_FIELDS.has(base)) kind = ValueKind.Any;
+    else if (HEX_FIELDS.has(base)) kind = ValueKind.Hex;
+    else kind = WIDER_IN_SYSDIG[base] ?? (type === undefined ? ValueKind.Any : KIND_BY_TYPE[type]);
     kindCache.set(key, kind);
   }
   return kind;
 }
 
-const NUMERIC_TEXT = /^[+-]?(0[xX][0-9a-fA-F]+|[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?)$/;
+/** What a value of this kind must be, for messages. */
+function expectedOf(kind: ValueKind): string {
+  switch (kind) {
+    case ValueKind.Text:
+      return 'a string';
+    case ValueKind.Bool:
+      return 'true or false';
+    case ValueKind.Double:
+      return 'a number';
+    case ValueKind.PaddedDecimal:
+      return `an integer from 0 to ${EXACT_HIGH[kind]} (uint64; or a string of decimal digits)`;
+    case ValueKind.Hex:
+      return `an integer from ${LOW[kind]} to ${HIGH[kind]} (int32; or a string of hex digits)`;
+    default:
+      return `an integer from ${EXACT_LOW[kind] || LOW[kind]} to ${EXACT_HIGH[kind] || HIGH[kind]} (${TYPE_NAMES[kind]})`;
+  }
+}
 
-/** Why a value cannot belong to a field of this kind, or undefined when it can. */
-function wrongValue(value: unknown, kind: ValueKind): string | undefined {
-  if (value === null) return undefined;
-  if (typeof value === 'object' && !Array.isArray(value)) return 'object';
-  if (kind === ValueKind.Any) return undefined;
-  if (Array.isArray(value)) {
-    for (const v of value) {
-      const problem = wrongValue(v, kind);
-      if (problem) return problem;
-    }
-    return undefined;
+const DECIMAL_DIGITS = /^[0-9]{1,20}$/;
+const HEX_DIGITS = /^[0-9a-fA-F]{1,8}$/;
+
+/**
+ * Whether a number fits an integer kind. A value JSON.parse may have rounded onto a 64-bit
+ * bound is checked on its digits in the line: of `key`, or of element `index` of the array
+ * under `key` (index >= 0).
+ */
+function fitsInteger(v: number, kind: ValueKind, line: string, key: string, index: number): boolean {
+  if (!(v >= LOW[kind]! && v <= HIGH[kind]! && Number.isInteger(v))) return false;
+  if ((v === HIGH[kind] || v === LOW[kind]) && !Number.isSafeInteger(v)) {
+    const x = index >= 0 ? (parseWithExactIntegers(line) as Record<string, unknown[]>)[key]?.[index] : exactInteger(line, key);
+    return typeof x === 'bigint' && x >= EXACT_LOW[kind]! && x <= EXACT_HIGH[kind]!;
   }
-  if (kind === ValueKind.Number) {
-    if (typeof value === 'number' || typeof value === 'bigint') return undefined;
-    return typeof value === 'string' && NUMERIC_TEXT.test(value.trim()) ? undefined : 'a number';
+  return true;
+}
+
+/**
+ * Whether a scalar cannot be of this kind (the off-the-fast-path cases: array elements, and
+ * strings and booleans where they are not plainly right). `index` is the element's index in
+ * the array under `key` (-1: not in an array), to find exact digits of a rounded element.
+ */
+function wrongValue(value: unknown, kind: ValueKind, line: string, key: string, index: number): boolean {
+  switch (typeof value) {
+    case 'number':
+      if (kind === ValueKind.Any) return false;
+      if (kind === ValueKind.Double) return !Number.isFinite(value);
+      if (kind < ValueKind.Int16) return true;
+      return !fitsInteger(value, kind, line, key, index);
+    case 'string':
+      if (kind <= ValueKind.Text) return false;
+      if (kind === ValueKind.PaddedDecimal) return !DECIMAL_DIGITS.test(value) || BigInt(value) > EXACT_HIGH[kind]!;
+      if (kind === ValueKind.Hex) return !HEX_DIGITS.test(value);
+      return true;
+    case 'boolean':
+      return kind !== ValueKind.Any && kind !== ValueKind.Bool;
+    default:
+      return true;
   }
-  return typeof value === 'boolean' || value === 'true' || value === 'false' ? undefined : 'true or false';
 }
 
 export interface CaptureProblem {
+  /**
+   * `line`: a bad line, skipped (reading goes on); `file`: the file is not a capture or cannot
+   * be read, and the rest of it is not read; `warning`: events were read, but something in
+   * them cannot be right (an unknown event type, reported once per name with its count).
+   */
+  kind: 'line' | 'file' | 'warning';
   file: string;
+  /** Where the problem is (for `file`, the line reading stopped at; 1 for the whole file). */
   line: number;
+  /** One line of printable text: control characters of the input are escaped. */
   reason: string;
 }
 
@@ -137,7 +249,7 @@ export function readEventLine(line: string): FlatEvent | string {
   const event = value as EventWithText;
   // One pass over the keys checks every value against its field's type and notes integers
   // JSON.parse rounded. Keys are compared with the previous line's first (same strings, same
-  // order), and looked up only when they differ.
+  // order), and looked up only when they differ. Numbers, the common case, are checked inline.
   let i = 0;
   let rounded = false;
   let roundedInArray = false;
@@ -152,15 +264,34 @@ export function readEventLine(line: string): FlatEvent | string {
     i++;
     const v = event[key];
     if (typeof v === 'number') {
-      if (kind === ValueKind.Bool) return wrongTypeMessage(key, v, 'true or false');
+      if (kind >= ValueKind.Int16) {
+        if (!(v >= LOW[kind]! && v <= HIGH[kind]!) || !Number.isInteger(v)) return wrongTypeMessage(key, exactInteger(line, key) ?? v, kind);
+        if (!Number.isSafeInteger(v)) {
+          // Rounded by JSON.parse: only a value on a 64-bit bound needs its exact digits.
+          rounded = true;
+          if ((v === HIGH[kind] || v === LOW[kind]) && !fitsInteger(v, kind, line, key, -1)) return wrongTypeMessage(key, exactInteger(line, key) ?? v, kind);
+        }
+        continue;
+      }
+      if (kind !== ValueKind.Any && (kind !== ValueKind.Double || !Number.isFinite(v))) return wrongTypeMessage(key, v, kind);
       if (mayBeRounded(v)) rounded = true;
       continue;
     }
-    if (v === null || (typeof v === 'string' && kind === ValueKind.Any)) continue;
-    const expected = wrongValue(v, kind);
-    if (expected === 'object') return `field '${key}' holds an object; values must be strings, numbers, booleans, arrays or null`;
-    if (expected) return wrongTypeMessage(key, v, expected);
-    if (Array.isArray(v) && v.some(mayBeRounded)) roundedInArray = true;
+    if (v === null || (typeof v === 'string' && kind <= ValueKind.Text) || (typeof v === 'boolean' && (kind === ValueKind.Bool || kind === ValueKind.Any))) continue;
+    if (Array.isArray(v)) {
+      for (let j = 0; j < v.length; j++) {
+        const x: unknown = v[j];
+        if (x === null || (typeof x === 'string' && kind <= ValueKind.Text)) continue;
+        if (typeof x === 'object') return objectMessage(key);
+        if (wrongValue(x, kind, line, key, j)) return wrongTypeMessage(key, v, kind);
+        if (mayBeRounded(x)) roundedInArray = true;
+      }
+      continue;
+    }
+    if (typeof v === 'object') return objectMessage(key);
+    if (wrongValue(v, kind, line, key, -1)) return wrongTypeMessage(key, v, kind);
+    // sysdig prints hex fields as bare hex digits ("55E5"); conditions compare the number.
+    if (kind === ValueKind.Hex) event[key] = parseInt(v as string, 16);
   }
   if (lastKeys.length > i) {
     lastKeys = lastKeys.slice(0, i);
@@ -172,15 +303,28 @@ export function readEventLine(line: string): FlatEvent | string {
   return event;
 }
 
-function wrongTypeMessage(key: string, value: unknown, expected: string): string {
-  return `field '${key}' must hold ${expected}, found ${JSON.stringify(value, (_k, x: unknown) => (typeof x === 'bigint' ? String(x) : x))}`;
+function objectMessage(key: string): string {
+  return `field '${key}' holds an object; values must be strings, numbers, booleans, arrays or null`;
 }
+
+function wrongTypeMessage(key: string, value: unknown, kind: ValueKind): string {
+  return `field '${key}' must hold ${expectedOf(kind)}, found ${typeof value === 'bigint' ? String(value) : jsonWithBigInts(value)}`;
+}
+
+/** The error for a file that is none of the capture formats. */
+export const NOT_A_CAPTURE = 'not a capture: expected a JSONL capture (one JSON object per line), a scap capture, or either gzipped';
+/** The error for a scap capture, until a scap reader is wired in. */
+export const SCAP_NOT_SUPPORTED =
+  'scap captures are not supported by this reader yet: convert it to JSONL with sysdig -r FILE -j -p "$(kestrel fields -r RULES --used --sysdig-format)"';
 
 /**
  * Reads events from capture files in order, a batch per chunk of input, reporting bad lines
- * through `onProblem`. Batching keeps asynchronous steps off the per-event path; a batch
- * parses each line only when iterated to it, so that events die young (parsed a chunk ahead,
- * they outlived the young generation and garbage collection took a tenth of a replay).
+ * through `onProblem`. Each input is sniffed first (capture-format.ts): gzip is recognised by
+ * its bytes, whatever the name, and a file that is not a JSONL capture gets one problem of
+ * kind `file` instead of a problem per line. Batching keeps asynchronous steps off the
+ * per-event path; a batch parses each line only when iterated to it, so that events die
+ * young (parsed a chunk ahead, they outlived the young generation and garbage collection
+ * took a tenth of a replay).
  */
 export async function* readCaptureBatches(
   files: string[],
@@ -189,20 +333,71 @@ export async function* readCaptureBatches(
   options: CaptureReadOptions = {},
 ): AsyncGenerator<Iterable<CaptureEvent>> {
   const parse = options.exactWhenRead ? readEventLine : parseEventLine;
-  for (const file of files) {
-    const input = file === '-' ? stdin : createReadStream(file, { highWaterMark: CHUNK_BYTES });
-    const stream = file.endsWith('.gz') ? input.pipe(createGunzip({ chunkSize: CHUNK_BYTES })) : input;
-    let lineNumber = 0;
-    const name = file === '-' ? '<stdin>' : file;
-    try {
-      for await (const lines of lineBatches(stream as AsyncIterable<Buffer>)) {
-        yield parsedLines(lines, name, lineNumber, onProblem, parse);
-        lineNumber += lines.length;
+  const types = new EventTypeCheck();
+  try {
+    for (const file of files) {
+      const name = file === '-' ? '<stdin>' : file;
+      let lineNumber = 0;
+      const input = file === '-' ? stdin : createReadStream(file, { highWaterMark: CHUNK_BYTES });
+      try {
+        const opened = await openCapture(input as AsyncIterable<Buffer>, CHUNK_BYTES);
+        if (opened.format !== 'jsonl') {
+          if (file !== '-') (input as ReturnType<typeof createReadStream>).destroy();
+          const reason = opened.format === 'scap' ? SCAP_NOT_SUPPORTED : `${NOT_A_CAPTURE} (found ${opened.found ?? 'something else'})`;
+          onProblem({ kind: 'file', file: name, line: 1, reason });
+          continue;
+        }
+        for await (const lines of lineBatches(opened.bytes)) {
+          yield parsedLines(lines, name, lineNumber, onProblem, parse, types);
+          lineNumber += lines.length;
+        }
+      } catch (error) {
+        onProblem({ kind: 'file', file: name, line: lineNumber + 1, reason: printable(`cannot read: ${(error as Error).message}`) });
       }
-    } catch (error) {
-      onProblem({ file: name, line: lineNumber + 1, reason: `cannot read: ${(error as Error).message}` });
     }
+  } finally {
+    types.report(onProblem);
   }
+}
+
+/**
+ * Event type names no event table knows: counted per name, reported once per name when
+ * reading ends. Names seen to be known are remembered, so a known type costs one lookup.
+ */
+class EventTypeCheck {
+  private readonly known = new Set<string>();
+  private readonly unknown = new Map<string, { file: string; line: number; count: number }>();
+
+  check(type: unknown, file: string, line: number): void {
+    if (typeof type !== 'string' || this.known.has(type)) return;
+    if (isKnownEventName(type)) {
+      this.known.add(type);
+      return;
+    }
+    const seen = this.unknown.get(type);
+    if (seen) seen.count++;
+    else this.unknown.set(type, { file, line, count: 1 });
+  }
+
+  report(onProblem: (p: CaptureProblem) => void): void {
+    for (const [type, { file, line, count }] of this.unknown) {
+      onProblem({
+        kind: 'warning',
+        file,
+        line,
+        reason: printable(`unknown event type ${JSON.stringify(type)} in ${count} event(s), the first here: no rule can match them`),
+      });
+    }
+    this.unknown.clear();
+  }
+}
+
+/**
+ * Text safe to print on one line: control characters (C0, DEL, C1) become `\xNN`, so that
+ * garbage input cannot move the cursor, ring the bell or split a message.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 function* parsedLines(
@@ -211,13 +406,17 @@ function* parsedLines(
   before: number,
   onProblem: (p: CaptureProblem) => void,
   parse: (line: string) => FlatEvent | string,
+  types: EventTypeCheck,
 ): Generator<CaptureEvent> {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (isBlank(line)) continue;
     const parsed = parse(line);
-    if (typeof parsed === 'string') onProblem({ file, line: before + i + 1, reason: parsed });
-    else yield { event: parsed, file, line: before + i + 1, size: line.length + 1 };
+    if (typeof parsed === 'string') onProblem({ kind: 'line', file, line: before + i + 1, reason: printable(parsed) });
+    else {
+      types.check(parsed['evt.type'], file, before + i + 1);
+      yield { event: parsed, file, line: before + i + 1, size: line.length + 1 };
+    }
   }
 }
 

@@ -27,7 +27,7 @@ export function exactProperty(event: EventWithText, key: string): FieldValue {
   if (!mayBeRounded(v)) return v as FieldValue;
   const text = event[SOURCE_TEXT];
   if (text === undefined) return v;
-  const exact = integerValue(text, key);
+  const exact = exactInteger(text, key);
   if (exact === undefined) return v;
   event[key] = exact;
   return exact;
@@ -72,7 +72,7 @@ export function jsonWithBigInts(value: unknown): string {
  * `:` can only be the key itself (a quote inside a string is escaped); a key written with
  * escapes is found by parsing the whole text again.
  */
-function integerValue(text: string, key: string): bigint | undefined {
+export function exactInteger(text: string, key: string): bigint | undefined {
   const quoted = JSON.stringify(key);
   const at = keyAt(text, quoted);
   if (at < 0) {
