@@ -414,12 +414,13 @@ export function renderParam(e: ScapEvent, i: number, ctx: RenderContext = NONE, 
     case 'PT_FSRELPATH': {
       const path = cString(bytes);
       out.value = path;
-      if (!known || ctx.cwd === undefined) {
+      if (!known) {
+        // libsinsp gives the path itself as the resolved text when the thread is unknown
         out.resolved = path;
         break;
       }
       if (path === '<NA>' || path === '' || path.startsWith('/')) break;
-      let base = ctx.cwd() ?? '';
+      let base = ctx.cwd?.() ?? '';
       if (type === 'PT_FSRELPATH' && declared.dirfd !== undefined && declared.dirfd < e.paramCount) {
         const dirfdInfo = EVENTS[e.type]!.params[declared.dirfd];
         if (dirfdInfo?.type === 'PT_FD') {
