@@ -532,6 +532,21 @@ export function renderParam(e: ScapEvent, i: number, ctx: RenderContext = NONE, 
       out.value = names.join(' ');
       break;
     }
+    case 'PT_CHARBUFARRAY':
+    case 'PT_CHARBUF_PAIR_ARRAY': {
+      // libsinsp renders these from in-memory vectors (events it builds itself); in a capture
+      // they are NUL-separated strings: joined as libsinsp joins its vectors, '.' between
+      // items, and `a:b,c:d` for pairs (taken alternately)
+      const items = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8').split('\0');
+      if (items.at(-1) === '') items.pop();
+      if (type === 'PT_CHARBUFARRAY') out.value = items.join('.');
+      else {
+        const pairs: string[] = [];
+        for (let k = 0; k + 1 < items.length; k += 2) pairs.push(`${items[k]}:${items[k + 1]}`);
+        out.value = pairs.join(',');
+      }
+      break;
+    }
     default:
       out.value = '(n.a.)';
   }

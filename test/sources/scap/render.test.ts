@@ -126,6 +126,10 @@ describe('parameter rendering', () => {
     expect(render('PPME_SOCKET_SETSOCKOPT_X', 'val', concat(p.u8(200), p.u32(7))).value).toBe('INVALID DYNAMIC PARAMETER');
   });
 
+  it('string arrays of iterator events: items joined by dots', () => {
+    expect(render('PPME_ITER_TASK_E', 'argv', p.bytes(Buffer.from('ls\0-l\0'))).value).toBe('ls.-l');
+  });
+
   it('fd lists need a known thread; evt.args joins name=value(resolved) and hides generic exit events', () => {
     const fds = new Bytes().u16(2).u64(4).u16(0x41).u64(7).u16(1).bytes();
     expect(render('PPME_SYSCALL_POLL_E', 'fds', fds, { fd: (fd) => (fd === 4 ? { typechar: '6', name: 'x' } : undefined) }).value).toBe('4:641 7:?1');
