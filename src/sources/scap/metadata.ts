@@ -140,6 +140,19 @@ export class Cursor {
     this.pos = end;
     return s;
   }
+  /**
+   * Ends an entry that declares its length (`declared` bytes from `start`; 0: no length):
+   * fields this reader does not know are skipped, as libscap skips them; reading past the
+   * declared length is an error.
+   */
+  endEntry(start: number, declared: number, what: string): void {
+    if (declared === 0) return;
+    const read = this.pos - start;
+    if (read > declared) throw new BlockOverrun(this.abs(start), `${what} reads ${read} bytes but declares ${declared}`);
+    this.need(declared - read, what);
+    this.pos = start + declared;
+  }
+
   /** A u16 length, checked against libscap's limit, then that many bytes of text. */
   str16(what: string, max: number): string {
     const at = this.abs();
@@ -317,11 +330,8 @@ function parseThread(c: Cursor, version: number): ThreadInfo {
     if (has(1)) t.exeFromMemfd = c.u8('exe_from_memfd') !== 0;
     if (has(1)) t.exeLowerLayer = c.u8('exe_lower_layer') !== 0;
     if (has(8)) t.pgid = c.i64('pgid');
-    if (read() > subLen) throw new BlockOverrun(c.abs(entryStart), `process entry reads ${read()} bytes but declares ${subLen}`);
-    // newer fields this reader does not know: skip them, as libscap does
-    c.need(subLen - read(), 'process entry');
-    c.pos = entryStart + subLen;
   }
+  c.endEntry(entryStart, subLen, 'process entry');
   return t;
 }
 
@@ -472,12 +482,7 @@ function parseFd(c: Cursor, v2: boolean): FdInfo {
       else fdi.name = `unknown-type:[${rawType}]`;
   }
   (fdi as { flags: number }).flags = fdi.openFlags & 3;
-  if (subLen !== 0) {
-    const read = c.pos - entryStart;
-    if (read > subLen) throw new BlockOverrun(c.abs(entryStart), `fd entry reads ${read} bytes but declares ${subLen}`);
-    c.need(subLen - read, 'fd entry');
-    c.pos = entryStart + subLen;
-  }
+  c.endEntry(entryStart, subLen, 'fd entry');
   return fdi;
 }
 
@@ -517,12 +522,7 @@ export function parseUserlist(
       const name = c.str16('group name', MAX_CREDENTIALS_STR_LEN - 1);
       onGroup({ gid, name });
     }
-    if (subLen !== 0) {
-      const read = c.pos - entryStart;
-      if (read > subLen) throw new BlockOverrun(c.abs(entryStart), `user list entry reads ${read} bytes but declares ${subLen}`);
-      c.need(subLen - read, 'user list entry');
-      c.pos = entryStart + subLen;
-    }
+    c.endEntry(entryStart, subLen, 'user list entry');
     n++;
   }
   return n;
@@ -562,12 +562,7 @@ export function parseIflist(c: Cursor, type: number, onInterface: (i: InterfaceI
       throw new BlockOverrun(at, `unknown interface type ${iftype}`);
     }
     onInterface(iface);
-    if (v2) {
-      const read = c.pos - entryStart;
-      if (read > entryLen) throw new BlockOverrun(c.abs(entryStart), `interface entry reads ${read} bytes but declares ${entryLen}`);
-      c.need(entryLen - read, 'interface entry');
-      c.pos = entryStart + entryLen;
-    }
+    c.endEntry(entryStart, entryLen, 'interface entry');
     n++;
   }
   return n;

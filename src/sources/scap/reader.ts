@@ -248,7 +248,7 @@ export class ScapReader {
         continue;
       }
       if (kind === 'section') {
-        const r = this.readSection(start, bodyStart);
+        const r = this.readSection(bodyStart);
         if (r === STEP_ERROR) return r;
       } else if (this.state === STATE_EVENTS) {
         // libsinsp restarts the capture on a block among events, which only works for the
@@ -268,7 +268,7 @@ export class ScapReader {
     }
   }
 
-  private readSection(start: number, bodyStart: number): Step {
+  private readSection(bodyStart: number): Step {
     const major = this.dv.getUint16(bodyStart + 4, true);
     const minor = this.dv.getUint16(bodyStart + 6, true);
     if (major > F.CURRENT_MAJOR_VERSION) {
@@ -282,7 +282,6 @@ export class ScapReader {
     this.converter?.reset();
     this.handler.onSection?.(this.stats.sections);
     this.stats.sections++;
-    void start;
     return STEP_NEED_MORE;
   }
 

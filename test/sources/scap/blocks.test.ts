@@ -1,9 +1,12 @@
 /**
  * Unit tests of each block version the reader parses. The real captures cover the section
- * header (with and without options), machine info, process list V8 (0x214), fd list V1,
- * user list V1, interface list V1 and EVF (V1) event blocks (checked in inventory.test.ts and
- * sysdig-differential.test.ts); every other version is synthesized here with build.ts because
- * no real capture at hand covers it.
+ * header (with and without options), machine info, process lists V5 (0x211) and V9 (0x215),
+ * fd lists V1 (0x203) and V2 (0x218), user lists V1 (0x206) and V2 (0x220), interface lists V1
+ * (0x205) and V2 (0x219), and EV (0x204) and EV_V2 (0x216) event blocks: they are checked
+ * against sysdig in inventory.test.ts and sysdig-differential.test.ts. Here every version is
+ * synthesized with build.ts (field by field, distinct values), which is the only coverage of
+ * the versions no real capture at hand has (process lists V1-V4, V6-V8 and the _INT types,
+ * EVF and the LARGE event blocks, machine info _INT).
  */
 import { describe, expect, it } from 'vitest';
 import { readScapBytes } from '../../../src/sources/scap/stream.js';
