@@ -6,9 +6,11 @@ import { FieldCatalogue } from '../fields/catalogue.js';
 import { FlatEventSource, type FlatEvent } from '../sources/jsonl/flat-source.js';
 import { FormatBinder } from '../output/bind.js';
 import { parseFormat } from '../rules/output-format.js';
-import { renderComplete, renderFormat } from '../output/render.js';
+import { renderComplete, renderFormat, valueJson } from '../output/render.js';
+import type { EventSource } from '../fields/source.js';
+import type { CaptureItem } from './replay.js';
 import type { Expr } from '../parser/index.js';
-import { eventJson, type CaptureEvent } from '../sources/jsonl/captures.js';
+import { eventJson } from '../sources/jsonl/captures.js';
 import { ConditionCompiler } from '../evaluator/compile.js';
 
 export interface FilterOptions {
@@ -18,19 +20,33 @@ export interface FilterOptions {
 }
 
 /** One condition over a stream of events, and a line per match. */
-export class EventFilter {
-  readonly source = new FlatEventSource();
-  private readonly predicate: (event: FlatEvent) => boolean;
+export class EventFilter<E = FlatEvent> {
+  readonly source: EventSource<E>;
+  private readonly predicate: (event: E) => boolean;
   /** The line for a matching event; undefined when the format asks for a value it lacks. */
-  private readonly render: (event: FlatEvent) => string | undefined;
+  private readonly render: (event: E) => string | undefined;
   eventsRead = 0;
   matched = 0;
 
   /** Throws FormatError for a bad format; the condition must have been checked. */
-  constructor(condition: Expr, options: FilterOptions = {}, catalogue: FieldCatalogue = FieldCatalogue.syscall()) {
+  constructor(
+    condition: Expr,
+    options: FilterOptions = {},
+    catalogue: FieldCatalogue = FieldCatalogue.syscall(),
+    /** Where events come from; flat JSONL events by default. */
+    source?: EventSource<E>,
+  ) {
+    const flat = source === undefined;
+    this.source = source ?? (new FlatEventSource() as unknown as EventSource<E>);
     this.predicate = new ConditionCompiler(this.source, catalogue).compile(condition);
-    if (options.json && options.format === undefined) {
-      this.render = eventJson;
+    if (options.json && options.format === undefined && flat) {
+      // A flat event is its own JSON.
+      this.render = eventJson as unknown as (event: E) => string;
+    } else if (options.json && options.format === undefined) {
+      // Other sources: the fields of sysdig's default line, as one JSON object (sysdig -j's shape).
+      const format = parseFormat(SYSDIG_DEFAULT_FORMAT, catalogue);
+      const { fields } = new FormatBinder(this.source, catalogue).bind(format.tokens);
+      this.render = (event) => `{${fields.map((f) => `${JSON.stringify(f.key)}:${valueJson(f.read(event), f.type)}`).join(',')}}`;
     } else {
       const format = parseFormat(options.format ?? SYSDIG_DEFAULT_FORMAT, catalogue);
       const tokens = new FormatBinder(this.source, catalogue).bind(format.tokens).message;
@@ -39,7 +55,7 @@ export class EventFilter {
   }
 
   /** Tries one event; calls `onMatch` with its line when it matches. */
-  process(item: CaptureEvent, onMatch: (line: string) => void): void {
+  process(item: CaptureItem<E>, onMatch: (line: string) => void): void {
     this.eventsRead++;
     if (!this.predicate(item.event)) return;
     this.matched++;
@@ -48,7 +64,7 @@ export class EventFilter {
   }
 
   /** Filters batches of events to the end, or until `stopped()`. */
-  async runBatches(batches: AsyncIterable<Iterable<CaptureEvent>>, onMatch: (line: string) => void, stopped?: () => boolean): Promise<number> {
+  async runBatches(batches: AsyncIterable<Iterable<CaptureItem<E>>>, onMatch: (line: string) => void, stopped?: () => boolean): Promise<number> {
     outer: for await (const batch of batches) {
       for (const item of batch) {
         if (stopped?.()) break outer;

@@ -10,6 +10,7 @@
  */
 import { FieldCatalogue } from '../fields/catalogue.js';
 import { FlatEventSource, type FlatEvent } from '../sources/jsonl/flat-source.js';
+import type { EventSource } from '../fields/source.js';
 import type { CompiledRule } from '../rules/model.js';
 import type { Priority } from '../rules/priority.js';
 import { ConditionCompiler, type Program } from '../evaluator/compile.js';
@@ -44,17 +45,17 @@ export interface ProfileReport {
   untimedNs: number;
 }
 
-interface CandidateProgram {
+interface CandidateProgram<E> {
   index: number;
-  run: Program<FlatEvent, number>;
+  run: Program<E, number>;
 }
 
 /** Profiles one rule set on a stream of event batches; `report()` at any point. */
-export class Profiler {
-  private readonly source = new FlatEventSource();
-  private readonly engine: Engine<FlatEvent>;
-  private readonly compiler: ConditionCompiler<FlatEvent>;
-  private readonly perType = new Map<string, CandidateProgram[]>();
+export class Profiler<E = FlatEvent> {
+  private readonly source: EventSource<E>;
+  private readonly engine: Engine<E>;
+  private readonly compiler: ConditionCompiler<E>;
+  private readonly perType = new Map<string, CandidateProgram<E>[]>();
   private readonly hits: number[] = [];
   private readonly stats: { rule: CompiledRule; evaluations: number; matches: number; ns: bigint }[];
   private events = 0;
@@ -63,7 +64,12 @@ export class Profiler {
   private untimedNs = 0;
   private timedNs = 0;
 
-  constructor(rules: CompiledRule[], catalogue = FieldCatalogue.syscall()) {
+  /**
+   * `source` says where events come from (flat JSONL events by default). A stateful source's
+   * events must be measured one batch per event, before the state moves on.
+   */
+  constructor(rules: CompiledRule[], catalogue = FieldCatalogue.syscall(), source?: EventSource<E>) {
+    this.source = source ?? (new FlatEventSource() as unknown as EventSource<E>);
     this.engine = new Engine(rules, this.source, catalogue, {}, 'first');
     // Each rule on its own, specialised to the event type as the engine does, but without
     // sharing work across rules: each rule's time is its own cost.
@@ -72,7 +78,7 @@ export class Profiler {
   }
 
   /** Measures a batch of events; the array may be reused by the caller afterwards. */
-  addBatch(events: readonly FlatEvent[]): void {
+  addBatch(events: readonly E[]): void {
     // Programs are built before any clock runs: compiling is not evaluating.
     for (const e of events) {
       const type = this.source.eventType(e);
@@ -120,7 +126,7 @@ export class Profiler {
     };
   }
 
-  private programsFor(type: string | undefined): CandidateProgram[] {
+  private programsFor(type: string | undefined): CandidateProgram<E>[] {
     const key = type ?? '';
     let list = this.perType.get(key);
     if (!list) {
@@ -134,7 +140,7 @@ export class Profiler {
   }
 
   /** Every candidate rule, untimed: what the timed pass costs without its clock. */
-  private untimed(events: readonly FlatEvent[]): void {
+  private untimed(events: readonly E[]): void {
     const hits = this.hits;
     const start = process.hrtime.bigint();
     for (const e of events) {
@@ -147,7 +153,7 @@ export class Profiler {
     this.untimedNs += Number(process.hrtime.bigint() - start);
   }
 
-  private timed(events: readonly FlatEvent[]): void {
+  private timed(events: readonly E[]): void {
     const hits = this.hits;
     const stats = this.stats;
     const start = process.hrtime.bigint();
@@ -176,4 +182,39 @@ export function profileRules(rules: CompiledRule[], events: readonly FlatEvent[]
   const profiler = new Profiler(rules, catalogue);
   profiler.addBatch(events);
   return profiler.report();
+}
+
+/**
+ * One report from two profiles of the same rules over different events (a run with JSONL
+ * and scap captures profiles each kind with its own source): counts and times add up.
+ */
+export function mergeProfileReports(a: ProfileReport, b: ProfileReport): ProfileReport {
+  const byRule = new Map<string, RuleProfile>();
+  for (const r of [...a.rules, ...b.rules]) {
+    const known = byRule.get(r.rule);
+    if (known) {
+      known.evaluations += r.evaluations;
+      known.matches += r.matches;
+      known.totalNs += r.totalNs;
+    } else byRule.set(r.rule, { ...r });
+  }
+  const rules = [...byRule.values()];
+  const total = rules.reduce((sum, r) => sum + r.totalNs, 0) || 1;
+  for (const r of rules) {
+    r.meanNs = r.evaluations ? r.totalNs / r.evaluations : 0;
+    r.share = r.totalNs / total;
+  }
+  rules.sort((x, y) => y.totalNs - x.totalNs || x.rule.localeCompare(y.rule));
+  const plainNs = (r: ProfileReport) => (r.eventsPerSecond > 0 ? (r.events / r.eventsPerSecond) * 1e9 : 0);
+  const plain = plainNs(a) + plainNs(b);
+  const timedNs = a.timedNs + b.timedNs;
+  const untimedNs = a.untimedNs + b.untimedNs;
+  return {
+    events: a.events + b.events,
+    rules,
+    eventsPerSecond: plain > 0 ? ((a.events + b.events) / plain) * 1e9 : 0,
+    overhead: untimedNs > 0 ? Math.max(0, timedNs / untimedNs - 1) : 0,
+    timedNs,
+    untimedNs,
+  };
 }

@@ -1,18 +1,43 @@
 /**
- * Replay of a scap capture: the reader hands each event to the state engine, then to the
- * replayer, synchronously (no batch, no asynchronous step per event); the metadata blocks
- * seed the state first. Reading errors come back as values with their byte offset.
+ * Reading a scap capture for a driver: the reader hands each event to the state engine,
+ * then to the driver, synchronously (no batch, no asynchronous step per event); the
+ * metadata blocks seed the state first. Reading errors come back as values with their byte
+ * offset.
  */
 import type { ScapEvent } from '../sources/scap/event.js';
 import type { ScapEventSource } from '../sources/scap/source.js';
 import { readScap, type ScapReadResult, type ScapSource } from '../sources/scap/stream.js';
+import type { ScapReadError } from '../sources/scap/errors.js';
 import type { Alert, CaptureItem, Replayer, RunControl } from './replay.js';
 
 /**
- * Replays one scap capture (a path, a descriptor or a stream; gzip or plain) through
- * `replayer`, whose source must be `source`. Every event updates the state, whether or not
- * a rule wants it, before rules are tried.
+ * Reads one scap capture (a path, a descriptor or a stream; gzip or plain) with fresh state:
+ * every event updates the state, whether or not anything wants it, and is then given to
+ * `visit` (as one reused item: copy what you keep). Stops early when `stopped()` says so.
  */
+export async function visitScap(
+  input: ScapSource,
+  file: string,
+  source: ScapEventSource,
+  visit: (item: CaptureItem<ScapEvent>) => void,
+  stopped?: () => boolean,
+): Promise<ScapReadResult> {
+  source.beginCapture();
+  const item: CaptureItem<ScapEvent> = { event: undefined as unknown as ScapEvent, file, line: 0, size: 0 };
+  return readScap(
+    input,
+    (event) => {
+      source.update(event);
+      item.event = event;
+      item.line = event.num;
+      visit(item);
+      return stopped === undefined || !stopped();
+    },
+    { file, handler: source.metadataHandler() },
+  );
+}
+
+/** Replays one scap capture through `replayer`, whose source must be `source`. */
 export async function replayScap(
   input: ScapSource,
   file: string,
@@ -21,22 +46,14 @@ export async function replayScap(
   onAlert: (alert: Alert) => void,
   control: RunControl = {},
 ): Promise<ScapReadResult> {
-  source.beginCapture();
   const start = process.hrtime.bigint();
   const seconds = replayer.stats.seconds;
-  const item: CaptureItem<ScapEvent> = { event: undefined as unknown as ScapEvent, file, line: 0, size: 0 };
-  const { stopped } = control;
-  const result = await readScap(
-    input,
-    (event) => {
-      source.update(event);
-      item.event = event;
-      item.line = event.num;
-      replayer.process(item, onAlert);
-      return stopped === undefined || !stopped();
-    },
-    { file, handler: source.metadataHandler() },
-  );
+  const result = await visitScap(input, file, source, (item) => replayer.process(item, onAlert), control.stopped);
   replayer.stats.seconds = seconds + Number(process.hrtime.bigint() - start) / 1e9;
   return result;
+}
+
+/** A scap reading error as a capture problem's reason: where in the file, what, and its code. */
+export function scapErrorReason(error: ScapReadError): string {
+  return `byte ${error.offset}: ${error.message} (${error.code})`;
 }

@@ -6,9 +6,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { readCaptures } from '../sources/jsonl/captures.js';
+import { readCaptures, type CaptureProblem } from '../sources/jsonl/captures.js';
 import { ConditionCompiler } from '../evaluator/compile.js';
-import { Replayer } from '../replay/replay.js';
+import { Replayer, type Alert, type ReplayOptions } from '../replay/replay.js';
+import { replayScap, scapErrorReason } from '../replay/scap.js';
+import { ScapEventSource } from '../sources/scap/source.js';
 import { FieldCatalogue } from '../fields/catalogue.js';
 import { FlatEventSource, type FlatEvent } from '../sources/jsonl/flat-source.js';
 import { printCondition, type Expr } from '../parser/index.js';
@@ -115,19 +117,29 @@ async function runTest(
     return result;
   }
   const events: FlatEvent[] = (test.events ?? []).map((e) => ({ ...(test.defaults ?? {}), ...e }));
+  const options: ReplayOptions = { matching, alerts: { json: true } };
+  const onAlert = (alert: Alert) => {
+    coverage?.fired(alert.rule);
+    if (alert.rule === test.rule) result.alerts.push(JSON.parse(alert.line));
+    else result.otherAlerts.push(alert.rule);
+  };
   if (test.capture) {
-    for await (const item of readCaptures([path.resolve(baseDir, test.capture)], process.stdin, (p) => result.failures.push(`capture ${p.file}:${p.line}: ${p.reason}`))) {
+    // A scap capture is replayed as it is read, with fields from its own state; a JSONL one
+    // joins the inline events.
+    const scap = async (bytes: AsyncIterable<Buffer>, capture: string) => {
+      const source = new ScapEventSource();
+      const { error } = await replayScap(bytes, capture, new Replayer(rules, options, FieldCatalogue.syscall(), source), source, onAlert);
+      if (error) result.failures.push(`capture ${capture}: ${scapErrorReason(error)}`);
+    };
+    const onProblem = (p: CaptureProblem) => result.failures.push(`capture ${p.file}:${p.line}: ${p.reason}`);
+    for await (const item of readCaptures([path.resolve(baseDir, test.capture)], process.stdin, onProblem, { scap })) {
       events.push(item.event);
     }
   }
-  const replayer = new Replayer(rules, { matching, allEvents: true, alerts: { json: true } });
+  const replayer = new Replayer(rules, options);
   events.forEach((event, i) => {
     coverage?.observe(event);
-    replayer.process({ event, file, line: i + 1, size: 0 }, (alert) => {
-      coverage?.fired(alert.rule);
-      if (alert.rule === test.rule) result.alerts.push(JSON.parse(alert.line));
-      else result.otherAlerts.push(alert.rule);
-    });
+    replayer.process({ event, file, line: i + 1, size: 0 }, onAlert);
   });
   if (!test.expect.fires) coverage?.checkedNotFiring(test.rule);
   result.failures.push(...check(test.expect, rule, result, events));

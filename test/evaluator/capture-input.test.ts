@@ -75,18 +75,16 @@ describe('files that are not captures', () => {
     expect(run.stderr).toContain(`${file}: error: not a capture: ${expected}`);
   });
 
-  it('a scap capture, gzipped or not, is one clear error until the scap reader is wired in', async () => {
+  it('a scap capture, gzipped or not and whatever its name, is read as scap (no line errors)', async () => {
     const raw = write('raw.scap', gunzipSync(SCAP_GZ));
-    for (const file of [path.join(SCAP_DIR, 'curl_google.scap'), raw]) {
+    const misnamed = write('really-scap.jsonl', SCAP_GZ);
+    for (const file of [path.join(SCAP_DIR, 'curl_google.scap'), raw, misnamed]) {
       const run = await filter(file);
-      expect(run.code).toBe(1);
-      expect(run.stderr.match(/scap captures are not supported by this reader yet/g)).toHaveLength(1);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout.split('\n').filter(Boolean)).toHaveLength(1);
+      expect(run.stdout).toMatch(/^211 .* curl \(17497\) < execve /);
       expect(run.stderr).not.toContain('skipped');
     }
-    const rules = write('r.yaml', '- rule: R\n  desc: d\n  condition: evt.type = execve\n  output: x\n  priority: INFO\n');
-    const replay = await runKestrel(['replay', '-r', rules, raw]);
-    expect(replay.code).toBe(1);
-    expect(replay.stderr).toContain(`${raw}: error: scap captures are not supported by this reader yet`);
   });
 });
 

@@ -10,7 +10,7 @@ export interface CliRun {
 /** Runs the CLI in-process with captured output. */
 export async function runKestrel(
   args: string[],
-  options: { stdin?: string; env?: NodeJS.ProcessEnv; cwd?: string; tty?: boolean } = {},
+  options: { stdin?: string | Buffer; env?: NodeJS.ProcessEnv; cwd?: string; tty?: boolean } = {},
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';

@@ -1,7 +1,11 @@
 import { parseArgs } from 'node:util';
 import { expandCapturePaths, readCaptureBatches } from '../../sources/jsonl/captures.js';
 import { CaptureProblemLog } from '../capture-problems.js';
-import { Profiler, type ProfileReport, type RuleProfile } from '../../replay/profile.js';
+import { mergeProfileReports, Profiler, type ProfileReport, type RuleProfile } from '../../replay/profile.js';
+import { scapErrorReason, visitScap } from '../../replay/scap.js';
+import { FieldCatalogue } from '../../fields/catalogue.js';
+import type { ScapEvent } from '../../sources/scap/event.js';
+import { ScapEventSource } from '../../sources/scap/source.js';
 import type { FlatEvent } from '../../sources/jsonl/flat-source.js';
 import { loadRulesFiles } from '../../rules/loader.js';
 import { formatDiagnostic } from '../../rules/report.js';
@@ -38,7 +42,25 @@ export async function runProfile(argv: string[], io: CliIO): Promise<number> {
   const profiler = new Profiler(rules);
   const base = baseline ? new Profiler(baseline) : undefined;
   const log = new CaptureProblemLog((text) => io.err(text));
-  const batches = readCaptureBatches(files, io.stdin, (p) => log.report(p));
+  // scap captures: their own source and profilers, measured one event at a time (the state
+  // moves on with every event), with fresh state per file.
+  let scap: { source: ScapEventSource; profiler: Profiler<ScapEvent>; base: Profiler<ScapEvent> | undefined } | undefined;
+  const one: ScapEvent[] = [];
+  const readScapFile = async (bytes: AsyncIterable<Buffer>, file: string) => {
+    if (scap === undefined) {
+      const source = new ScapEventSource();
+      const catalogue = FieldCatalogue.syscall();
+      scap = { source, profiler: new Profiler(rules, catalogue, source), base: baseline ? new Profiler(baseline, catalogue, source) : undefined };
+    }
+    const { profiler: p, base: b } = scap;
+    const { error } = await visitScap(bytes, file, scap.source, (item) => {
+      one[0] = item.event;
+      p.addBatch(one);
+      b?.addBatch(one);
+    });
+    if (error) log.report({ kind: 'file', file, line: 0, reason: scapErrorReason(error) });
+  };
+  const batches = readCaptureBatches(files, io.stdin, (p) => log.report(p), { scap: readScapFile });
   // One chunk of input at a time: memory stays flat however long the capture.
   const events: FlatEvent[] = [];
   for await (const batch of batches) {
@@ -50,8 +72,9 @@ export async function runProfile(argv: string[], io: CliIO): Promise<number> {
   log.finish();
   if (log.failed) return 1;
   const bad = log.badLines;
-  const report = profiler.report();
-  const baseReport = base?.report();
+  const combine = (flat: ProfileReport, other: Profiler<ScapEvent> | undefined) => (other ? mergeProfileReports(flat, other.report()) : flat);
+  const report = combine(profiler.report(), scap?.profiler);
+  const baseReport = base ? combine(base.report(), scap?.base) : undefined;
   if (values.json) {
     io.out(JSON.stringify({ ...report, badLines: bad, ...(baseReport ? { baseline: baseReport } : {}) }, null, 2) + '\n');
     return 0;

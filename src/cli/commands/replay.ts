@@ -2,7 +2,10 @@ import { parseArgs } from 'node:util';
 import { FieldCatalogue } from '../../fields/catalogue.js';
 import { expandCapturePaths, readCaptureBatches, type CaptureProblem } from '../../sources/jsonl/captures.js';
 import { EventFilter } from '../../replay/filter.js';
-import { Replayer, type Alert, type ReplayStats } from '../../replay/replay.js';
+import { Replayer, type Alert, type ReplayOptions, type ReplayStats } from '../../replay/replay.js';
+import { replayScap, scapErrorReason, visitScap } from '../../replay/scap.js';
+import type { ScapEvent } from '../../sources/scap/event.js';
+import { ScapEventSource } from '../../sources/scap/source.js';
 import { FormatError, parseFormat } from '../../rules/output-format.js';
 import { BAD_LINES_LISTED, CaptureProblemLog } from '../capture-problems.js';
 import { codeFrame } from '../../diagnostics/codeframe.js';
@@ -108,7 +111,7 @@ export async function runReplay(argv: string[], io: CliIO): Promise<number> {
   }
   const matching = falco.rule_matching ?? 'first';
   if (matching !== 'first' && matching !== 'all') throw new UsageError(`rule_matching must be 'first' or 'all', not '${matching}'`);
-  const replayer = new Replayer(loaded.output.rules, {
+  const replayOptions: ReplayOptions = {
     matching,
     selection: {
       ...(values.tag ? { onlyTags: values.tag } : {}),
@@ -126,7 +129,21 @@ export async function runReplay(argv: string[], io: CliIO): Promise<number> {
       ...(values.print ? { appendOutput: values.print } : {}),
       ...(io.env['FALCO_HOSTNAME'] ? { hostname: io.env['FALCO_HOSTNAME'] } : {}),
     },
-  });
+  };
+  const rules = loaded.output.rules;
+  const replayer = new Replayer(rules, replayOptions);
+  const onAlert = (alert: Alert) => io.out(alert.line + '\n');
+  // scap captures go through their own source (fields computed from the state engine); one
+  // engine serves every scap file of the run, with fresh state per file.
+  let scap: { source: ScapEventSource; replayer: Replayer<ScapEvent> } | undefined;
+  const readScapFile = async (bytes: AsyncIterable<Buffer>, file: string) => {
+    if (scap === undefined) {
+      const source = new ScapEventSource();
+      scap = { source, replayer: new Replayer(rules, replayOptions, FieldCatalogue.syscall(), source) };
+    }
+    const { error } = await replayScap(bytes, file, scap.replayer, scap.source, onAlert, { stopped: () => stopped });
+    if (error) onProblem({ kind: 'file', file, line: 0, reason: scapErrorReason(error) });
+  };
   // Events are read only through the field source, so long integers can wait until read.
   const batches = readCaptureBatches(
     files,
@@ -135,7 +152,7 @@ export async function runReplay(argv: string[], io: CliIO): Promise<number> {
       replayer.problem(p);
       onProblem(p);
     },
-    { exactWhenRead: true },
+    { exactWhenRead: true, scap: readScapFile },
   );
   // On a terminal, long replays show their progress on stderr (overwritten in place).
   let shown = false;
@@ -146,7 +163,8 @@ export async function runReplay(argv: string[], io: CliIO): Promise<number> {
           shown = true;
         }
       : undefined;
-  const stats = await replayer.runBatches(batches, (alert: Alert) => io.out(alert.line + '\n'), { stopped: () => stopped, ...(onProgress ? { onProgress } : {}) });
+  const stats = await replayer.runBatches(batches, onAlert, { stopped: () => stopped, ...(onProgress ? { onProgress } : {}) });
+  if (scap) addStats(stats, scap.replayer.stats);
   if (shown) io.err('\r\x1b[K');
   log.finish();
   if (!values.quiet) io.err(summary(stats, problems, replayer.liveEventSet));
@@ -175,13 +193,21 @@ async function runFilter(
     io.err(`error: ${pos.line}:${pos.column}: ${problem.message}\n${codeFrame(condition, pos.line, pos.column)}\n`);
     return 1;
   }
-  const filter = new EventFilter(parsed.ast, { json: options.json, ...(options.format !== undefined ? { format: options.format } : {}) }, catalogue);
-  const matched = await filter.runBatches(
-    readCaptureBatches(files, io.stdin, onProblem, { exactWhenRead: true }),
-    (line) => io.out(line + '\n'),
-    stopped,
-  );
-  io.err(`${matched} event(s) matched\n`);
+  const filterOptions = { json: options.json, ...(options.format !== undefined ? { format: options.format } : {}) };
+  const filter = new EventFilter(parsed.ast, filterOptions, catalogue);
+  const onMatch = (line: string) => io.out(line + '\n');
+  let scap: { source: ScapEventSource; filter: EventFilter<ScapEvent> } | undefined;
+  const readScapFile = async (bytes: AsyncIterable<Buffer>, file: string) => {
+    if (scap === undefined) {
+      const source = new ScapEventSource();
+      scap = { source, filter: new EventFilter(parsed.ast, filterOptions, catalogue, source) };
+    }
+    const { filter: scapFilter, source } = scap;
+    const { error } = await visitScap(bytes, file, source, (item) => scapFilter.process(item, onMatch), stopped);
+    if (error) onProblem({ kind: 'file', file, line: 0, reason: scapErrorReason(error) });
+  };
+  const matched = await filter.runBatches(readCaptureBatches(files, io.stdin, onProblem, { exactWhenRead: true, scap: readScapFile }), onMatch, stopped);
+  io.err(`${matched + (scap?.filter.matched ?? 0)} event(s) matched\n`);
   return stopped() ? 1 : 0;
 }
 
@@ -246,4 +272,18 @@ function summary(stats: ReplayStats, problems: CaptureProblem[], liveEventSet: b
   ];
   if (problems.length > 0) lines.push(`bad lines: ${problems.length} (${problems.length > BAD_LINES_LISTED ? `the first ${BAD_LINES_LISTED}` : 'all'} listed above)`);
   return lines.join('\n') + '\n';
+}
+
+/** Adds the counts of a second replayer (the scap one) to the summary's; time is the run's. */
+function addStats(into: ReplayStats, from: ReplayStats): void {
+  into.eventsRead += from.eventsRead;
+  into.eventsEvaluated += from.eventsEvaluated;
+  into.eventsIgnored += from.eventsIgnored;
+  into.alerts += from.alerts;
+  into.bytes += from.bytes;
+  for (const [rule, entry] of from.byRule) {
+    const known = into.byRule.get(rule);
+    if (known) known.count += entry.count;
+    else into.byRule.set(rule, { ...entry });
+  }
 }

@@ -179,6 +179,12 @@ export interface CaptureReadOptions {
    * or made exact with `exactEvent`. By default every event is exact when handed over.
    */
   exactWhenRead?: boolean;
+  /**
+   * Reads a scap capture met among the files (its bytes, inflated if it was gzipped): the
+   * caller's scap driver evaluates its events as they are read, in file order with the JSONL
+   * files. Without it a scap capture is reported as a file this reader cannot read.
+   */
+  scap?: (bytes: AsyncIterable<Buffer>, file: string) => Promise<void>;
 }
 
 export interface CaptureEvent {
@@ -313,9 +319,8 @@ function wrongTypeMessage(key: string, value: unknown, kind: ValueKind): string 
 
 /** The error for a file that is none of the capture formats. */
 export const NOT_A_CAPTURE = 'not a capture: expected a JSONL capture (one JSON object per line), a scap capture, or either gzipped';
-/** The error for a scap capture, until a scap reader is wired in. */
-export const SCAP_NOT_SUPPORTED =
-  'scap captures are not supported by this reader yet: convert it to JSONL with sysdig -r FILE -j -p "$(kestrel fields -r RULES --used --sysdig-format)"';
+/** The error for a scap capture given to a reader without a scap driver. */
+export const SCAP_NOT_SUPPORTED = 'a scap capture, which this command does not read: give it a JSONL capture (kestrel convert FILE.scap writes one)';
 
 /**
  * Reads events from capture files in order, a batch per chunk of input, reporting bad lines
@@ -341,6 +346,10 @@ export async function* readCaptureBatches(
       const input = file === '-' ? stdin : createReadStream(file, { highWaterMark: CHUNK_BYTES });
       try {
         const opened = await openCapture(input as AsyncIterable<Buffer>, CHUNK_BYTES);
+        if (opened.format === 'scap' && options.scap !== undefined) {
+          await options.scap(opened.bytes, name);
+          continue;
+        }
         if (opened.format !== 'jsonl') {
           if (file !== '-') (input as ReturnType<typeof createReadStream>).destroy();
           const reason = opened.format === 'scap' ? SCAP_NOT_SUPPORTED : `${NOT_A_CAPTURE} (found ${opened.found ?? 'something else'})`;
