@@ -10,7 +10,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runKestrel } from '../helpers/cli.js';
-import { requireSysdig, sysdigSelect } from '../helpers/sysdig.js';
+import { requireSysdig } from '../helpers/sysdig.js';
 import { SCAP_DIR, UPSTREAM_RULE_FILES } from '../helpers/upstream.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'kestrel-scap-'));
@@ -20,7 +20,6 @@ const write = (name: string, data: string | Buffer) => {
   return file;
 };
 const CURL = path.join(SCAP_DIR, 'curl_google.scap');
-const IPV6 = path.join(SCAP_DIR, 'test_ipv6_client.scap');
 
 const RULES = `
 - rule: Curl run
