@@ -6,7 +6,7 @@
  */
 import type { FieldCatalogue } from '../fields/catalogue.js';
 import { FormatError, type ParsedFormat } from '../output/format.js';
-import { parseCondition, type Expr, type Node } from '../parser/index.js';
+import { parseCondition, RULES_MAX_DEPTH, type Expr, type Node } from '../parser/index.js';
 import type { Collector } from './collector.js';
 import { CompileCache, type OutputFacts, type TextRecord } from './compile-cache.js';
 import { LoadError, type Diagnostic, type Location, type LoadWarningCode } from './diagnostics.js';
@@ -67,6 +67,12 @@ export const SUGGESTED_OUTPUT_FIELDS = ['container.id', 'container.name', 'conta
 export const DEPRECATED_FIELDS = ['evt.dir', 'evt.latency', 'evt.latency.s', 'evt.latency.ns', 'evt.latency.human', 'evt.wait_latency'];
 const DEPRECATED_DIR = "due to the drop of enter events, 'evt.dir = <' always evaluates to true, and 'evt.dir = >' always evaluates to false. The rule expression can be simplified by removing the condition on 'evt.dir'";
 const DEPRECATED_LATENCY = 'field is not available due to the drop of enter events.';
+/**
+ * Falco's error for any output token libsinsp cannot read: its formatter retries ever shorter
+ * prefixes of the token (eventformatter.cpp) and reports `unknown filter: ` with the error of
+ * the last, one-character attempt, which parse_field_or_transformer words as below.
+ */
+const UNKNOWN_OUTPUT_TOKEN = "unknown filter: unexpected token after '";
 
 interface MacroState {
   info: MacroInfo;
@@ -198,11 +204,14 @@ export class RuleCompiler {
     } catch (error) {
       if (!(error instanceof FormatError)) throw error;
       const where = info.outputOrigin ? locationsAt(info.outputOrigin, error.offset, 'rule output expression') : info.context;
+      // kestrel's own account of the token goes in the hint.
+      const message = error.unknownField ? UNKNOWN_OUTPUT_TOKEN : error.message;
+      const hint = error.unknownField ? error.message : undefined;
       if (error.unknownField && info.skipIfUnknownFilter) {
-        this.warn('LOAD_UNKNOWN_FILTER', error.message, where);
+        this.warn('LOAD_UNKNOWN_FILTER', message, where, hint);
         return undefined;
       }
-      throw new LoadError('LOAD_ERR_COMPILE_OUTPUT', error.message, where);
+      throw new LoadError('LOAD_ERR_COMPILE_OUTPUT', message, where, hint);
     }
     for (const field of outputFacts.deprecated) {
       this.warn('LOAD_DEPRECATED_ITEM', `usage of deprecated field '${field}' has been detected in the rule output`, info.outputOrigin?.context ?? info.context);
@@ -224,10 +233,10 @@ export class RuleCompiler {
     if (problem) {
       const where = this.locate(problem.node, info.context);
       if (problem.unknown && info.skipIfUnknownFilter) {
-        this.warn('LOAD_UNKNOWN_FILTER', problem.message, where);
+        this.warn('LOAD_UNKNOWN_FILTER', problem.message, where, problem.hint);
         return undefined;
       }
-      throw new LoadError('LOAD_ERR_COMPILE_CONDITION', problem.message, where);
+      throw new LoadError('LOAD_ERR_COMPILE_CONDITION', problem.message, where, problem.hint);
     }
     for (const w of facts.warnings) this.warn('LOAD_COMPILE_CONDITION', w.message, this.locate(w.node, info.context));
 
@@ -269,9 +278,10 @@ export class RuleCompiler {
     // The same text from the same place (segments and prefix) parses to the same tree.
     const key = `${segments.map((g) => `${g.origin.source.name}@${g.origin.node.range?.[0]}+${g.start}`).join('|')}\u0000${prefix}\u0000${substituted.text}`;
     return this.cache.tree(key, record, () => {
-      const result = parseCondition(substituted.text);
+      // Falco's rule loader raises libsinsp's recursion limit from 100 to 1000.
+      const result = parseCondition(substituted.text, { maxDepth: RULES_MAX_DEPTH });
       if (!result.ok) {
-        throw new LoadError('LOAD_ERR_COMPILE_CONDITION', result.error.message, locateOffset(record, result.error.position.offset));
+        throw new LoadError('LOAD_ERR_COMPILE_CONDITION', result.error.message, locateOffset(record, result.error.position.offset), result.error.hint);
       }
       return result.ast;
     });
@@ -303,8 +313,8 @@ export class RuleCompiler {
     return record ? locateOffset(record, node.range.start.offset) : fallback;
   }
 
-  private warn(code: LoadWarningCode, message: string, locations: Location[]): void {
-    this.warnings.push({ severity: 'warning', code, message, locations });
+  private warn(code: LoadWarningCode, message: string, locations: Location[], hint?: string): void {
+    this.warnings.push(hint ? { severity: 'warning', code, message, locations, hint } : { severity: 'warning', code, message, locations });
   }
 }
 

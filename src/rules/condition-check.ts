@@ -10,10 +10,13 @@ import type { BinaryCheckExpr, Expr, FieldExpr, Node, Operand, RightHandSide, Tr
 import { parseIpAddress, parseIpNetwork } from '../fields/ip.js';
 
 export interface ConditionProblem {
+  /** libsinsp's message where it has one (`filter_check called with nonexistent field x.y`). */
   message: string;
   node: Node;
   /** An unknown field or event type: what `skip-if-unknown-filter` forgives. */
   unknown: boolean;
+  /** kestrel's explanation, shown after the message. */
+  hint?: string;
 }
 
 export interface ConditionWarning {
@@ -186,15 +189,21 @@ export class ConditionChecker {
   private resolveField(node: FieldExpr): ResolvedField | undefined {
     const lookup = this.catalogue.resolve(node.name, node.arg);
     if (!lookup.ok) {
-      this.problem(lookup.message, node, lookup.unknown);
+      if (lookup.unknown) {
+        // sinsp_extractor_compiler::create_filtercheck, with the name as written.
+        const written = node.arg === undefined ? node.name : `${node.name}[${node.arg}]`;
+        this.problem(`filter_check called with nonexistent field ${written}`, node, true, `no field is named '${node.name}' (kestrel fields lists them)`);
+      } else {
+        this.problem(lookup.message, node, false);
+      }
       return undefined;
     }
     if (!this.fields.includes(lookup.field.key)) this.fields.push(lookup.field.key);
     return lookup.field;
   }
 
-  private problem(message: string, node: Node, unknown: boolean): void {
-    this.problems.push({ message, node, unknown });
+  private problem(message: string, node: Node, unknown: boolean, hint?: string): void {
+    this.problems.push(hint ? { message, node, unknown, hint } : { message, node, unknown });
   }
 }
 

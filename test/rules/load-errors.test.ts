@@ -1,0 +1,88 @@
+/**
+ * Load errors as Falco words and places them (issue #15): libsinsp's and Falco's messages
+ * with kestrel's hint beside them, the depth limit.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Diagnostic } from '../../src/rules/diagnostics.js';
+import { loadRulesContents } from '../../src/rules/loader.js';
+import { formatDiagnostic, loadResultJson } from '../../src/rules/report.js';
+import { requireSysdig, sysdigSelect } from '../helpers/sysdig.js';
+
+function firstError(text: string): Diagnostic {
+  const loaded = loadRulesContents([{ name: 'rules.yaml', text }]);
+  const error = loaded.results.flatMap((r) => r.errors)[0];
+  if (!error) throw new Error('no error');
+  return error;
+}
+
+const rule = (condition: string, output = 'o %proc.name', extra = '') =>
+  `- rule: r\n  desc: d\n  condition: ${condition}\n  output: ${output}\n  priority: WARNING\n${extra}`;
+
+describe('messages in Falco\'s words, kestrel\'s explanation in the hint', () => {
+  it('an unknown field in a condition', () => {
+    const error = firstError(rule('evt.type = open and proc.nobody = x'));
+    expect(error).toMatchObject({ code: 'LOAD_ERR_COMPILE_CONDITION', message: 'filter_check called with nonexistent field proc.nobody' });
+    expect(error.hint).toContain("no field is named 'proc.nobody'");
+    expect(firstError(rule('proc.nobody[2] exists')).message).toBe('filter_check called with nonexistent field proc.nobody[2]');
+  });
+
+  it('an unknown field in an output, with its position', () => {
+    for (const output of ['o %not_a_real_field', 'o %proc.nme x']) {
+      const error = firstError(rule('evt.type = open', output));
+      // libsinsp's formatter retries ever shorter prefixes and reports the last, one-character, failure.
+      expect(error).toMatchObject({ code: 'LOAD_ERR_COMPILE_OUTPUT', message: "unknown filter: unexpected token after '" });
+      expect(error.hint).toBe(`unknown field '%${output.slice(3).split(' ')[0]}' in output`);
+      expect(error.locations.at(-1)).toMatchObject({ itemType: 'rule output expression', position: { line: 4, column: 13 } });
+    }
+  });
+
+  it('a syntax error: libsinsp\'s message, kestrel\'s position', () => {
+    const error = firstError(rule('evt.type=execve foo'));
+    expect(error.message).toBe("unexpected token after 'execve', expecting 'or', 'and'");
+    expect(error.locations.at(-1)!.position).toMatchObject({ line: 3, column: 30 });
+  });
+
+  it('an unknown event type, as sysdig\'s libsinsp words it', async () => {
+    requireSysdig();
+    // sysdig 0.29's libsinsp predates parser.cpp's messages, but this one is unchanged since.
+    const capture = new URL('../../../shared/captures/scap/curl_google.scap', import.meta.url).pathname;
+    const reference = await sysdigSelect(capture, 'evt.type = nosuchsyscall');
+    expect('error' in reference && reference.error).toContain('unknown event type nosuchsyscall');
+    expect(firstError(rule('evt.type = nosuchsyscall')).message).toBe('unknown event type nosuchsyscall');
+  });
+
+  it('an engine version that is too new', () => {
+    expect(firstError('- required_engine_version: 9999999\n').message).toBe(
+      'Rules require engine version 0.9999999.0, but engine version is 0.63.0',
+    );
+  });
+
+  it('are printed after the code frame, and left out of Falco\'s JSON', () => {
+    const text = rule('evt.type = open and proc.nobody = x');
+    const loaded = loadRulesContents([{ name: 'rules.yaml', text }]);
+    const error = loaded.results[0]!.errors[0]!;
+    const printed = formatDiagnostic(error, loaded.contents);
+    expect(printed.split('\n')[0]).toBe("rules.yaml:3:34: error LOAD_ERR_COMPILE_CONDITION: filter_check called with nonexistent field proc.nobody (rule 'r')");
+    expect(printed.split('\n').at(-1)).toBe(`hint: ${error.hint}`);
+    const json = loadResultJson(loaded.results[0]!, loaded.contents) as { errors: Record<string, unknown>[] };
+    expect(Object.keys(json.errors[0]!)).toEqual(['code', 'codedesc', 'message', 'context']);
+  });
+});
+
+describe('the depth limit of Falco\'s rule loader', () => {
+  const nested = (n: number) => '('.repeat(n) + 'evt.type = execve' + ')'.repeat(n);
+
+  it('is 1000: 198 pairs of parentheses load, 199 do not', () => {
+    expect(loadRulesContents([{ name: 'rules.yaml', text: rule(nested(198)) }]).successful).toBe(true);
+    const error = firstError(rule(nested(199)));
+    expect(error.message).toBe('exceeded max depth limit of 1000');
+    expect(error.hint).toContain('about 198 parentheses');
+    expect(error.hint).toContain('macros are expanded after parsing');
+  });
+
+  it('does not count macros, which are expanded after parsing', () => {
+    const macros = Array.from({ length: 300 }, (_, i) => `- macro: m${i}\n  condition: ${i === 0 ? 'evt.type = execve' : `(m${i - 1})`}\n`).join('');
+    expect(loadRulesContents([{ name: 'rules.yaml', text: macros + rule('m299') }]).successful).toBe(true);
+  });
+});
+
