@@ -225,20 +225,27 @@ export class RuleCompiler {
     const macroNames = withUses(usedMacros, macros);
     for (const name of macroNames) for (const list of macros.get(name)?.lists ?? []) usedLists.add(list);
 
+    // What compiling the expanded condition finds is reported at the rule, as Falco's
+    // compile_condition does (its context is the rule's condition), even when it comes from a macro.
     const facts = this.cache.conditionFacts(condition);
     for (const node of facts.deprecated) {
-      this.warn('LOAD_DEPRECATED_ITEM', node.name === 'evt.dir' ? DEPRECATED_DIR : DEPRECATED_LATENCY, this.locate(node, []));
+      const at = this.atRule(node, info);
+      this.warn('LOAD_DEPRECATED_ITEM', node.name === 'evt.dir' ? DEPRECATED_DIR : DEPRECATED_LATENCY, at.locations, at.hint);
     }
     const [problem] = facts.problems;
     if (problem) {
-      const where = this.locate(problem.node, info.context);
+      const at = this.atRule(problem.node, info);
+      const hint = [problem.hint, at.hint].filter(Boolean).join('; ') || undefined;
       if (problem.unknown && info.skipIfUnknownFilter) {
-        this.warn('LOAD_UNKNOWN_FILTER', problem.message, where, problem.hint);
+        this.warn('LOAD_UNKNOWN_FILTER', problem.message, at.locations, hint);
         return undefined;
       }
-      throw new LoadError('LOAD_ERR_COMPILE_CONDITION', problem.message, where, problem.hint);
+      throw new LoadError('LOAD_ERR_COMPILE_CONDITION', problem.message, at.locations, hint);
     }
-    for (const w of facts.warnings) this.warn('LOAD_COMPILE_CONDITION', w.message, this.locate(w.node, info.context));
+    for (const w of facts.warnings) {
+      const at = this.atRule(w.node, info);
+      this.warn('LOAD_COMPILE_CONDITION', w.message, at.locations, at.hint);
+    }
 
     const { eventTypes } = facts;
     if (info.source === 'syscall' && info.warnEvttypes && eventTypes.codeCount > 100) {
@@ -311,6 +318,24 @@ export class RuleCompiler {
   private locate(node: Node, fallback: Location[]): Location[] {
     const record = this.cache.origin(node);
     return record ? locateOffset(record, node.range.start.offset) : fallback;
+  }
+
+  /**
+   * Locations for a diagnostic about a node of a rule's expanded condition: the rule and its
+   * condition, as Falco reports it, then where the node is written. A node from a macro is
+   * in the macro's text; the hint names the macro.
+   */
+  private atRule(node: Node, info: RuleInfo): { locations: Location[]; hint?: string } {
+    const record = this.cache.origin(node);
+    const precise = record ? locateOffset(record, node.range.start.offset) : info.context;
+    const item = record && [...record.context].reverse().find((l) => l.itemType === 'macro' || l.itemType === 'rule');
+    if (item?.itemType !== 'macro') return { locations: precise };
+    const ruleCondition = info.conditionSegments[0]?.origin.context ?? info.context;
+    const position = precise[precise.length - 1]!.position;
+    return {
+      locations: [...ruleCondition, { itemType: 'condition expression', itemName: '', position }],
+      hint: `this is in macro '${item.itemName}', which the rule uses`,
+    };
   }
 
   private warn(code: LoadWarningCode, message: string, locations: Location[], hint?: string): void {

@@ -1,12 +1,17 @@
 /**
  * Load errors as Falco words and places them (issue #15): libsinsp's and Falco's messages
- * with kestrel's hint beside them, the depth limit.
+ * with kestrel's hint beside them, errors of an expanded condition at the rule, the depth limit.
  */
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/rules/diagnostics.js';
 import { loadRulesContents } from '../../src/rules/loader.js';
 import { formatDiagnostic, loadResultJson } from '../../src/rules/report.js';
 import { requireSysdig, sysdigSelect } from '../helpers/sysdig.js';
+
+function diagnostics(text: string): Diagnostic[] {
+  const loaded = loadRulesContents([{ name: 'rules.yaml', text }]);
+  return loaded.results.flatMap((r) => [...r.errors, ...r.warnings]);
+}
 
 function firstError(text: string): Diagnostic {
   const loaded = loadRulesContents([{ name: 'rules.yaml', text }]);
@@ -17,6 +22,8 @@ function firstError(text: string): Diagnostic {
 
 const rule = (condition: string, output = 'o %proc.name', extra = '') =>
   `- rule: r\n  desc: d\n  condition: ${condition}\n  output: ${output}\n  priority: WARNING\n${extra}`;
+
+const chain = (d: Diagnostic) => d.locations.map((l) => [l.itemType, l.itemName, l.position.line, l.position.column]);
 
 describe('messages in Falco\'s words, kestrel\'s explanation in the hint', () => {
   it('an unknown field in a condition', () => {
@@ -66,6 +73,36 @@ describe('messages in Falco\'s words, kestrel\'s explanation in the hint', () =>
     expect(printed.split('\n').at(-1)).toBe(`hint: ${error.hint}`);
     const json = loadResultJson(loaded.results[0]!, loaded.contents) as { errors: Record<string, unknown>[] };
     expect(Object.keys(json.errors[0]!)).toEqual(['code', 'codedesc', 'message', 'context']);
+  });
+});
+
+describe('an error of the expanded condition is reported at the rule', () => {
+  const text = `- macro: m\n  condition: evt.type in (list_a)\n${rule('m and proc.name = bash')}`;
+
+  it('as Falco\'s compile_condition does, with the position in the macro and the macro in the hint', () => {
+    const error = firstError(text);
+    expect(error.message).toBe('unknown event type list_a');
+    expect(chain(error)).toEqual([
+      ['rules content', '', 1, 1],
+      ['rule', 'r', 3, 3],
+      ['rule condition', '', 5, 14],
+      ['condition expression', '', 2, 27],
+    ]);
+    expect(error.hint).toBe("this is in macro 'm', which the rule uses");
+  });
+
+  it('warnings too, and errors in the rule\'s own text keep their place', () => {
+    const warnings = diagnostics(`- macro: m\n  condition: evt.type = open and evt.dir = <\n${rule('m')}`);
+    const deprecated = warnings.find((d) => d.code === 'LOAD_DEPRECATED_ITEM')!;
+    expect(chain(deprecated).slice(0, 3)).toEqual([
+      ['rules content', '', 1, 1],
+      ['rule', 'r', 3, 3],
+      ['rule condition', '', 5, 14],
+    ]);
+    expect(deprecated.locations.at(-1)!.position).toMatchObject({ line: 2, column: 34 });
+    const own = firstError(rule('evt.type = nosuch'));
+    expect(chain(own).at(-1)).toEqual(['condition expression', '', 3, 25]);
+    expect(own.hint).toBeUndefined();
   });
 });
 
