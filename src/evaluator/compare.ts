@@ -3,7 +3,7 @@
  * constants pre-processed (sets for lists, lower case for `i*` operators, compiled
  * globs and RE2 regexes, parsed networks). Each returns a test of one extracted value.
  */
-import { RE2JS } from 're2js';
+import { compileRegex } from '../rules/regex.js';
 import type { FieldType } from '../fields/catalogue.js';
 import { networkContains, parseIpAddress, parseIpNetwork, sameAddress, type IpAddress, type IpNetwork } from '../fields/ip.js';
 
@@ -255,8 +255,11 @@ function stringTest(op: string, c: string): ValueTest {
       };
     }
     case 'regex': {
-      // RE2 semantics, anchored at both ends as libsinsp matches.
-      const re = RE2JS.compile(c);
+      // RE2 with libsinsp's POSIX options, anchored at both ends as libsinsp matches. The
+      // loader rejects a pattern RE2 rejects (LOAD_ERR_COMPILE_CONDITION).
+      const compiled = compileRegex(c);
+      if (!compiled.ok) throw new Error(compiled.message);
+      const re = compiled.regex;
       return (v) => {
         const s = asString(v);
         return s !== undefined && re.matches(s);

@@ -8,6 +8,7 @@ import type { FieldCatalogue, FieldType, ResolvedField } from '../fields/catalog
 import { isKnownEventName } from '../fields/events.js';
 import type { BinaryCheckExpr, Expr, FieldExpr, Node, Operand, RightHandSide, TransformerExpr } from '../parser/index.js';
 import { parseIpAddress, parseIpNetwork } from '../fields/ip.js';
+import { compileRegex } from './regex.js';
 
 export interface ConditionProblem {
   /** libsinsp's message where it has one (`filter_check called with nonexistent field x.y`). */
@@ -126,6 +127,14 @@ export class ConditionChecker {
     if (field?.def.name === 'evt.type' && !isKnownEventName(value)) {
       this.problem(`unknown event type ${value}`, node, true);
       return;
+    }
+    if (expr.operator === 'regex') {
+      // sinsp_filter_check::add_filter_value compiles each pattern as it is added.
+      const regex = compileRegex(value);
+      if (!regex.ok) {
+        this.problem(regex.message, node, false, regex.hint);
+        return;
+      }
     }
     this.valueWarnings(expr, value, node);
   }

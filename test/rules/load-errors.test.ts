@@ -1,11 +1,16 @@
 /**
  * Load errors as Falco words and places them (issue #15): libsinsp's and Falco's messages
- * with kestrel's hint beside them, errors of an expanded condition at the rule, the depth limit.
+ * with kestrel's hint beside them, errors of an expanded condition at the rule, invalid
+ * regular expressions, the depth limit.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/rules/diagnostics.js';
 import { loadRulesContents } from '../../src/rules/loader.js';
 import { formatDiagnostic, loadResultJson } from '../../src/rules/report.js';
+import { runKestrel } from '../helpers/cli.js';
 import { requireSysdig, sysdigSelect } from '../helpers/sysdig.js';
 
 function diagnostics(text: string): Diagnostic[] {
@@ -103,6 +108,43 @@ describe('an error of the expanded condition is reported at the rule', () => {
     const own = firstError(rule('evt.type = nosuch'));
     expect(chain(own).at(-1)).toEqual(['condition expression', '', 3, 25]);
     expect(own.hint).toBeUndefined();
+  });
+});
+
+describe('invalid regular expressions are load errors, as in Falco', () => {
+  it.each([
+    ["'[unclosed'", 'invalid regex pattern: missing ]: [unclosed', undefined],
+    ["'(?=a)'", 'invalid regex pattern: no argument for repetition operator: ?', 'POSIX'],
+    ["'\\\\d+'", 'invalid regex pattern: invalid escape sequence: \\d', 'POSIX'],
+    ["'a{2,1}'", 'invalid regex pattern: invalid repetition size: {2,1}', undefined],
+  ])('%s', (pattern, message, hint) => {
+    const error = firstError(rule(`evt.type = execve and proc.cmdline regex ${pattern}`));
+    expect(error).toMatchObject({ code: 'LOAD_ERR_COMPILE_CONDITION', message });
+    expect(error.locations.at(-1)).toMatchObject({ itemType: 'condition expression', position: { line: 3, column: 55 } });
+    if (hint) expect(error.hint).toContain(hint);
+    else expect(error.hint).toBeUndefined();
+  });
+
+  it('skip-if-unknown-filter does not forgive them (Falco only forgives unknown fields and event types)', () => {
+    const error = firstError(rule("proc.cmdline regex '['", 'o', '  skip-if-unknown-filter: true\n'));
+    expect(error.code).toBe('LOAD_ERR_COMPILE_CONDITION');
+  });
+
+  it('replay reports them and exits 1 instead of failing at the first event', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kestrel-regex-'));
+    const rules = path.join(dir, 'rules.yaml');
+    const capture = path.join(dir, 'capture.jsonl');
+    writeFileSync(rules, rule("evt.type = execve and proc.cmdline regex '[unclosed'"));
+    writeFileSync(capture, '{"evt.num":1,"evt.type":"execve","proc.name":"bash","proc.cmdline":"bash -c x"}\n');
+    const run = await runKestrel(['replay', '-r', rules, capture]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('error LOAD_ERR_COMPILE_CONDITION: invalid regex pattern: missing ]: [unclosed');
+    expect(run.stderr).not.toContain('internal error');
+    // What POSIX syntax allows and Perl syntax does not (a stacked repetition) loads and matches.
+    writeFileSync(rules, rule("evt.type = execve and proc.cmdline regex 'bash -c x**'"));
+    const ok = await runKestrel(['replay', '-r', rules, capture, '--no-suggested-output'], { env: { TZ: 'UTC' } });
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('Warning o bash');
   });
 });
 
