@@ -1,7 +1,7 @@
 /**
  * Load errors as Falco words and places them (issue #15): libsinsp's and Falco's messages
- * with kestrel's hint beside them, errors of an expanded condition at the rule, invalid
- * regular expressions, the depth limit.
+ * with kestrel's hint beside them, errors of an expanded condition at the rule, YAML
+ * anchors, invalid regular expressions, the depth limit.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -145,6 +145,58 @@ describe('invalid regular expressions are load errors, as in Falco', () => {
     const ok = await runKestrel(['replay', '-r', rules, capture, '--no-suggested-output'], { env: { TZ: 'UTC' } });
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('Warning o bash');
+  });
+});
+
+describe('YAML anchors and aliases load as yaml-cpp loads them', () => {
+  const text = `- list: shells
+  items: &shells [bash, sh]
+- list: more
+  items: *shells
+- macro: spawned
+  condition: &c evt.type = execve
+- rule: r
+  desc: &d a shell
+  condition: spawned and proc.name in (more)
+  output: &o shell %proc.name
+  priority: &p NOTICE
+  tags: &t [a, b]
+- rule: r2
+  desc: *d
+  condition: *c
+  output: *o
+  priority: *p
+  tags: *t
+`;
+
+  it('aliases of sequences and scalars are the anchored nodes', () => {
+    const loaded = loadRulesContents([{ name: 'rules.yaml', text }]);
+    expect(loaded.results[0]!.errors).toEqual([]);
+    const [r, r2] = loaded.output!.rules;
+    expect(loaded.output!.lists.find((l) => l.name === 'more')!.items).toEqual(['bash', 'sh']);
+    expect(r2).toMatchObject({ description: 'a shell', rawCondition: 'evt.type = execve', priority: r!.priority, tags: ['a', 'b'] });
+    expect(r2!.output.startsWith('shell %proc.name')).toBe(true);
+  });
+
+  it('an error inside an aliased node points into the anchored text, under the item that uses it', () => {
+    const error = firstError(`- list: l\n  items: [&c evt.type = execve and proc.nme = x]\n${rule('*c')}`);
+    expect(error.message).toBe('filter_check called with nonexistent field proc.nme');
+    expect(chain(error)).toEqual([
+      ['rules content', '', 1, 1],
+      ['rule', 'r', 3, 3],
+      ['rule condition', '', 2, 14],
+      ['condition expression', '', 2, 36],
+    ]);
+  });
+
+  it('an alias of the wrong kind is reported where its anchor is, as yaml-cpp marks it', () => {
+    const error = firstError(`- list: a\n  items: &m [x]\n- macro: m\n  condition: *m\n`);
+    expect(error.message).toBe('Value is not a scalar value');
+    expect(chain(error)).toEqual([
+      ['rules content', '', 1, 1],
+      ['macro', 'm', 3, 3],
+      ['value for', 'condition', 2, 13],
+    ]);
   });
 });
 
