@@ -47,6 +47,14 @@ export function loadRulesFiles(paths: string[], options: LoadOptions = {}): Load
       readFailures.push(fileReadFailure(entry.missing, `Could not open file ${entry.missing} for reading`, 'no such file or directory'));
       continue;
     }
+    if ('empty' in entry) {
+      readFailures.push(
+        entry.kind === 'directory'
+          ? fileReadFailure(entry.empty, `No rules file found in directory ${entry.empty}`, 'Falco reads the files of a rules directory whose names end in .yaml or .yml')
+          : fileReadFailure(entry.empty, `No rules file matches ${entry.empty}`),
+      );
+      continue;
+    }
     try {
       contents.push({ name: entry.file, text: readFileSync(entry.file, 'utf8') });
     } catch (error) {

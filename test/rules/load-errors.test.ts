@@ -1,14 +1,14 @@
 /**
  * Load errors as Falco words and places them (issue #15): libsinsp's and Falco's messages
  * with kestrel's hint beside them, errors of an expanded condition at the rule, YAML
- * anchors, invalid regular expressions, the depth limit.
+ * anchors, invalid regular expressions, the depth limit, paths that give no rules file.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/rules/diagnostics.js';
-import { loadRulesContents } from '../../src/rules/loader.js';
+import { loadRulesContents, loadRulesFiles } from '../../src/rules/loader.js';
 import { formatDiagnostic, loadResultJson } from '../../src/rules/report.js';
 import { runKestrel } from '../helpers/cli.js';
 import { requireSysdig, sysdigSelect } from '../helpers/sysdig.js';
@@ -217,3 +217,46 @@ describe('the depth limit of Falco\'s rule loader', () => {
   });
 });
 
+describe('a path that gives no rules file', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kestrel-paths-'));
+  const empty = path.join(dir, 'empty');
+  const docs = path.join(dir, 'docs');
+  mkdirSync(empty);
+  mkdirSync(docs);
+  writeFileSync(path.join(docs, 'README.md'), '# not rules\n');
+
+  it('is an error that names it: an empty directory, one without .yaml or .yml files, a glob that matches nothing', () => {
+    for (const [p, message] of [
+      ['empty/', 'No rules file found in directory empty/'],
+      ['docs', 'No rules file found in directory docs'],
+      ['none/*.yaml', 'No rules file matches none/*.yaml'],
+    ] as const) {
+      const loaded = loadRulesFiles([p], { cwd: dir });
+      expect(loaded.successful).toBe(false);
+      expect(loaded.results).toHaveLength(1);
+      expect(loaded.results[0]!.errors[0]).toMatchObject({ code: 'LOAD_ERR_FILE_READ', message });
+    }
+    expect(loadRulesFiles(['nope.yaml'], { cwd: dir }).results[0]!.errors[0]!.message).toBe('Could not open file nope.yaml for reading');
+  });
+
+  it('makes validate and replay say so and exit 1', async () => {
+    const validate = await runKestrel(['validate', '-r', 'empty/'], { cwd: dir });
+    expect(validate.code).toBe(1);
+    expect(validate.stderr).toContain('error LOAD_ERR_FILE_READ: No rules file found in directory empty/');
+    expect(validate.stdout).toBe('empty/: Invalid (1 error(s), 0 warning(s))\n');
+    const glob = await runKestrel(['validate', '-r', 'none/*.yaml'], { cwd: dir });
+    expect(glob.code).toBe(1);
+    expect(glob.stderr).toContain('No rules file matches none/*.yaml');
+    writeFileSync(path.join(dir, 'c.jsonl'), '{"evt.num":1,"evt.type":"execve"}\n');
+    const replay = await runKestrel(['replay', '-r', 'empty/', 'c.jsonl'], { cwd: dir });
+    expect(replay.code).toBe(1);
+    expect(replay.stderr).toContain('No rules file found in directory empty/');
+  });
+
+  it('reads only the .yaml and .yml files of a directory, as Falco does', () => {
+    writeFileSync(path.join(docs, 'rules.yml'), rule('evt.type = execve'));
+    const loaded = loadRulesFiles(['docs'], { cwd: dir });
+    expect(loaded.successful).toBe(true);
+    expect(loaded.results.map((r) => path.basename(r.name))).toEqual(['rules.yml']);
+  });
+});
