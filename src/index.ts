@@ -10,7 +10,7 @@ export type { CompiledRule, CompileOutput } from './rules/model.js';
 export type { Diagnostic, FileLoadResult, Location, LoadErrorCode, LoadWarningCode } from './rules/diagnostics.js';
 export { describeRule, type RuleDescription } from './rules/describe.js';
 export { PRIORITIES, parsePriority, type Priority } from './rules/priority.js';
-export { ConditionCompiler, type Predicate } from './evaluator/compile.js';
+export { ProgramBuilder, type Predicate } from './evaluator/program-builder.js';
 export { Engine, type RuleMatching, type RuleSelection } from './evaluator/engine.js';
 export { Replayer, type Alert, type ReplayOptions, type ReplayStats, type RunControl } from './replay/replay.js';
 export { EventFilter, type FilterOptions } from './replay/filter.js';

@@ -16,7 +16,7 @@ describe('the shared reference material', () => {
     process.env['KESTREL_SHARED'] = '/nonexistent/kestrel-shared';
     vi.resetModules();
     await expect(import('./helpers/upstream.js')).rejects.toThrow(
-      /missing test reference material: \/nonexistent\/kestrel-shared\/falcosecurity-rules does not exist.*KESTREL_SHARED=\/nonexistent\/kestrel-shared.*set KESTREL_SHARED/,
+      /missing reference material: \/nonexistent\/kestrel-shared\/falcosecurity-rules does not exist.*KESTREL_SHARED=\/nonexistent\/kestrel-shared.*set KESTREL_SHARED/,
     );
   });
 

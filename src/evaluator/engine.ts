@@ -11,7 +11,7 @@ import type { EventSource } from '../fields/source.js';
 import type { CompiledRule } from '../rules/model.js';
 import { matchesEventCodes } from '../rules/evttypes.js';
 import { priorityLevel, type Priority } from '../rules/priority.js';
-import { ConditionCompiler, type CompiledProgram, type Program } from './compile.js';
+import { ProgramBuilder, type CompiledProgram, type Program } from './program-builder.js';
 
 export type RuleMatching = 'first' | 'all';
 
@@ -34,7 +34,7 @@ export interface EngineRule {
 
 export class Engine<E> {
   readonly rules: EngineRule[];
-  private readonly compiler: ConditionCompiler<E>;
+  private readonly compiler: ProgramBuilder<E>;
   private readonly byType = new Map<string, EngineRule[]>();
   /** One program per event type seen, built on first sight; null when no rule can match the type. */
   private readonly programs = new Map<string, Program<E, EngineRule> | null>();
@@ -50,7 +50,7 @@ export class Engine<E> {
     selection: RuleSelection = {},
     private readonly matching: RuleMatching = 'first',
   ) {
-    this.compiler = new ConditionCompiler(source, catalogue);
+    this.compiler = new ProgramBuilder(source, catalogue);
     this.eventCode = source.eventCode?.bind(source);
     this.rules = rules.filter((r) => r.enabled && selected(r, selection)).map((rule, index) => ({ rule, index }));
   }

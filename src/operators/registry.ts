@@ -5,8 +5,8 @@
  * of its cost and selectivity. The parser's word lists, the loader's type checks, the check
  * planner and the ordering all read this table: adding an operator is adding an entry.
  */
-import { RE2JS } from 're2js';
 import type { FieldType } from '../fields/catalogue.js';
+import { compileRegex } from './regex.js';
 import { addressTest, globTest, networksTest, parseNetworks, pathPrefixTest, type AddressCache } from './matchers.js';
 import {
   asBool,
@@ -263,9 +263,12 @@ export const OPERATORS = {
     types: TEXT_TYPES,
     cost: 'search',
     chance: 'selects',
-    // RE2 semantics, anchored at both ends as libsinsp matches.
+    // RE2 with libsinsp's POSIX options, anchored at both ends as libsinsp matches. The
+    // loader rejects a pattern RE2 rejects (LOAD_ERR_COMPILE_CONDITION).
     compare: onText((c) => {
-      const re = RE2JS.compile(c);
+      const compiled = compileRegex(c);
+      if (!compiled.ok) throw new Error(compiled.message);
+      const re = compiled.regex;
       return (v) => {
         const s = asString(v);
         return s !== undefined && re.matches(s);

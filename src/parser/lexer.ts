@@ -5,8 +5,9 @@
  * where it stands (`and` is a keyword after a check but a macro name before one;
  * `/usr/bin/*` is one bare string). The lexer therefore only splits the text into
  * context-free pieces: punctuation, comparison symbols, quoted strings and maximal
- * "words". The parser decides what a word is from its position and glues adjacent
- * pieces back together where libsinsp reads one bare string (`a!b`, `x[1]`).
+ * "words". The parser decides what a word is from its position, splits a word where
+ * libsinsp reads only a prefix of it (`10and`), and glues adjacent pieces back together
+ * where libsinsp reads one bare string (`a!b`, `x[1]`).
  * Whitespace is skipped; adjacency is recovered from token offsets.
  */
 import { createToken, Lexer, type IToken, type TokenType } from './chevrotain.js';
@@ -19,26 +20,32 @@ export const Whitespace = createToken({
   line_breaks: true,
 });
 
+/**
+ * Every token but EOF: the parser's never-taken alternatives consume it, so that a rule
+ * ending in an error is reached by every token (see parser.ts).
+ */
+export const AnyToken = createToken({ name: 'AnyToken', pattern: Lexer.NA });
+
 /** Pieces that libsinsp reads as part of one bare string when they touch (`/usr/bin/*`, `a!b`, `[x]`). */
 export const BareStringPiece = createToken({ name: 'BareStringPiece', pattern: Lexer.NA });
 /** Pieces that libsinsp reads as part of an unquoted field argument (`[/var/run/docker.sock]`, `[a(b)=c]`). */
 export const FieldArgPiece = createToken({ name: 'FieldArgPiece', pattern: Lexer.NA });
 
-export const LParen = createToken({ name: 'LParen', pattern: '(', label: "'('", categories: [FieldArgPiece] });
-export const RParen = createToken({ name: 'RParen', pattern: ')', label: "')'", categories: [FieldArgPiece] });
-export const LBracket = createToken({ name: 'LBracket', pattern: '[', label: "'['", categories: [BareStringPiece] });
-export const RBracket = createToken({ name: 'RBracket', pattern: ']', label: "']'", categories: [BareStringPiece] });
-export const Comma = createToken({ name: 'Comma', pattern: ',', label: "','", categories: [FieldArgPiece] });
+export const LParen = createToken({ name: 'LParen', pattern: '(', label: "'('", categories: [AnyToken, FieldArgPiece] });
+export const RParen = createToken({ name: 'RParen', pattern: ')', label: "')'", categories: [AnyToken, FieldArgPiece] });
+export const LBracket = createToken({ name: 'LBracket', pattern: '[', label: "'['", categories: [AnyToken, BareStringPiece] });
+export const RBracket = createToken({ name: 'RBracket', pattern: ']', label: "']'", categories: [AnyToken, BareStringPiece] });
+export const Comma = createToken({ name: 'Comma', pattern: ',', label: "','", categories: [AnyToken, FieldArgPiece] });
 
-export const EqEq = createToken({ name: 'EqEq', pattern: '==', label: "'=='", categories: [FieldArgPiece] });
-export const NotEq = createToken({ name: 'NotEq', pattern: '!=', label: "'!='", categories: [FieldArgPiece] });
-export const LtEq = createToken({ name: 'LtEq', pattern: '<=', label: "'<='", categories: [FieldArgPiece] });
-export const GtEq = createToken({ name: 'GtEq', pattern: '>=', label: "'>='", categories: [FieldArgPiece] });
-export const Eq = createToken({ name: 'Eq', pattern: '=', label: "'='", categories: [FieldArgPiece] });
-export const Lt = createToken({ name: 'Lt', pattern: '<', label: "'<'", categories: [FieldArgPiece, BareStringPiece] });
-export const Gt = createToken({ name: 'Gt', pattern: '>', label: "'>'", categories: [FieldArgPiece, BareStringPiece] });
+export const EqEq = createToken({ name: 'EqEq', pattern: '==', label: "'=='", categories: [AnyToken, FieldArgPiece] });
+export const NotEq = createToken({ name: 'NotEq', pattern: '!=', label: "'!='", categories: [AnyToken, FieldArgPiece] });
+export const LtEq = createToken({ name: 'LtEq', pattern: '<=', label: "'<='", categories: [AnyToken, FieldArgPiece] });
+export const GtEq = createToken({ name: 'GtEq', pattern: '>=', label: "'>='", categories: [AnyToken, FieldArgPiece] });
+export const Eq = createToken({ name: 'Eq', pattern: '=', label: "'='", categories: [AnyToken, FieldArgPiece] });
+export const Lt = createToken({ name: 'Lt', pattern: '<', label: "'<'", categories: [AnyToken, FieldArgPiece, BareStringPiece] });
+export const Gt = createToken({ name: 'Gt', pattern: '>', label: "'>'", categories: [AnyToken, FieldArgPiece, BareStringPiece] });
 /** A lone `!`: only meaningful as part of a bare string. */
-export const Bang = createToken({ name: 'Bang', pattern: '!', label: "'!'", categories: [FieldArgPiece, BareStringPiece] });
+export const Bang = createToken({ name: 'Bang', pattern: '!', label: "'!'", categories: [AnyToken, FieldArgPiece, BareStringPiece] });
 
 /**
  * A quoted string. As in libsinsp, the closing quote is the first quote character
@@ -72,6 +79,7 @@ export const QuotedString = createToken({
   line_breaks: true,
   start_chars_hint: ['"', "'"],
   label: 'a quoted string',
+  categories: [AnyToken],
 });
 
 /** An opening quote with no closing one: reported by the parser with its position. */
@@ -81,6 +89,7 @@ export const UnterminatedString = createToken({
   line_breaks: true,
   start_chars_hint: ['"', "'"],
   label: 'an unterminated quoted string',
+  categories: [AnyToken],
 });
 
 /** Any maximal run of characters that are not blanks, punctuation, quotes or comparison symbols. */
@@ -88,18 +97,20 @@ export const Word = createToken({
   name: 'Word',
   pattern: /[^ \t\b\r\n\f\v()[\],=!<>"']+/,
   label: 'a word',
-  categories: [FieldArgPiece, BareStringPiece],
+  categories: [AnyToken, FieldArgPiece, BareStringPiece],
 });
 
-/** Form feed and vertical tab: not blanks for libsinsp, and never part of a bare string. */
+/** Form feed and vertical tab: not blanks for libsinsp (except after `not`), and never part of a bare string. */
 export const StrayCharacter = createToken({
   name: 'StrayCharacter',
   pattern: /[\f\v]/,
   line_breaks: true,
   label: 'an unexpected character',
+  categories: [AnyToken],
 });
 
 export const allTokens: TokenType[] = [
+  AnyToken,
   BareStringPiece,
   FieldArgPiece,
   Whitespace,

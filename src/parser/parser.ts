@@ -1,7 +1,8 @@
 /**
- * Chevrotain parser for Falco conditions, following libsinsp's grammar
- * (falcosecurity/libs `userspace/libsinsp/filter/parser.h`) decision by decision,
- * so that the same texts are accepted and rejected and the same ASTs come out:
+ * Chevrotain parser for Falco conditions, following libsinsp's parser
+ * (falcosecurity/libs `userspace/libsinsp/filter/parser.cpp`) function by function, so that
+ * the same texts are accepted and rejected, the same trees come out, and every error is
+ * libsinsp's, raised where libsinsp raises it:
  *
  *   Expr      ::= AndExpr ('or' (blank AndExpr | '(' Expr ')'))*
  *   AndExpr   ::= NotExpr ('and' (blank NotExpr | '(' Expr ')'))*
@@ -10,34 +11,48 @@
  *   Condition ::= 'exists' | NumOp (Number | Transformer) | StrOp (Value | Transformer)
  *               | StrOp Modifier (List | Identifier) | ListOp (List | Transformer | Identifier)
  *
- * Words are classified by shape and position (see lexer.ts), so every decision is a
- * gated alternative; the recursion depth is capped as in libsinsp (100).
+ * libsinsp has no lexer: at each step it matches a regular expression or a keyword at its
+ * cursor and takes the longest prefix that fits, so `10and x` reads as `10`, `and`, `x` and
+ * `existsx` as `exists` then `x`. The lexer here splits the text into maximal words (see
+ * lexer.ts); where libsinsp would take only part of a word, the parser splits that word in
+ * two before deciding (`split`). Adjacent pieces are glued back where libsinsp reads one
+ * bare string (`a!b`, `x[1]`).
+ *
+ * Recursion is counted as libsinsp's depth_guard counts it: one level for each libsinsp
+ * function that has a guard, entered where that function is (`enter`, `probe`).
+ *
+ * The cursor, the splitting of words, the depth count and the errors are in parser-cursor.ts.
+ *
+ * Decisions are taken by the gates, and every error by the rule where libsinsp raises it.
+ * Chevrotain also checks an alternative's first token, and does not count a rule's final
+ * error alternative as taking any: a rule that an enclosing decision must reach whatever
+ * comes (`check`, `transformerListItem`) therefore has never-taken alternatives for every
+ * token and the end of input (`everyToken`).
  */
-import { EmbeddedActionsParser, tokenMatcher, type IToken } from './chevrotain.js';
-import {
-  OPERATOR_MODIFIERS,
-  type BinaryOperator,
-  type Expr,
-  type FieldExpr,
-  type ListExpr,
-  type ListRefExpr,
-  type OperatorModifier,
-  type Operand,
-  type RightHandSide,
-  type SourcePosition,
-  type TransformerArg,
-  type TransformerExpr,
-  type TransformerListExpr,
-  type TransformerListItem,
-  type TransformerName,
-  type ValueExpr,
+import { tokenMatcher, type IToken } from './chevrotain.js';
+import type {
+  BinaryOperator,
+  Expr,
+  FieldExpr,
+  ListExpr,
+  ListRefExpr,
+  OperatorModifier,
+  Operand,
+  RightHandSide,
+  SourcePosition,
+  TransformerArg,
+  TransformerExpr,
+  TransformerListExpr,
+  TransformerListItem,
+  TransformerName,
+  ValueExpr,
 } from './ast.js';
+import { HINTS, SYNTAX } from './errors.js';
 import {
-  allTokens,
   BareStringPiece,
   Comma,
-  Eq,
   EqEq,
+  Eq,
   FieldArgPiece,
   Gt,
   GtEq,
@@ -49,55 +64,39 @@ import {
   QuotedString,
   RBracket,
   RParen,
-  UnterminatedString,
+  StrayCharacter,
   Word,
 } from './lexer.js';
-import { SourceText } from './source-text.js';
-import { describeToken, isWord, listOperatorAt, touches } from './tokens.js';
-import { EscapeError, unescapeQuoted } from './unescape.js';
+import { CursorParser, SyntaxFailure } from './parser-cursor.js';
+import { isWord, touches, wordPrefix } from './tokens.js';
 import {
-  EXPECTATION_BY_RULE,
-  EXPECTED_CHECK,
-  EXPECTED_OPERATOR,
+  DEFAULT_MAX_DEPTH,
   FIELD_NAME,
+  fieldNamePrefix,
   IDENTIFIER,
-  MAX_DEPTH,
+  identifierPrefix,
+  LIST_OPERATORS_BY_PRIORITY,
   NUMBER,
-  TRANSFORMERS,
-  WORD_STRING_OPERATORS,
+  numberPrefix,
+  POSIX_SPACES,
 } from './words.js';
 
-/** Thrown inside the parser; converted to a ConditionSyntaxError by parseCondition. */
-export class SyntaxFailure extends Error {
-  constructor(
-    message: string,
-    readonly position: SourcePosition,
-  ) {
-    super(message);
-  }
-}
-
-export class ConditionParser extends EmbeddedActionsParser {
-  private source = new SourceText('');
-  private depth = 0;
-
+export class ConditionParser extends CursorParser {
   constructor() {
-    // One token of lookahead: every alternative then keeps its whole first set and the gates decide.
-    super(allTokens, { recoveryEnabled: false, maxLookahead: 1 });
+    super();
     this.performSelfAnalysis();
   }
 
   /** Parses `text`; throws SyntaxFailure on the first error. */
-  parseText(text: string, tokens: IToken[]): Expr {
-    this.source = new SourceText(text);
-    this.depth = 0;
-    this.input = tokens;
+  parseText(text: string, tokens: IToken[], maxDepth = DEFAULT_MAX_DEPTH): Expr {
+    this.begin(text, tokens, maxDepth);
     const ast = this.condition();
+    // parser::parse checks the depth count first, then that the whole text was read.
+    if (this.depth !== 0) throw new SyntaxFailure(SYNTAX.unbalanced, this.source.startOf(this.LA(1)), HINTS.depth(this.maxDepth));
     const [error] = this.errors;
     if (error) {
-      if (error.name === 'NotAllInputParsedException') this.fail(`expected 'and', 'or' or the end of the condition`, error.token);
-      const rule = error.context.ruleStack[error.context.ruleStack.length - 1] ?? 'check';
-      this.fail(EXPECTATION_BY_RULE[rule] ?? EXPECTED_CHECK, error.token);
+      if (error.name !== 'NotAllInputParsedException') throw new Error(`condition parser: unexpected ${error.name}: ${error.message}`);
+      this.fail(SYNTAX.trailing(this.lexemes.get(this.LA(0)) ?? this.LA(0).image), error.token);
     }
     return ast;
   }
@@ -106,27 +105,33 @@ export class ConditionParser extends EmbeddedActionsParser {
 
   private condition = this.RULE('condition', (): Expr => this.SUBRULE(this.orExpr));
 
+  /** parse_or */
   private orExpr = this.RULE('orExpr', (): Expr => {
     this.ACTION(() => this.enter());
     const children: Expr[] = [this.SUBRULE(this.andExpr)];
+    this.ACTION(() => this.splitKeyword('or'));
     this.MANY({
       GATE: () => isWord(this.LA(1), 'or'),
       DEF: () => {
         const keyword = this.CONSUME(Word);
         children.push(this.SUBRULE(this.connectiveOperand, { ARGS: [keyword, 'or'] }));
+        this.ACTION(() => this.splitKeyword('or'));
       },
     });
     return this.ACTION(() => this.leave(this.nary('or', children)));
   });
 
+  /** parse_and */
   private andExpr = this.RULE('andExpr', (): Expr => {
     this.ACTION(() => this.enter());
     const children: Expr[] = [this.SUBRULE(this.notExpr)];
+    this.ACTION(() => this.splitKeyword('and'));
     this.MANY({
       GATE: () => isWord(this.LA(1), 'and'),
       DEF: () => {
         const keyword = this.CONSUME(Word);
         children.push(this.SUBRULE(this.connectiveOperand, { ARGS: [keyword, 'and'] }));
+        this.ACTION(() => this.splitKeyword('and'));
       },
     });
     return this.ACTION(() => this.leave(this.nary('and', children)));
@@ -152,29 +157,33 @@ export class ConditionParser extends EmbeddedActionsParser {
         },
         IGNORE_AMBIGUITIES: true,
       },
-      {
-        ALT: () =>
-          this.ACTION(() =>
-            this.fail(this.source.blankAfter(keyword) ? EXPECTED_CHECK : `expected a blank or '(' after '${which}'`, this.LA(1)),
-          ),
-      },
+      { ALT: () => this.ACTION(() => this.fail(SYNTAX.blankAfter(which), this.LA(1))) },
     ]);
   });
 
+  /** parse_not */
   private notExpr = this.RULE('notExpr', (): Expr => {
     this.ACTION(() => this.enter());
     const start = this.LA(1);
     let negate = false;
+    let first = true;
     this.MANY({
-      GATE: () => isWord(this.LA(1), 'not') && this.source.blankAfter(this.LA(1)),
+      // RGX_NOTBLANK, `not[[:space:]]+`, matched where the previous one stopped.
+      GATE: () => isWord(this.LA(1), 'not') && this.notAtCursor(first) && POSIX_SPACES.includes(this.source.text[this.LA(1).endOffset! + 1] ?? 'x'),
       DEF: () => {
         this.CONSUME(Word);
         negate = !negate;
+        first = false;
+        // [[:space:]] takes form feeds and vertical tabs too, which are no blanks anywhere else.
+        this.MANY2({
+          GATE: () => tokenMatcher(this.LA(1), StrayCharacter) && this.source.onlyBetween(this.LA(0), this.LA(1), POSIX_SPACES),
+          DEF: () => this.CONSUME(StrayCharacter),
+        });
       },
     });
     const child = this.OR([
       {
-        GATE: () => isWord(this.LA(1), 'not') && touches(this.LA(1), this.LA(2)) && tokenMatcher(this.LA(2), LParen),
+        GATE: () => isWord(this.LA(1), 'not') && this.notAtCursor(first) && touches(this.LA(1), this.LA(2)) && tokenMatcher(this.LA(2), LParen),
         ALT: () => {
           this.CONSUME2(Word);
           this.CONSUME(LParen);
@@ -192,19 +201,21 @@ export class ConditionParser extends EmbeddedActionsParser {
     });
   });
 
-  /** The rest of a parenthesised expression, after its '('. */
+  /** parse_embedded_remainder: the rest of a parenthesised expression, after its '('. */
   private embeddedRemainder = this.RULE('embeddedRemainder', (): Expr => {
     this.ACTION(() => this.enter());
     const expr = this.SUBRULE(this.orExpr);
-    this.OR([
-      { ALT: () => this.CONSUME(RParen) },
-      { ALT: () => this.ACTION(() => this.fail(`expected a ')'`, this.LA(1))) },
-    ]);
+    this.OR([{ ALT: () => this.CONSUME(RParen) }, { ALT: () => this.ACTION(() => this.fail(SYNTAX.closeParen, this.LA(1))) }]);
     return this.ACTION(() => this.leave(expr));
   });
 
+  /** parse_check: tries '(', a field name, a transformer, an identifier, in this order. */
   private check = this.RULE('check', (): Expr => {
-    this.ACTION(() => this.enter());
+    this.ACTION(() => {
+      this.enter();
+      if (this.fieldNameAhead() || this.transformerFollows(false)) return;
+      this.split(identifierPrefix(this.wordAhead()));
+    });
     const result = this.OR([
       {
         ALT: () => {
@@ -236,15 +247,13 @@ export class ConditionParser extends EmbeddedActionsParser {
         },
         IGNORE_AMBIGUITIES: true,
       },
-      {
-        ALT: () =>
-          this.ACTION(() => this.fail(EXPECTED_CHECK, this.LA(1))),
-      },
+      ...this.everyToken<Expr>(),
+      { ALT: () => this.ACTION(() => this.fail(SYNTAX.check, this.LA(1))) },
     ]);
     return this.ACTION(() => this.leave(result));
   });
 
-  /** A field name and its optional argument; the name token is known to have a field's shape. */
+  /** parse_field_remainder: a field name (known to be one) and its optional argument. */
   private field = this.RULE('field', (): FieldExpr => {
     this.ACTION(() => this.enter());
     const name = this.CONSUME(Word);
@@ -256,7 +265,7 @@ export class ConditionParser extends EmbeddedActionsParser {
     });
   });
 
-  /** `[arg]` written right after a field or transformer, with no blank in between. */
+  /** parse_optional_field_arg: `[arg]` written right after a field or transformer. */
   private optionalFieldArg = this.RULE(
     'optionalFieldArg',
     (previous: IToken): { value: string; end: SourcePosition } | undefined => {
@@ -265,29 +274,28 @@ export class ConditionParser extends EmbeddedActionsParser {
         GATE: () => touches(previous, this.LA(1)),
         DEF: () => {
           const open = this.CONSUME(LBracket);
+          // No blank is read after '[': backspaces there start a bare argument (see bareFieldArg).
+          const lead = this.ACTION(() => this.backspacesAfter(open.endOffset! + 1));
           const value = this.OR([
             {
               GATE: () => touches(open, this.LA(1)),
               ALT: () => {
                 const quoted = this.CONSUME(QuotedString);
-                return this.ACTION(() => this.unquote(quoted));
+                return this.ACTION(() => ({ text: this.unquote(quoted), end: quoted.endOffset! + 1 }));
               },
             },
             {
-              GATE: () => touches(open, this.LA(1)),
-              ALT: () => this.SUBRULE(this.bareFieldArg),
+              GATE: () => this.LA(1).startOffset === open.endOffset! + 1 + lead.length,
+              ALT: () => this.SUBRULE(this.bareFieldArg, { ARGS: [lead] }),
             },
-            {
-              ALT: () =>
-                this.ACTION(() => this.fail('expected a field argument (a quoted or bare string) after \'[\'', this.LA(1))),
-            },
+            { ALT: () => this.ACTION(() => (lead ? { text: lead, end: open.endOffset! + 1 + lead.length } : this.fail(SYNTAX.fieldArgument, this.LA(1)))) },
           ]);
           const close = this.OR2([
-            { GATE: () => touches(this.LA(0), this.LA(1)), ALT: () => this.CONSUME(RBracket) },
-            { ALT: () => this.ACTION(() => this.fail(`expected a ']' closing the field argument`, this.LA(1))) },
+            { GATE: () => this.LA(1).startOffset === value.end, ALT: () => this.CONSUME(RBracket) },
+            { ALT: () => this.ACTION(() => this.fail(SYNTAX.closeBracket, this.LA(1))) },
           ]);
           this.ACTION(() => {
-            result = { value, end: this.source.end(close) };
+            result = { value: value.text, end: this.source.end(close) };
           });
         },
       });
@@ -295,28 +303,50 @@ export class ConditionParser extends EmbeddedActionsParser {
     },
   );
 
-  /** An unquoted field argument: touching pieces up to the ']' (`/var/run/docker.sock`, `a(b)`). */
-  private bareFieldArg = this.RULE('bareFieldArg', (): string => {
-    let image = this.CONSUME(FieldArgPiece).image;
+  /**
+   * RGX_FIELDARGBARESTR: touching pieces up to the ']' (`/var/run/docker.sock`, `a(b)`).
+   * Backspaces are blanks between tokens but belong to a bare string: they are kept.
+   */
+  private bareFieldArg = this.RULE('bareFieldArg', (lead: string): { text: string; end: number } => {
+    const first = this.CONSUME(FieldArgPiece);
+    let text = this.ACTION(() => lead + first.image + this.backspacesAfter(first.endOffset! + 1));
+    let end = this.ACTION(() => first.startOffset + text.length - lead.length);
     this.MANY({
-      GATE: () => touches(this.LA(0), this.LA(1)) && tokenMatcher(this.LA(1), FieldArgPiece),
+      GATE: () => this.LA(1).startOffset === end && tokenMatcher(this.LA(1), FieldArgPiece),
       DEF: () => {
-        image += this.CONSUME2(FieldArgPiece).image;
+        const piece = this.CONSUME2(FieldArgPiece);
+        this.ACTION(() => {
+          const run = piece.image + this.backspacesAfter(piece.endOffset! + 1);
+          text += run;
+          end = piece.startOffset + run.length;
+        });
       },
     });
-    return image;
+    return { text, end };
   });
 
-  /** A bare string: touching pieces with no blank, quote, parenthesis, '=' or ',' (`/usr/bin/*`, `a!b`). */
-  private bareString = this.RULE('bareString', (): string => {
-    let image = this.CONSUME(BareStringPiece).image;
+  /** RGX_BARESTR: touching pieces with no blank, quote, parenthesis, '=' or ',' (`/usr/bin/*`, `a!b`); backspaces kept. */
+  private bareString = this.RULE('bareString', (): { text: string; end: number } => {
+    const first = this.CONSUME(BareStringPiece);
+    let text = this.ACTION(() => first.image + this.backspacesAfter(first.endOffset! + 1));
+    let end = this.ACTION(() => first.startOffset + text.length);
     this.MANY({
-      GATE: () => touches(this.LA(0), this.LA(1)) && tokenMatcher(this.LA(1), BareStringPiece),
+      GATE: () => {
+        if (this.LA(1).startOffset !== end) return false;
+        this.splitBareThenEq();
+        return tokenMatcher(this.LA(1), BareStringPiece);
+      },
       DEF: () => {
-        image += this.CONSUME2(BareStringPiece).image;
+        const piece = this.CONSUME2(BareStringPiece);
+        this.ACTION(() => {
+          const run = piece.image + this.backspacesAfter(piece.endOffset! + 1);
+          text += run;
+          end = piece.startOffset + run.length;
+        });
       },
     });
-    return image;
+    this.ACTION(() => this.lexemes.set(this.LA(0), text));
+    return { text, end };
   });
 
   /** `name(arg, …)` with an optional `[arg]`; the name token is known to be a transformer. */
@@ -325,7 +355,7 @@ export class ConditionParser extends EmbeddedActionsParser {
     return this.SUBRULE(this.transformerRemainder, { ARGS: [name.image, this.ACTION(() => this.source.startOf(name))] });
   });
 
-  /** What follows a transformer's name: `(arg, …)` and an optional `[arg]`. */
+  /** parse_field_or_transformer_remainder: `(arg, …)` and an optional `[arg]`. */
   private transformerRemainder = this.RULE('transformerRemainder', (name: string, start: SourcePosition): TransformerExpr => {
     this.ACTION(() => this.enter());
     this.CONSUME(LParen);
@@ -336,65 +366,78 @@ export class ConditionParser extends EmbeddedActionsParser {
     });
     const close = this.OR([
       { ALT: () => this.CONSUME(RParen) },
-      { ALT: () => this.ACTION(() => this.fail(`expected ',' or a ')' closing '${name}('`, this.LA(1))) },
+      { ALT: () => this.ACTION(() => this.fail(SYNTAX.closeTransformer, this.LA(1))) },
     ]);
     const arg = this.SUBRULE(this.optionalFieldArg, { ARGS: [close] });
     return this.ACTION(() => this.leave(this.transformerNode(name as TransformerName, args, start, close, arg)));
   });
 
+  /** parse_field_transformer_arg: a number, a quoted string, a list, a transformer or a field, in this order. */
   private transformerArg = this.RULE('transformerArg', (): TransformerArg => {
-    this.ACTION(() => this.enter());
+    this.ACTION(() => {
+      this.enter();
+      const word = this.wordAhead();
+      if (numberPrefix(word) > 0) this.split(numberPrefix(word));
+      else if (!this.transformerFollows(false)) this.split(fieldNamePrefix(word));
+    });
     const result = this.OR([
       { GATE: () => NUMBER.test(this.LA(1).image), ALT: () => this.SUBRULE(this.numberValue), IGNORE_AMBIGUITIES: true },
       { ALT: () => this.SUBRULE(this.quotedValue) },
       { ALT: () => this.SUBRULE(this.transformerList) },
       { GATE: () => this.transformerFollows(false), ALT: () => this.SUBRULE(this.transformer), IGNORE_AMBIGUITIES: true },
       { GATE: () => FIELD_NAME.test(this.LA(1).image), ALT: () => this.SUBRULE(this.field), IGNORE_AMBIGUITIES: true },
-      {
-        ALT: () =>
-          this.ACTION(() =>
-            this.fail('expected a transformer argument: a field, a transformer, a quoted string, a number or a list', this.LA(1)),
-          ),
-      },
+      { ALT: () => this.ACTION(() => this.fail(SYNTAX.transformerArgument, this.LA(1))) },
     ]);
     return this.ACTION(() => this.leave(result));
   });
 
+  /** parse_transformer_list (no depth guard in libsinsp). */
   private transformerList = this.RULE('transformerList', (): TransformerListExpr => {
     const open = this.CONSUME(LParen);
     const items: TransformerListItem[] = [];
-    this.OPTION(() => {
-      items.push(this.SUBRULE(this.transformerListItem));
-      this.MANY(() => {
-        this.CONSUME(Comma);
-        items.push(this.SUBRULE2(this.transformerListItem));
-      });
+    this.OPTION({
+      GATE: () => !tokenMatcher(this.LA(1), RParen),
+      DEF: () => {
+        items.push(this.SUBRULE(this.transformerListItem));
+        this.MANY(() => {
+          this.CONSUME(Comma);
+          items.push(this.SUBRULE2(this.transformerListItem));
+        });
+      },
     });
     const close = this.OR([
       { ALT: () => this.CONSUME(RParen) },
-      { ALT: () => this.ACTION(() => this.fail(`expected ',' or a ')' closing the list`, this.LA(1))) },
+      { ALT: () => this.ACTION(() => this.fail(SYNTAX.closeTransformerList, this.LA(1))) },
     ]);
     return this.ACTION(() => ({ kind: 'transformer_list', items, range: this.source.span(open, this.source.end(close)) }));
   });
 
+  /** parse_transformer_list_arg: a field, a transformer, a quoted string or a number, in this order. */
   private transformerListItem = this.RULE('transformerListItem', (): TransformerListItem => {
+    this.ACTION(() => {
+      const word = this.wordAhead();
+      if (this.fieldNameAhead() || this.transformerFollows(false)) return;
+      this.split(numberPrefix(word));
+    });
     return this.OR([
       { GATE: () => FIELD_NAME.test(this.LA(1).image), ALT: () => this.SUBRULE(this.field), IGNORE_AMBIGUITIES: true },
       { GATE: () => this.transformerFollows(false), ALT: () => this.SUBRULE(this.transformer), IGNORE_AMBIGUITIES: true },
       { ALT: () => this.SUBRULE(this.quotedValue) },
       { GATE: () => NUMBER.test(this.LA(1).image), ALT: () => this.SUBRULE(this.numberValue), IGNORE_AMBIGUITIES: true },
-      {
-        ALT: () =>
-          this.ACTION(() =>
-            this.fail('expected a list item: a field, a transformer, a quoted string or a number', this.LA(1)),
-          ),
-      },
+      ...this.everyToken<TransformerListItem>(),
+      { ALT: () => this.ACTION(() => this.fail(SYNTAX.transformerListArgument, this.LA(1))) },
     ]);
   });
 
-  /** The operator and right-hand side that follow a field or transformer. */
+  /** parse_condition: the operator and right-hand side after a field or transformer. */
   private comparison = this.RULE('comparison', (left: Operand): Expr => {
-    this.ACTION(() => this.enter());
+    this.ACTION(() => {
+      this.enter();
+      const word = this.LA(1);
+      // `exists` and the list operators are matched as prefixes: `existsx` is `exists` then `x`.
+      const prefix = wordPrefix(word, ['exists']) ?? (this.wordStringOperatorAhead() ? undefined : wordPrefix(word, LIST_OPERATORS_BY_PRIORITY));
+      if (prefix) this.split(prefix.length);
+    });
     const result = this.OR([
       {
         GATE: () => isWord(this.LA(1), 'exists'),
@@ -423,16 +466,12 @@ export class ConditionParser extends EmbeddedActionsParser {
       },
       {
         ALT: () => {
-          const op = this.OR3([
-            { ALT: () => this.CONSUME(EqEq) },
-            { ALT: () => this.CONSUME(Eq) },
-            { ALT: () => this.CONSUME(NotEq) },
-          ]);
+          const op = this.OR3([{ ALT: () => this.CONSUME(EqEq) }, { ALT: () => this.CONSUME(Eq) }, { ALT: () => this.CONSUME(NotEq) }]);
           return this.SUBRULE(this.stringComparison, { ARGS: [left, op, this.source.blankAfter(op)] });
         },
       },
       {
-        GATE: () => WORD_STRING_OPERATORS.includes(this.LA(1).image) && this.source.blankAfter(this.LA(1)),
+        GATE: () => this.wordStringOperatorAhead(),
         ALT: () => {
           const op = this.CONSUME2(Word);
           return this.SUBRULE2(this.stringComparison, { ARGS: [left, op, true] });
@@ -440,121 +479,94 @@ export class ConditionParser extends EmbeddedActionsParser {
         IGNORE_AMBIGUITIES: true,
       },
       {
-        GATE: () => listOperatorAt(this.LA(1)) !== undefined,
+        GATE: () => tokenMatcher(this.LA(1), Word) && (LIST_OPERATORS_BY_PRIORITY as readonly string[]).includes(this.LA(1).image),
         ALT: () => {
-          const word = this.CONSUME3(Word);
-          return this.SUBRULE(this.listComparison, { ARGS: [left, word] });
+          const op = this.CONSUME3(Word);
+          const right = this.SUBRULE(this.listOrTransformer);
+          return this.ACTION(() => this.binary(left, op.image as BinaryOperator, right));
         },
         IGNORE_AMBIGUITIES: true,
       },
-      {
-        ALT: () =>
-          this.ACTION(() =>
-            this.fail(EXPECTED_OPERATOR, this.LA(1)),
-          ),
-      },
+      { ALT: () => this.ACTION(() => this.fail(SYNTAX.operator, this.LA(1))) },
     ]);
     return this.ACTION(() => this.leave(result));
   });
 
-  private stringComparison = this.RULE(
-    'stringComparison',
-    (left: Operand, op: IToken, blankAfterOperator: boolean): Expr => {
-      return this.OR([
-        {
-          GATE: () => blankAfterOperator && this.modifierFollows(),
-          ALT: () => {
-            const modifier = this.CONSUME(Word);
-            const right = this.SUBRULE(this.listOrName);
-            return this.ACTION(() =>
-              this.binary(left, op.image as BinaryOperator, right, modifier.image as OperatorModifier),
-            );
-          },
-          IGNORE_AMBIGUITIES: true,
-        },
-        {
-          ALT: () => {
-            const right = this.SUBRULE(this.stringOrTransformer);
-            return this.ACTION(() => this.binary(left, op.image as BinaryOperator, right));
-          },
-        },
-      ]);
-    },
-  );
-
-  /** After `in`/`intersects`/`pmatch`. libsinsp reads `inx` as `in x`, so the operator may be a word's prefix. */
-  private listComparison = this.RULE('listComparison', (left: Operand, word: IToken): Expr => {
-    const match = this.ACTION(() => listOperatorAt(word)!);
-    let right: RightHandSide | undefined;
-    this.OPTION({
-      GATE: () => match.rest === '',
-      DEF: () => {
-        right = this.SUBRULE(this.listOrTransformer);
-      },
-    });
-    // libsinsp also reads `intolower(f)` as `in tolower(f)`: the rest of the word names a
-    // transformer (or `val`) touching its '('.
-    this.OPTION2({
-      GATE: () =>
-        (TRANSFORMERS.includes(match.rest) || match.rest === 'val') && tokenMatcher(this.LA(1), LParen) && touches(word, this.LA(1)),
-      DEF: () => {
-        const start = this.ACTION(() => this.source.position(word.startOffset + match.operator.length));
-        right = this.OR2([
-          { GATE: () => match.rest === 'val', ALT: () => this.SUBRULE(this.valRemainder, { ARGS: [start] }), IGNORE_AMBIGUITIES: true },
-          { ALT: () => this.SUBRULE(this.transformerRemainder, { ARGS: [this.ACTION(() => match.rest), start] }), IGNORE_AMBIGUITIES: true },
-        ]);
-      },
-    });
-    return this.ACTION((): Expr => {
-      if (match.rest !== '' && right === undefined) {
-        const start = this.source.position(word.startOffset + match.operator.length);
-        right = { kind: 'list_ref', name: match.rest, range: { start, end: this.source.end(word) } };
+  /**
+   * After a string operator: `oneof`/`anyof`/`allof` and a list (parse_list_value), or else
+   * parse_str_value_or_transformer: a transformer or `val()`, a quoted or a bare string.
+   */
+  private stringComparison = this.RULE('stringComparison', (left: Operand, op: IToken, hadBlank: boolean): Expr => {
+    const modifier = this.ACTION(() => {
+      const found = hadBlank && this.modifierFollows();
+      if (!found) {
+        this.enter();
+        if (!this.transformerFollows(true)) {
+          this.probe();
+          this.splitBareThenEq();
+        }
       }
-      if (!right) this.fail(EXPECTATION_BY_RULE['listComparison']!, this.LA(1));
-      return this.binary(left, match.operator, right);
+      return found;
+    });
+    const right = this.OR([
+      {
+        GATE: () => modifier,
+        ALT: () => {
+          const word = this.CONSUME(Word);
+          return { modifier: word.image as OperatorModifier, value: this.SUBRULE(this.listOrName) as RightHandSide };
+        },
+        IGNORE_AMBIGUITIES: true,
+      },
+      { GATE: () => this.transformerFollows(true), ALT: () => ({ value: this.SUBRULE(this.transformerOrVal) }), IGNORE_AMBIGUITIES: true },
+      { ALT: () => ({ value: this.SUBRULE(this.quotedValue) }) },
+      { GATE: () => this.bareStringAhead(), ALT: () => ({ value: this.SUBRULE(this.bareValue) }), IGNORE_AMBIGUITIES: true },
+      { ALT: () => this.ACTION(() => this.fail(SYNTAX.stringOrTransformer, this.LA(1))) },
+    ]);
+    return this.ACTION(() => {
+      if (!modifier) this.leave(undefined);
+      return this.binary(left, op.image as BinaryOperator, right.value, right.modifier);
     });
   });
 
+  /** parse_num_value_or_transformer */
   private numberOrTransformer = this.RULE('numberOrTransformer', (): RightHandSide => {
-    this.ACTION(() => this.enter());
+    this.ACTION(() => {
+      this.enter();
+      if (this.transformerFollows(true)) return;
+      this.probe();
+      this.split(numberPrefix(this.wordAhead()));
+    });
     const result = this.OR([
       { GATE: () => this.transformerFollows(true), ALT: () => this.SUBRULE(this.transformerOrVal), IGNORE_AMBIGUITIES: true },
       { GATE: () => NUMBER.test(this.LA(1).image), ALT: () => this.SUBRULE(this.numberValue), IGNORE_AMBIGUITIES: true },
-      {
-        ALT: () =>
-          this.ACTION(() => this.fail('expected a number or a field with a transformer (val(), tolower(), …)', this.LA(1))),
-      },
+      { ALT: () => this.ACTION(() => this.fail(SYNTAX.number, this.LA(1))) },
     ]);
     return this.ACTION(() => this.leave(result));
   });
 
-  private stringOrTransformer = this.RULE('stringOrTransformer', (): RightHandSide => {
-    this.ACTION(() => this.enter());
-    const result = this.OR([
-      { GATE: () => this.transformerFollows(true), ALT: () => this.SUBRULE(this.transformerOrVal), IGNORE_AMBIGUITIES: true },
-      { ALT: () => this.SUBRULE(this.stringValue), IGNORE_AMBIGUITIES: true },
-    ]);
-    return this.ACTION(() => this.leave(result));
-  });
-
-  /** A quoted or bare string; `what` names it in the error message. */
-  private stringValue = this.RULE('stringValue', (): ValueExpr => {
+  /** A quoted or bare string (a list item), or the error `message`. */
+  private stringValue = this.RULE('stringValue', (message: string): ValueExpr => {
+    this.ACTION(() => this.splitBareThenEq());
     return this.OR([
       { ALT: () => this.SUBRULE(this.quotedValue) },
-      {
-        ALT: () => {
-          const first = this.LA(1);
-          const image = this.SUBRULE(this.bareString);
-          return this.ACTION((): ValueExpr => ({ kind: 'value', value: image, range: this.source.span(first, this.source.end(this.LA(0))) }));
-        },
-      },
-      { ALT: () => this.ACTION(() => this.fail('expected a value (a quoted or bare string)', this.LA(1))) },
+      { GATE: () => this.bareStringAhead(), ALT: () => this.SUBRULE(this.bareValue) },
+      { ALT: () => this.ACTION(() => this.fail(message, this.LA(1))) },
     ]);
+  });
+
+  private bareValue = this.RULE('bareValue', (): ValueExpr => {
+    const first = this.LA(1);
+    const bare = this.SUBRULE(this.bareString);
+    return this.ACTION((): ValueExpr => ({ kind: 'value', value: bare.text, range: this.source.span(first, this.source.position(bare.end)) }));
   });
 
   private quotedValue = this.RULE('quotedValue', (): ValueExpr => {
     const token = this.CONSUME(QuotedString);
-    return this.ACTION(() => ({ kind: 'value', value: this.unquote(token), range: this.source.tokenRange(token) }));
+    return this.ACTION(() => {
+      const value = this.unquote(token);
+      this.lexemes.set(token, value);
+      return { kind: 'value', value, range: this.source.tokenRange(token) };
+    });
   });
 
   private numberValue = this.RULE('numberValue', (): ValueExpr => {
@@ -562,27 +574,33 @@ export class ConditionParser extends EmbeddedActionsParser {
     return this.ACTION(() => ({ kind: 'value', value: token.image, range: this.source.tokenRange(token) }));
   });
 
-  /** After a modifier: a literal list or a list name. */
+  /** parse_list_value, after a modifier: a literal list or a list name. */
   private listOrName = this.RULE('listOrName', (): ListExpr | ListRefExpr => {
-    this.ACTION(() => this.enter());
+    this.ACTION(() => {
+      this.enter();
+      this.split(identifierPrefix(this.wordAhead()));
+    });
     const result = this.OR([
       { ALT: () => this.SUBRULE(this.list) },
       { GATE: () => IDENTIFIER.test(this.LA(1).image), ALT: () => this.SUBRULE(this.listRef), IGNORE_AMBIGUITIES: true },
-      { ALT: () => this.ACTION(() => this.fail('expected a list or a list name', this.LA(1))) },
+      { ALT: () => this.ACTION(() => this.fail(SYNTAX.listOrIdentifier, this.LA(1))) },
     ]);
     return this.ACTION(() => this.leave(result));
   });
 
+  /** parse_list_value_or_transformer, after `in`/`intersects`/`pmatch`. */
   private listOrTransformer = this.RULE('listOrTransformer', (): RightHandSide => {
-    this.ACTION(() => this.enter());
+    this.ACTION(() => {
+      this.enter();
+      if (tokenMatcher(this.LA(1), LParen) || this.transformerFollows(true)) return;
+      this.probe();
+      this.split(identifierPrefix(this.wordAhead()));
+    });
     const result = this.OR([
       { ALT: () => this.SUBRULE(this.list) },
       { GATE: () => this.transformerFollows(true), ALT: () => this.SUBRULE(this.transformerOrVal), IGNORE_AMBIGUITIES: true },
       { GATE: () => IDENTIFIER.test(this.LA(1).image), ALT: () => this.SUBRULE(this.listRef), IGNORE_AMBIGUITIES: true },
-      {
-        ALT: () =>
-          this.ACTION(() => this.fail('expected a list, a list name or a field with a transformer (val(), tolower(), …)', this.LA(1))),
-      },
+      { ALT: () => this.ACTION(() => this.fail(SYNTAX.listOrTransformer, this.LA(1))) },
     ]);
     return this.ACTION(() => this.leave(result));
   });
@@ -592,27 +610,43 @@ export class ConditionParser extends EmbeddedActionsParser {
     return this.ACTION(() => ({ kind: 'list_ref', name: token.image, range: this.source.tokenRange(token) }));
   });
 
+  /**
+   * try_parse_list_expr. libsinsp reads the first item inside a try block and takes any
+   * error there for an empty list: an invalid escape in a quoted first item, or the depth
+   * limit reached by it, is not reported (the quoted item is skipped; a depth error leaves
+   * libsinsp's depth count one too high, see parseText).
+   */
   private list = this.RULE('list', (): ListExpr => {
     const open = this.CONSUME(LParen);
     const items: ValueExpr[] = [];
+    const head = this.ACTION(() => this.listHead());
     this.OPTION({
-      GATE: () => this.listItemFollows(),
+      GATE: () => head === 'item',
       DEF: () => {
-        items.push(this.SUBRULE(this.stringValue));
+        items.push(this.SUBRULE(this.listItem));
         this.MANY(() => {
           this.CONSUME(Comma);
-          items.push(this.SUBRULE2(this.stringValue));
+          items.push(this.SUBRULE2(this.listItem));
         });
       },
     });
+    this.OPTION2({ GATE: () => head === 'skip', DEF: () => this.CONSUME(QuotedString) });
     const close = this.OR([
-      { ALT: () => this.CONSUME(RParen) },
-      { ALT: () => this.ACTION(() => this.fail(`expected ',' or a ')' closing the list`, this.LA(1))) },
+      // After a skipped item libsinsp reads no blank before the ')'.
+      { GATE: () => head !== 'skip' || touches(this.LA(0), this.LA(1)), ALT: () => this.CONSUME(RParen) },
+      { ALT: () => this.ACTION(() => this.fail(SYNTAX.closeParen, this.LA(1))) },
     ]);
     return this.ACTION(() => ({ kind: 'list', items, range: this.source.span(open, this.source.end(close)) }));
   });
 
-  /** `val(field)` or a transformer, on a right-hand side. */
+  /** parse_str_value_or_transformer with no transformer: one item of a list. */
+  private listItem = this.RULE('listItem', (): ValueExpr => {
+    this.ACTION(() => this.enter());
+    const value = this.SUBRULE(this.stringValue, { ARGS: [SYNTAX.string] });
+    return this.ACTION(() => this.leave(value));
+  });
+
+  /** try_parse_transformer_or_val: `val(field)` or a transformer, on a right-hand side. */
   private transformerOrVal = this.RULE('transformerOrVal', (): TransformerExpr => {
     this.ACTION(() => this.enter());
     const result = this.OR([
@@ -632,77 +666,20 @@ export class ConditionParser extends EmbeddedActionsParser {
   /** What follows `val`: `(field)` and an optional `[arg]`. */
   private valRemainder = this.RULE('valRemainder', (start: SourcePosition): TransformerExpr => {
     this.CONSUME(LParen);
+    this.ACTION(() => this.split(fieldNamePrefix(this.wordAhead())));
     const field = this.OR([
       { GATE: () => FIELD_NAME.test(this.LA(1).image), ALT: () => this.SUBRULE(this.field), IGNORE_AMBIGUITIES: true },
-      { ALT: () => this.ACTION(() => this.fail(`expected a field inside 'val('`, this.LA(1))) },
+      { ALT: () => this.ACTION(() => this.fail(SYNTAX.valField('val'), this.LA(1))) },
     ]);
     const close = this.OR2([
       { ALT: () => this.CONSUME(RParen) },
-      { ALT: () => this.ACTION(() => this.fail(`expected a ')' closing 'val('`, this.LA(1))) },
+      { ALT: () => this.ACTION(() => this.fail(SYNTAX.closeTransformer, this.LA(1))) },
     ]);
     const arg = this.SUBRULE(this.optionalFieldArg, { ARGS: [close] });
     return this.ACTION(() => this.transformerNode('val', [field], start, close, arg));
   });
 
-  // ---- helpers ------------------------------------------------------------------------------
-
-  private enter(): void {
-    this.depth++;
-    if (this.depth >= MAX_DEPTH) {
-      throw new SyntaxFailure(`the condition nests too deeply (libsinsp's limit is ${MAX_DEPTH})`, this.source.startOf(this.LA(1)));
-    }
-  }
-
-  private leave<T>(value: T): T {
-    this.depth--;
-    return value;
-  }
-
-  private fail(expected: string, found: IToken): never {
-    if (tokenMatcher(found, UnterminatedString)) {
-      throw new SyntaxFailure('unterminated quoted string: add the closing quote', this.source.startOf(found));
-    }
-    throw new SyntaxFailure(`${expected} but found ${describeToken(found)}`, this.source.startOf(found));
-  }
-
-  /** A transformer (or, on a right-hand side, `val`) name touching its '('. */
-  private transformerFollows(allowVal: boolean): boolean {
-    const name = this.LA(1);
-    const paren = this.LA(2);
-    return (
-      tokenMatcher(name, Word) &&
-      (TRANSFORMERS.includes(name.image) || (allowVal && name.image === 'val')) &&
-      tokenMatcher(paren, LParen) &&
-      touches(name, paren)
-    );
-  }
-
-  /** libsinsp's test for `= oneof (…)`: a modifier, a blank, then a list or a name that is not and/or/not. */
-  private modifierFollows(): boolean {
-    const modifier = this.LA(1);
-    if (!tokenMatcher(modifier, Word) || !(OPERATOR_MODIFIERS as readonly string[]).includes(modifier.image)) return false;
-    if (!this.source.blankAfter(modifier)) return false;
-    const next = this.LA(2);
-    if (tokenMatcher(next, LParen)) return true;
-    if (!tokenMatcher(next, Word) || !/^[a-zA-Z]/.test(next.image)) return false;
-    return !/^(and|or|not)([^a-zA-Z0-9]|$)/.test(next.image);
-  }
-
-  private listItemFollows(): boolean {
-    const next = this.LA(1);
-    return tokenMatcher(next, QuotedString) || tokenMatcher(next, BareStringPiece);
-  }
-
-  private unquote(token: IToken): string {
-    try {
-      return unescapeQuoted(token.image);
-    } catch (error) {
-      if (error instanceof EscapeError) {
-        throw new SyntaxFailure(error.message, this.source.position(token.startOffset + error.offsetInToken));
-      }
-      throw error;
-    }
-  }
+  // ---- nodes ------------------------------------------------------------------------------
 
   private binary(left: Operand, operator: BinaryOperator, right: RightHandSide, modifier?: OperatorModifier): Expr {
     const node: Expr = { kind: 'binary', left, operator, right, range: this.source.span(left.range.start, right.range.end) };

@@ -45,6 +45,12 @@ export class SourceText {
     return { start: 'image' in start ? this.startOf(start) : start, end };
   }
 
+  /** Whether every character between two tokens is one of `chars`. */
+  onlyBetween(token: IToken, next: IToken, chars: string): boolean {
+    for (let i = token.endOffset! + 1; i < next.startOffset; i++) if (!chars.includes(this.text[i]!)) return false;
+    return true;
+  }
+
   /** Whether a blank follows the token directly. */
   blankAfter(token: IToken): boolean {
     const next = this.text[token.endOffset! + 1];

@@ -1,9 +1,10 @@
 /**
- * Escape handling of quoted strings, with the escapes libsinsp accepts:
+ * Escape handling of quoted strings, as libsinsp's `unescape_str` (filter/escaping.cpp):
  * \b \f \n \r \t \\ \/ \xHH, the quote that delimits the string, and `\ ` (read as a backslash,
- * kept by libsinsp for old rules). Anything else is an error.
+ * kept by libsinsp for old rules). Anything else is an error, with libsinsp's message.
  */
 import { transformerSpec } from '../operators/transformers.js';
+import { SYNTAX } from './errors.js';
 
 export class EscapeError extends Error {
   /** Offset of the backslash inside the quoted token (0 = opening quote). */
@@ -26,6 +27,8 @@ const SIMPLE_ESCAPES: Record<string, string> = {
   '/': '/',
 };
 
+const HEX_DIGITS = /^[0-9a-fA-F]{2}$/;
+
 /** Turns a quoted token (quotes included) into the string it denotes. */
 export function unescapeQuoted(token: string): string {
   const quote = token[0];
@@ -37,28 +40,24 @@ export function unescapeQuoted(token: string): string {
       out += c;
       continue;
     }
-    const next = token[i + 1];
-    i++;
-    if (i >= last || next === undefined) {
-      throw new EscapeError('a backslash ends the quoted string: escape it as \\\\', i - 1);
-    }
+    // The lexer never ends a quoted string right after a backslash, so an escaped character follows.
+    const backslash = i;
+    const next = token[++i]!;
     const simple = SIMPLE_ESCAPES[next];
     if (simple !== undefined) {
       out += simple;
     } else if (next === '"' || next === "'") {
-      if (next !== quote) {
-        throw new EscapeError(`\\${next} is not a valid escape inside a ${quote}-quoted string`, i - 1);
-      }
+      if (next !== quote) throw new EscapeError(SYNTAX.quoteEscape(next), backslash);
       out += next;
     } else if (next === 'x') {
-      const hex = token.slice(i + 1, i + 3);
-      if (i + 2 >= last || !/^[0-9a-fA-F]{2}$/.test(hex)) {
-        throw new EscapeError(`\\x must be followed by two hexadecimal digits, found '${hex}'`, i - 1);
-      }
-      out += String.fromCharCode(parseInt(hex, 16));
+      if (i + 2 >= last) throw new EscapeError(SYNTAX.truncatedHex, backslash);
+      const digits = token.slice(i + 1, i + 3);
+      // std::from_chars must read exactly two hexadecimal digits.
+      if (!HEX_DIGITS.test(digits)) throw new EscapeError(SYNTAX.badHex(digits), backslash);
+      out += String.fromCharCode(parseInt(digits, 16));
       i += 2;
     } else {
-      throw new EscapeError(`unsupported escape sequence \\${next}`, i - 1);
+      throw new EscapeError(SYNTAX.unsupportedEscape(next), backslash);
     }
   }
   return out;

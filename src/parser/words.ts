@@ -1,52 +1,42 @@
 /**
- * The shapes of words and the expectations the condition parser works with: libsinsp's
- * token regular expressions (matched against whole words here) and, for errors, what each
- * grammar rule expects.
+ * The shapes of words the condition parser works with: libsinsp's token regular
+ * expressions (parser.cpp's RGX_* macros). libsinsp matches them at its cursor and takes
+ * the longest prefix they match, so the parser reads `10and` as `10` then `and`; the
+ * prefix forms say how much of a word each one takes.
  */
-import { LIST_OPERATORS, STRING_OPERATORS } from '../operators/registry.js';
+import { STRING_OPERATORS } from '../operators/registry.js';
 import { FIELD_TRANSFORMERS } from '../operators/transformers.js';
 
+export { LIST_OPERATORS_BY_PRIORITY } from './errors.js';
+
+/** RGX_FIELDNAME */
 export const FIELD_NAME = /^[a-zA-Z]+[a-zA-Z0-9_]*(\.[a-zA-Z]+[a-zA-Z0-9_]*)+$/;
+const FIELD_NAME_PREFIX = /^[a-zA-Z]+[a-zA-Z0-9_]*(\.[a-zA-Z]+[a-zA-Z0-9_]*)+/;
+/** RGX_IDENTIFIER */
 export const IDENTIFIER = /^[a-zA-Z]+[a-zA-Z0-9_]*$/;
-/** Decimal (with sign, fraction, exponent) or hexadecimal numbers. */
+const IDENTIFIER_PREFIX = /^[a-zA-Z]+[a-zA-Z0-9_]*/;
+/** RGX_HEXNUM, then RGX_NUMBER: decimal with sign, fraction and exponent. */
 export const NUMBER = /^(0[xX][0-9a-fA-F]+|[+-]?[0-9]+\.?[0-9]*([eE][+-][0-9]+)?)$/;
+const HEX_PREFIX = /^0[xX][0-9a-fA-F]+/;
+const DECIMAL_PREFIX = /^[+-]?[0-9]+\.?[0-9]*([eE][+-][0-9]+)?/;
 /** The string operators written as words; libsinsp wants a blank after each. */
 export const WORD_STRING_OPERATORS: readonly string[] = STRING_OPERATORS.filter((op) => /^[a-z]/.test(op));
-/** Tried in this order, as libsinsp does: `intersects` before its prefix `in` (the registry's order). */
-export const LIST_OPERATORS_BY_PRIORITY = LIST_OPERATORS;
 export const TRANSFORMERS: readonly string[] = FIELD_TRANSFORMERS;
-export const MAX_DEPTH = 100;
+/** The default of libsinsp's parser (parser::parser): sysdig filters, `kestrel parse`. */
+export const DEFAULT_MAX_DEPTH = 100;
+/** What Falco's rule loader sets (rule_loader_compiler.cpp parse_condition: p.set_max_depth(1000)). */
+export const RULES_MAX_DEPTH = 1000;
+/** lex_blank: what libsinsp skips between tokens. */
 export const BLANKS = ' \t\b\r\n';
+/** `[[:space:]]` of RGX_NOTBLANK (`not` and the blanks after it): no backspace, but form feed and vertical tab. */
+export const POSIX_SPACES = ' \t\n\v\f\r';
 
-export const EXPECTED_CHECK = "expected a '(', a field check or a macro name";
-export const EXPECTED_OPERATOR = `expected an operator: exists, <=, <, >=, >, ==, =, !=, ${WORD_STRING_OPERATORS.join(', ')}, ${LIST_OPERATORS_BY_PRIORITY.join(', ')}`;
+/** How many characters of `word` a prefix pattern takes (0: none). */
+function prefixLength(pattern: RegExp, word: string): number {
+  return pattern.exec(word)?.[0].length ?? 0;
+}
 
-/**
- * Where Chevrotain itself finds no viable alternative (typically at the end of the input),
- * the innermost rule tells what was expected.
- */
-export const EXPECTATION_BY_RULE: Record<string, string> = {
-  orExpr: EXPECTED_CHECK,
-  andExpr: EXPECTED_CHECK,
-  notExpr: EXPECTED_CHECK,
-  check: EXPECTED_CHECK,
-  connectiveOperand: EXPECTED_CHECK,
-  embeddedRemainder: EXPECTED_CHECK,
-  comparison: EXPECTED_OPERATOR,
-  stringComparison: 'expected a value (a quoted or bare string) or a field with a transformer',
-  stringOrTransformer: 'expected a value (a quoted or bare string) or a field with a transformer',
-  stringValue: 'expected a value (a quoted or bare string)',
-  list: "expected ',' or a ')' closing the list",
-  listOrName: 'expected a list or a list name',
-  listComparison: 'expected a list, a list name or a field with a transformer (val(), tolower(), …)',
-  listOrTransformer: 'expected a list, a list name or a field with a transformer (val(), tolower(), …)',
-  numberOrTransformer: 'expected a number or a field with a transformer (val(), tolower(), …)',
-  transformer: 'expected a transformer argument',
-  transformerRemainder: 'expected a transformer argument',
-  valRemainder: "expected a field inside 'val('",
-  transformerArg: 'expected a transformer argument: a field, a transformer, a quoted string, a number or a list',
-  transformerList: "expected ',' or a ')' closing the list",
-  transformerListItem: 'expected a list item: a field, a transformer, a quoted string or a number',
-  transformerOrVal: "expected a field inside the transformer",
-  optionalFieldArg: "expected a field argument (a quoted or bare string) and a ']'",
-};
+export const fieldNamePrefix = (word: string): number => prefixLength(FIELD_NAME_PREFIX, word);
+export const identifierPrefix = (word: string): number => prefixLength(IDENTIFIER_PREFIX, word);
+/** lex_hex_num || lex_num */
+export const numberPrefix = (word: string): number => prefixLength(HEX_PREFIX, word) || prefixLength(DECIMAL_PREFIX, word);

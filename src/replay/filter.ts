@@ -11,7 +11,7 @@ import type { EventSource } from '../fields/source.js';
 import type { CaptureItem } from './replay.js';
 import type { Expr } from '../parser/index.js';
 import { eventJson } from '../sources/jsonl/captures.js';
-import { ConditionCompiler } from '../evaluator/compile.js';
+import { ProgramBuilder } from '../evaluator/program-builder.js';
 
 export interface FilterOptions {
   /** A sysdig-style `-p` format for matching events; by default sysdig's line, or the event as JSON with `json`. */
@@ -38,7 +38,7 @@ export class EventFilter<E = FlatEvent> {
   ) {
     const flat = source === undefined;
     this.source = source ?? (new FlatEventSource() as unknown as EventSource<E>);
-    this.predicate = new ConditionCompiler(this.source, catalogue).compile(condition);
+    this.predicate = new ProgramBuilder(this.source, catalogue).compile(condition);
     if (options.json && options.format === undefined && flat) {
       // A flat event is its own JSON.
       this.render = eventJson as unknown as (event: E) => string;

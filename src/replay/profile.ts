@@ -13,7 +13,7 @@ import { FlatEventSource, type FlatEvent } from '../sources/jsonl/flat-source.js
 import type { EventSource } from '../fields/source.js';
 import type { CompiledRule } from '../rules/model.js';
 import type { Priority } from '../rules/priority.js';
-import { ConditionCompiler, type Program } from '../evaluator/compile.js';
+import { ProgramBuilder, type Program } from '../evaluator/program-builder.js';
 import { Engine } from '../evaluator/engine.js';
 
 export interface RuleProfile {
@@ -54,7 +54,7 @@ interface CandidateProgram<E> {
 export class Profiler<E = FlatEvent> {
   private readonly source: EventSource<E>;
   private readonly engine: Engine<E>;
-  private readonly compiler: ConditionCompiler<E>;
+  private readonly compiler: ProgramBuilder<E>;
   private readonly perType = new Map<string, CandidateProgram<E>[]>();
   private readonly hits: number[] = [];
   private readonly stats: { rule: CompiledRule; evaluations: number; matches: number; ns: bigint }[];
@@ -73,7 +73,7 @@ export class Profiler<E = FlatEvent> {
     this.engine = new Engine(rules, this.source, catalogue, {}, 'first');
     // Each rule on its own, specialised to the event type as the engine does, but without
     // sharing work across rules: each rule's time is its own cost.
-    this.compiler = new ConditionCompiler(this.source, catalogue);
+    this.compiler = new ProgramBuilder(this.source, catalogue);
     this.stats = this.engine.rules.map((r) => ({ rule: r.rule, evaluations: 0, matches: 0, ns: 0n }));
   }
 

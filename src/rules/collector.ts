@@ -90,7 +90,8 @@ export class Collector {
   defineEngineVersion(version: Semver, context: Location[]): void {
     // Compatible when the engine is at least the required version with the same major.
     if (version.major !== ENGINE_VERSION.major || compareSemver(ENGINE_VERSION, version) < 0) {
-      fail(`Rules require engine version ${formatSemver(version)}, but kestrel implements engine version ${formatSemver(ENGINE_VERSION)}`, context);
+      // Falco's words (rule_loader_collector.cpp); kestrel implements engine version ENGINE_VERSION.
+      fail(`Rules require engine version ${formatSemver(version)}, but engine version is ${formatSemver(ENGINE_VERSION)}`, context);
     }
     if (compareSemver(this.requiredEngineVersion, version) < 0) this.requiredEngineVersion = version;
   }

@@ -9,7 +9,7 @@
 import type { FieldCatalogue } from '../fields/catalogue.js';
 import { parseFormat, type ParsedFormat } from './output-format.js';
 import { visit, type Expr, type FieldExpr, type Node } from '../parser/index.js';
-import { ConditionChecker, type ConditionProblem, type ConditionWarning } from './condition-check.js';
+import { ConditionValidator, type ConditionProblem, type ConditionWarning } from './condition-validator.js';
 import type { Location } from './diagnostics.js';
 import { conditionEventTypes, type EventTypeSet } from './evttypes.js';
 import { resolveMacros, type MacroResolution } from './macros.js';
@@ -102,12 +102,12 @@ export class CompileCache {
   conditionFacts(condition: Expr): ConditionFacts {
     let facts = this.facts.get(condition);
     if (!facts) {
-      const checker = new ConditionChecker(this.catalogue);
-      checker.check(condition);
+      const validator = new ConditionValidator(this.catalogue);
+      validator.validate(condition);
       facts = {
-        problems: checker.problems,
-        warnings: checker.warnings,
-        fields: checker.fields,
+        problems: validator.problems,
+        warnings: validator.warnings,
+        fields: validator.fields,
         eventTypes: conditionEventTypes(condition),
         deprecated: this.deprecatedUses(condition),
       };

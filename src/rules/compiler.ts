@@ -6,7 +6,7 @@
  */
 import type { FieldCatalogue } from '../fields/catalogue.js';
 import { FormatError } from './output-format.js';
-import { parseCondition, type Expr, type Node } from '../parser/index.js';
+import { parseCondition, RULES_MAX_DEPTH, type Expr, type Node } from '../parser/index.js';
 import type { Collector } from './collector.js';
 import { CompileCache, type OutputFacts, type TextRecord } from './compile-cache.js';
 import { LoadError, type Diagnostic, type Location, type LoadWarningCode } from './diagnostics.js';
@@ -27,6 +27,12 @@ export const SUGGESTED_OUTPUT_FIELDS = ['container.id', 'container.name', 'conta
 export const DEPRECATED_FIELDS = ['evt.dir', 'evt.latency', 'evt.latency.s', 'evt.latency.ns', 'evt.latency.human', 'evt.wait_latency'];
 const DEPRECATED_DIR = "due to the drop of enter events, 'evt.dir = <' always evaluates to true, and 'evt.dir = >' always evaluates to false. The rule expression can be simplified by removing the condition on 'evt.dir'";
 const DEPRECATED_LATENCY = 'field is not available due to the drop of enter events.';
+/**
+ * Falco's error for any output token libsinsp cannot read: its formatter retries ever shorter
+ * prefixes of the token (eventformatter.cpp) and reports `unknown filter: ` with the error of
+ * the last, one-character attempt, which parse_field_or_transformer words as below.
+ */
+const UNKNOWN_OUTPUT_TOKEN = "unknown filter: unexpected token after '";
 
 interface MacroState {
   info: MacroInfo;
@@ -158,11 +164,14 @@ export class RuleCompiler {
     } catch (error) {
       if (!(error instanceof FormatError)) throw error;
       const where = info.outputOrigin ? locationsAt(info.outputOrigin, error.offset, 'rule output expression') : info.context;
+      // kestrel's own account of the token goes in the hint.
+      const message = error.unknownField ? UNKNOWN_OUTPUT_TOKEN : error.message;
+      const hint = error.unknownField ? error.message : undefined;
       if (error.unknownField && info.skipIfUnknownFilter) {
-        this.warn('LOAD_UNKNOWN_FILTER', error.message, where);
+        this.warn('LOAD_UNKNOWN_FILTER', message, where, hint);
         return undefined;
       }
-      throw new LoadError('LOAD_ERR_COMPILE_OUTPUT', error.message, where);
+      throw new LoadError('LOAD_ERR_COMPILE_OUTPUT', message, where, hint);
     }
     for (const field of outputFacts.deprecated) {
       this.warn('LOAD_DEPRECATED_ITEM', `usage of deprecated field '${field}' has been detected in the rule output`, info.outputOrigin?.context ?? info.context);
@@ -176,20 +185,27 @@ export class RuleCompiler {
     const macroNames = withUses(usedMacros, macros);
     for (const name of macroNames) for (const list of macros.get(name)?.lists ?? []) usedLists.add(list);
 
+    // What compiling the expanded condition finds is reported at the rule, as Falco's
+    // compile_condition does (its context is the rule's condition), even when it comes from a macro.
     const facts = this.cache.conditionFacts(condition);
     for (const node of facts.deprecated) {
-      this.warn('LOAD_DEPRECATED_ITEM', node.name === 'evt.dir' ? DEPRECATED_DIR : DEPRECATED_LATENCY, this.locate(node, []));
+      const at = this.atRule(node, info);
+      this.warn('LOAD_DEPRECATED_ITEM', node.name === 'evt.dir' ? DEPRECATED_DIR : DEPRECATED_LATENCY, at.locations, at.hint);
     }
     const [problem] = facts.problems;
     if (problem) {
-      const where = this.locate(problem.node, info.context);
+      const at = this.atRule(problem.node, info);
+      const hint = [problem.hint, at.hint].filter(Boolean).join('; ') || undefined;
       if (problem.unknown && info.skipIfUnknownFilter) {
-        this.warn('LOAD_UNKNOWN_FILTER', problem.message, where);
+        this.warn('LOAD_UNKNOWN_FILTER', problem.message, at.locations, hint);
         return undefined;
       }
-      throw new LoadError('LOAD_ERR_COMPILE_CONDITION', problem.message, where);
+      throw new LoadError('LOAD_ERR_COMPILE_CONDITION', problem.message, at.locations, hint);
     }
-    for (const w of facts.warnings) this.warn('LOAD_COMPILE_CONDITION', w.message, this.locate(w.node, info.context));
+    for (const w of facts.warnings) {
+      const at = this.atRule(w.node, info);
+      this.warn('LOAD_COMPILE_CONDITION', w.message, at.locations, at.hint);
+    }
 
     const { eventTypes } = facts;
     if (info.source === 'syscall' && info.warnEvttypes && eventTypes.codeCount > 100) {
@@ -229,9 +245,10 @@ export class RuleCompiler {
     // The same text from the same place (segments and prefix) parses to the same tree.
     const key = `${segments.map((g) => `${g.origin.source.name}@${g.origin.node.range?.[0]}+${g.start}`).join('|')}\u0000${prefix}\u0000${substituted.text}`;
     return this.cache.tree(key, record, () => {
-      const result = parseCondition(substituted.text);
+      // Falco's rule loader raises libsinsp's recursion limit from 100 to 1000.
+      const result = parseCondition(substituted.text, { maxDepth: RULES_MAX_DEPTH });
       if (!result.ok) {
-        throw new LoadError('LOAD_ERR_COMPILE_CONDITION', result.error.message, locateOffset(record, result.error.position.offset));
+        throw new LoadError('LOAD_ERR_COMPILE_CONDITION', result.error.message, locateOffset(record, result.error.position.offset), result.error.hint);
       }
       return result.ast;
     });
@@ -263,8 +280,26 @@ export class RuleCompiler {
     return record ? locateOffset(record, node.range.start.offset) : fallback;
   }
 
-  private warn(code: LoadWarningCode, message: string, locations: Location[]): void {
-    this.warnings.push({ severity: 'warning', code, message, locations });
+  /**
+   * Locations for a diagnostic about a node of a rule's expanded condition: the rule and its
+   * condition, as Falco reports it, then where the node is written. A node from a macro is
+   * in the macro's text; the hint names the macro.
+   */
+  private atRule(node: Node, info: RuleInfo): { locations: Location[]; hint?: string } {
+    const record = this.cache.origin(node);
+    const precise = record ? locateOffset(record, node.range.start.offset) : info.context;
+    const item = record && [...record.context].reverse().find((l) => l.itemType === 'macro' || l.itemType === 'rule');
+    if (item?.itemType !== 'macro') return { locations: precise };
+    const ruleCondition = info.conditionSegments[0]?.origin.context ?? info.context;
+    const position = precise[precise.length - 1]!.position;
+    return {
+      locations: [...ruleCondition, { itemType: 'condition expression', itemName: '', position }],
+      hint: `this is in macro '${item.itemName}', which the rule uses`,
+    };
+  }
+
+  private warn(code: LoadWarningCode, message: string, locations: Location[], hint?: string): void {
+    this.warnings.push(hint ? { severity: 'warning', code, message, locations, hint } : { severity: 'warning', code, message, locations });
   }
 }
 

@@ -3,7 +3,7 @@
  * condition, event types, fields, macros and lists of each rule.
  */
 import { allEventNamesForCodes } from '../fields/events.js';
-import { parseCondition, printCondition, visit, type Expr } from '../parser/index.js';
+import { parseCondition, printCondition, RULES_MAX_DEPTH, visit, type Expr } from '../parser/index.js';
 import type { CompiledRule, CompileOutput } from './model.js';
 
 export interface RuleDescription {
@@ -74,7 +74,8 @@ export function describeRule(rule: CompiledRule, rawCondition: string, output: C
 
 /** Macros and lists a condition names itself (not through its macros). */
 function directReferences(condition: string, macros: Set<string>, lists: Set<string>): { macros: string[]; lists: string[] } {
-  const parsed = parseCondition(condition);
+  // Falco re-parses here with libsinsp's default limit (100) and throws on deeper rules; kestrel keeps the loader's.
+  const parsed = parseCondition(condition, { maxDepth: RULES_MAX_DEPTH });
   const usedMacros = new Set<string>();
   const usedLists = new Set<string>();
   if (parsed.ok) {

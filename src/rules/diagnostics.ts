@@ -79,9 +79,12 @@ export interface Location {
 export interface Diagnostic {
   severity: 'error' | 'warning';
   code: LoadErrorCode | LoadWarningCode;
+  /** Falco's (or libsinsp's) message, word for word where it has one. */
   message: string;
   /** Outermost first; the last location is the most precise. */
   locations: Location[];
+  /** kestrel's explanation, printed after Falco's message (never in Falco's JSON). */
+  hint?: string;
 }
 
 /** The outcome of loading one rules file, as Falco reports it per file. */
@@ -107,11 +110,14 @@ export class LoadError extends Error {
     readonly code: LoadErrorCode,
     message: string,
     readonly locations: Location[],
+    readonly hint?: string,
   ) {
     super(message);
   }
 
   toDiagnostic(): Diagnostic {
-    return { severity: 'error', code: this.code, message: this.message, locations: this.locations };
+    const d: Diagnostic = { severity: 'error', code: this.code, message: this.message, locations: this.locations };
+    if (this.hint) d.hint = this.hint;
+    return d;
   }
 }

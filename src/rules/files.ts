@@ -1,12 +1,16 @@
 /**
- * Expands rules paths as Falco reads them: a file as is, every regular file of a directory
- * in name order, and (kestrel's addition) glob patterns.
+ * Expands rules paths as Falco reads them: a file as is, the `.yaml` and `.yml` files of a
+ * directory in name order (falco_configuration::read_rules_file_directory), and (kestrel's
+ * addition) glob patterns. A directory or glob that yields no file is reported, not skipped.
  */
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import fg from 'fast-glob';
 
-export type RulesPath = { file: string } | { missing: string };
+export type RulesPath = { file: string } | { missing: string } | { empty: string; kind: 'directory' | 'glob' };
+
+/** Falco considers only these files of a rules directory. */
+const RULES_FILE = /\.(yaml|yml)$/;
 
 export function expandRulesPaths(paths: string[], cwd: string): RulesPath[] {
   const out: RulesPath[] = [];
@@ -14,7 +18,7 @@ export function expandRulesPaths(paths: string[], cwd: string): RulesPath[] {
     const absolute = path.resolve(cwd, p);
     if (fg.isDynamicPattern(p)) {
       const matches = fg.sync(p, { cwd, absolute: true, onlyFiles: true }).sort();
-      if (matches.length === 0) out.push({ missing: p });
+      if (matches.length === 0) out.push({ empty: p, kind: 'glob' });
       for (const m of matches) out.push({ file: m });
       continue;
     }
@@ -29,7 +33,8 @@ export function expandRulesPaths(paths: string[], cwd: string): RulesPath[] {
       const files = readdirSync(absolute)
         .sort()
         .map((name) => path.join(absolute, name))
-        .filter((f) => statSync(f).isFile());
+        .filter((f) => RULES_FILE.test(f) && statSync(f).isFile());
+      if (files.length === 0) out.push({ empty: p, kind: 'directory' });
       for (const f of files) out.push({ file: f });
     } else {
       out.push({ file: absolute });

@@ -45,13 +45,21 @@ export function loadRulesFiles(paths: string[], options: LoadOptions = {}): Load
   const readFailures: FileLoadResult[] = [];
   for (const entry of expandRulesPaths(paths, options.cwd ?? process.cwd())) {
     if ('missing' in entry) {
-      readFailures.push(fileReadFailure(entry.missing, 'no such file or directory'));
+      readFailures.push(fileReadFailure(entry.missing, `Could not open file ${entry.missing} for reading`, 'no such file or directory'));
+      continue;
+    }
+    if ('empty' in entry) {
+      readFailures.push(
+        entry.kind === 'directory'
+          ? fileReadFailure(entry.empty, `No rules file found in directory ${entry.empty}`, 'Falco reads the files of a rules directory whose names end in .yaml or .yml')
+          : fileReadFailure(entry.empty, `No rules file matches ${entry.empty}`),
+      );
       continue;
     }
     try {
       contents.push({ name: entry.file, text: readFileSync(entry.file, 'utf8') });
     } catch (error) {
-      readFailures.push(fileReadFailure(entry.file, (error as Error).message));
+      readFailures.push(fileReadFailure(entry.file, `Could not open file ${entry.file} for reading`, (error as Error).message));
     }
   }
   const loaded = loadRulesContents(contents, options);
@@ -109,12 +117,14 @@ export function loadRulesContents(files: RulesContent[], options: LoadOptions = 
     : { results, successful, contents, requiredEngineVersion };
 }
 
-function fileReadFailure(name: string, reason: string): FileLoadResult {
+/** A path that gave no rules file: Falco's message where it has one (app/actions/helpers.h read_files). */
+function fileReadFailure(name: string, message: string, hint?: string): FileLoadResult {
   const error: Diagnostic = {
     severity: 'error',
     code: 'LOAD_ERR_FILE_READ',
-    message: `Could not read rules file ${name}: ${reason}`,
+    message,
     locations: [{ itemType: 'rules content', itemName: '', position: { name, line: 1, column: 1, offset: 0 } }],
   };
+  if (hint) error.hint = hint;
   return { name, successful: false, errors: [error], warnings: [] };
 }

@@ -29,14 +29,17 @@ export function snippet(d: Diagnostic, contents: ReadonlyMap<string, string>): s
   return `${line}\n${' '.repeat(Math.max(0, pos.column - 1))}^\n`;
 }
 
-/** `file:line:col: error CODE: message`, the item it is about, and a code frame. */
+/** `file:line:col: error CODE: message`, the item it is about, a code frame and kestrel's hint. */
 export function formatDiagnostic(d: Diagnostic, contents: ReadonlyMap<string, string>): string {
   const pos = primaryPosition(d);
   const item = [...d.locations].reverse().find((l) => l.itemName !== '' && ['rule', 'macro', 'list', 'exception'].includes(l.itemType));
   const about = item ? ` (${item.itemType} '${item.itemName}')` : '';
   const head = `${pos.name}:${pos.line}:${pos.column}: ${d.severity} ${d.code}: ${d.message}${about}`;
   const text = contents.get(pos.name);
-  return text === undefined ? head : `${head}\n${codeFrame(text, pos.line, pos.column)}`;
+  const lines = [head];
+  if (text !== undefined) lines.push(codeFrame(text, pos.line, pos.column));
+  if (d.hint) lines.push(`hint: ${d.hint}`);
+  return lines.join('\n');
 }
 
 /** Falco's one-line verdict for a file. */

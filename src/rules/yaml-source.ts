@@ -2,7 +2,7 @@
  * Reading rules YAML the way Falco's yaml-cpp does: every scalar is text (converted on
  * demand, with yaml-cpp's booleans), and every node keeps its position for diagnostics.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
 import type { FilePosition } from './diagnostics.js';
 import { readYamlFast } from './yaml-fast.js';
 
@@ -44,7 +44,44 @@ export function readYaml(name: string, text: string): { source: YamlSource; erro
   if (!Array.isArray(documents)) {
     return { source, error: { message: 'empty YAML stream', offset: 0 } };
   }
+  for (const doc of documents) resolveAliases(doc);
   return { source };
+}
+
+/**
+ * Replaces every alias (`*shells`) by the node its anchor names, as yaml-cpp hands the
+ * same node to its reader: `items: *shells` is a sequence, `condition: *c` a scalar. The
+ * node keeps its own range, so positions inside it point at the text under the anchor.
+ * Merge keys (`<<: *base`) stay ordinary keys, as in yaml-cpp. An alias of a node that
+ * contains it is left alone (it would make a loop).
+ */
+function resolveAliases(doc: Document.Parsed): void {
+  const open = new Set<unknown>();
+  const resolve = (node: unknown): unknown => {
+    if (!isAlias(node)) {
+      walk(node);
+      return node;
+    }
+    const target = node.resolve(doc);
+    return target === undefined || open.has(target) ? node : target;
+  };
+  const walk = (node: unknown): void => {
+    if (open.has(node)) return;
+    if (isMap(node)) {
+      open.add(node);
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        pair.key = resolve(pair.key);
+        pair.value = resolve(pair.value);
+      }
+      open.delete(node);
+    } else if (isSeq(node)) {
+      open.add(node);
+      node.items = node.items.map(resolve);
+      open.delete(node);
+    }
+  };
+  doc.contents = resolve(doc.contents) as typeof doc.contents;
 }
 
 export function positionAt(source: YamlSource, offset: number): FilePosition {

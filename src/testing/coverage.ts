@@ -4,7 +4,7 @@
  * condition (exceptions included), whether some tested event made it true and some made it
  * false. Reported as a table, as JSON, and as LCOV keyed to the rules files' lines.
  */
-import { ConditionCompiler, type Predicate } from '../evaluator/compile.js';
+import { ProgramBuilder, type Predicate } from '../evaluator/program-builder.js';
 import { FieldCatalogue } from '../fields/catalogue.js';
 import { eventCodes } from '../fields/events.js';
 import { FlatEventSource, type FlatEvent } from '../sources/jsonl/flat-source.js';
@@ -41,7 +41,7 @@ export class CoverageTracker {
   private readonly tracked: TrackedRule[];
 
   constructor(output: CompileOutput) {
-    const compiler = new ConditionCompiler(new FlatEventSource(), FieldCatalogue.syscall());
+    const compiler = new ProgramBuilder(new FlatEventSource(), FieldCatalogue.syscall());
     this.tracked = output.rules.map((rule) => {
       const where = rule.context[rule.context.length - 1]?.position;
       const coverage: RuleCoverage = { rule: rule.name, fired: false, checkedNotFiring: false, leaves: [], ...(where ? { file: where.name, line: where.line } : {}) };

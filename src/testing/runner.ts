@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { readCaptures, type CaptureProblem } from '../sources/jsonl/captures.js';
-import { ConditionCompiler } from '../evaluator/compile.js';
+import { ProgramBuilder } from '../evaluator/program-builder.js';
 import { Replayer, type Alert, type ReplayOptions } from '../replay/replay.js';
 import { replayScap, scapErrorReason } from '../replay/scap.js';
 import { ScapEventSource } from '../sources/scap/source.js';
@@ -178,7 +178,7 @@ function check(expect: Expectation, rule: CompiledRule, result: TestResult, even
 
 /** For each event, the parts of the rule's condition that were false. */
 function explainAll(rule: CompiledRule, events: FlatEvent[]): string {
-  const compiler = new ConditionCompiler(new FlatEventSource(), FieldCatalogue.syscall());
+  const compiler = new ProgramBuilder(new FlatEventSource(), FieldCatalogue.syscall());
   const lines = events.map(
     (event, i) =>
       `\n  event ${i + 1}: ${JSON.stringify(event, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}` +
@@ -188,7 +188,7 @@ function explainAll(rule: CompiledRule, events: FlatEvent[]): string {
 }
 
 /** The checks that made `expr` false for `event` (it must be false). */
-export function explain(expr: Expr, event: FlatEvent, compiler: ConditionCompiler<FlatEvent>): string[] {
+export function explain(expr: Expr, event: FlatEvent, compiler: ProgramBuilder<FlatEvent>): string[] {
   const holds = (e: Expr) => compiler.compile(e)(event);
   switch (expr.kind) {
     case 'and': {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseEventLine } from '../../src/sources/jsonl/captures.js';
-import type { Program } from '../../src/evaluator/compile.js';
+import type { Program } from '../../src/evaluator/program-builder.js';
 import { Engine, type EngineRule, type RuleMatching } from '../../src/evaluator/engine.js';
 import { FieldCatalogue } from '../../src/fields/catalogue.js';
 import { FlatEventSource, type FlatEvent } from '../../src/sources/jsonl/flat-source.js';

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseEventLine, readEventLine } from '../../src/sources/jsonl/captures.js';
-import { ConditionCompiler } from '../../src/evaluator/compile.js';
+import { ProgramBuilder } from '../../src/evaluator/program-builder.js';
 import { lineBatches } from '../../src/sources/jsonl/lines.js';
 import { FieldCatalogue } from '../../src/fields/catalogue.js';
 import { exactEvent, SOURCE_TEXT } from '../../src/sources/jsonl/exact-integers.js';
@@ -114,7 +114,7 @@ const EVENTS = fc.record({
 describe('integers beyond 2^53 recovered when read', () => {
   const catalogue = FieldCatalogue.syscall();
   const source = new FlatEventSource();
-  const compiler = new ConditionCompiler(source, catalogue);
+  const compiler = new ProgramBuilder(source, catalogue);
   const check = (condition: string, event: FlatEvent) => {
     const parsed = parseCondition(condition);
     if (!parsed.ok) throw new Error(condition);

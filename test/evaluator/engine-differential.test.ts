@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { eventJson, parseEventLine } from '../../src/sources/jsonl/captures.js';
-import { ConditionCompiler } from '../../src/evaluator/compile.js';
+import { ProgramBuilder } from '../../src/evaluator/program-builder.js';
 import { Engine, type RuleMatching } from '../../src/evaluator/engine.js';
 import { FieldCatalogue } from '../../src/fields/catalogue.js';
 import { FlatEventSource, type FlatEvent } from '../../src/sources/jsonl/flat-source.js';
@@ -127,7 +127,7 @@ describe('generated programs agree with a plain evaluator', () => {
   }
 
   it('keeps a transformed field apart from the plain field it transforms', () => {
-    const compiler = new ConditionCompiler(new FlatEventSource(), catalogue);
+    const compiler = new ProgramBuilder(new FlatEventSource(), catalogue);
     const predicate = compiler.compile(parse('tolower(proc.name) = bash and proc.name = BASH and toupper(proc.name) = BASH'));
     expect(predicate({ 'proc.name': 'BASH' })).toBe(true);
     expect(predicate({ 'proc.name': 'bash' })).toBe(false);

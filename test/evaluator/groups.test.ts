@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConditionCompiler } from '../../src/evaluator/compile.js';
+import { ProgramBuilder } from '../../src/evaluator/program-builder.js';
 import { groupByFirstCheck } from '../../src/evaluator/groups.js';
 import { FieldCatalogue } from '../../src/fields/catalogue.js';
 import { FlatEventSource, type FlatEvent } from '../../src/sources/jsonl/flat-source.js';
@@ -55,7 +55,7 @@ describe('rule groups', () => {
       'proc.name = b and fd.name exists',
     ];
     const rules = texts.map((text, index) => ({ condition: parse(text), value: index }));
-    const compiler = new ConditionCompiler(source, catalogue);
+    const compiler = new ProgramBuilder(source, catalogue);
     const first = compiler.compileProgram(rules, { first: true }).run;
     const all = compiler.compileProgram(rules, { first: false }).run;
     const reference = new ReferenceEvaluator(source, catalogue);

@@ -19,7 +19,7 @@ import { parseEventLine, readEventLine } from '../../src/sources/jsonl/captures.
 import { FieldCatalogue } from '../../src/fields/catalogue.js';
 import { sysdigFormat } from '../../src/sources/jsonl/conversion.js';
 import { parseCondition } from '../../src/parser/index.js';
-import { ConditionChecker } from '../../src/rules/condition-check.js';
+import { ConditionValidator } from '../../src/rules/condition-validator.js';
 import { FlatEventSource, type FlatEvent } from '../../src/sources/jsonl/flat-source.js';
 import { predicate } from '../helpers/evaluate.js';
 import { ReferenceEvaluator } from '../helpers/reference.js';
@@ -250,12 +250,12 @@ describe('kestrel selects exactly the events sysdig (libsinsp) selects', () => {
     requireSysdig();
     // Convert exactly the fields the corpus reads, as `kestrel fields --sysdig-format` does.
     const catalogue = FieldCatalogue.syscall();
-    const checker = new ConditionChecker(catalogue);
+    const validator = new ConditionValidator(catalogue);
     for (const condition of [...CONDITIONS, ...REFERENCE_CONDITIONS]) {
       const parsed = parseCondition(condition);
-      if (parsed.ok) checker.check(parsed.ast);
+      if (parsed.ok) validator.validate(parsed.ast);
     }
-    const FORMAT = sysdigFormat(checker.fields, catalogue);
+    const FORMAT = sysdigFormat(validator.fields, catalogue);
     expect(FORMAT).toContain('%proc.aname[3]');
     for (const capture of CAPTURES) {
       const jsonl = await sysdigJson(SCAP_DIR + capture, FORMAT);

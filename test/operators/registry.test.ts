@@ -5,14 +5,14 @@
  * whatever it refuses, the loader refuses.
  */
 import { describe, expect, it } from 'vitest';
-import { ConditionCompiler } from '../../src/evaluator/compile.js';
+import { ProgramBuilder } from '../../src/evaluator/program-builder.js';
 import { FieldCatalogue, type FieldType } from '../../src/fields/catalogue.js';
 import { FlatEventSource } from '../../src/sources/jsonl/flat-source.js';
 import { ALL_OPERATORS, OPERATORS, operatorAccepts } from '../../src/operators/registry.js';
 import { TRANSFORMER_NAMES, TRANSFORMERS } from '../../src/operators/transformers.js';
 import { canBeBare } from '../../src/parser/unescape.js';
 import { parseCondition } from '../../src/parser/index.js';
-import { ConditionChecker } from '../../src/rules/condition-check.js';
+import { ConditionValidator } from '../../src/rules/condition-validator.js';
 
 const catalogue = FieldCatalogue.syscall();
 
@@ -49,14 +49,14 @@ describe('the operator registry', () => {
         const parsed = parseCondition(condition(sample.field, op, sample.value));
         expect(parsed.ok, `${op} parses`).toBe(true);
         if (!parsed.ok) continue;
-        const checker = new ConditionChecker(catalogue);
-        checker.check(parsed.ast);
+        const validator = new ConditionValidator(catalogue);
+        validator.validate(parsed.ast);
         const accepts = operatorAccepts(op, type as FieldType, false);
-        expect(checker.problems.length === 0, `${sample.field} ${op}: loader ${checker.problems[0]?.message ?? 'accepts'}`).toBe(accepts);
+        expect(validator.problems.length === 0, `${sample.field} ${op}: loader ${validator.problems[0]?.message ?? 'accepts'}`).toBe(accepts);
         if (!accepts) continue;
         accepted++;
         // Whatever the loader accepts, the evaluator compiles and runs.
-        const predicate = new ConditionCompiler(new FlatEventSource(), catalogue).compile(parsed.ast);
+        const predicate = new ProgramBuilder(new FlatEventSource(), catalogue).compile(parsed.ast);
         expect(typeof predicate({ [sample.field]: null })).toBe('boolean');
       }
       expect(accepted).toBeGreaterThan(3);
@@ -69,9 +69,9 @@ describe('the operator registry', () => {
     for (const op of ALL_OPERATORS) {
       const parsed = parseCondition(condition(listField, op, 'file'));
       if (!parsed.ok) continue;
-      const checker = new ConditionChecker(catalogue);
-      checker.check(parsed.ast);
-      expect(checker.problems.length === 0, `${listField} ${op}`).toBe(OPERATORS[op].onListFields);
+      const validator = new ConditionValidator(catalogue);
+      validator.validate(parsed.ast);
+      expect(validator.problems.length === 0, `${listField} ${op}`).toBe(OPERATORS[op].onListFields);
     }
   });
 });

@@ -5,7 +5,7 @@
  * in order, and what its other references (`r0`, `r1`, ...) hold.
  */
 import type { Engine, EngineRule } from '../../evaluator/engine.js';
-import type { CompiledProgram } from '../../evaluator/compile.js';
+import type { CompiledProgram } from '../../evaluator/program-builder.js';
 import { allEventNames, genericSyscallNames, isKnownEventName } from '../../fields/events.js';
 
 export interface ProgramCode {

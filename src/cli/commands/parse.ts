@@ -24,7 +24,9 @@ export function runParse(argv: string[], io: CliIO): number {
     if (values.json) {
       io.out(JSON.stringify({ error: result.error }, null, 2) + '\n');
     } else {
-      io.err(`error: ${formatSyntaxError(result.error)}\n${codeFrame(text, result.error.position.line, result.error.position.column)}\n`);
+      const { hint, ...error } = result.error;
+      const frame = codeFrame(text, error.position.line, error.position.column);
+      io.err(`error: ${formatSyntaxError(error)}\n${frame}\n${hint ? `hint: ${hint}\n` : ''}`);
     }
     return 1;
   }

@@ -10,7 +10,7 @@ import { FormatError, parseFormat } from '../../rules/output-format.js';
 import { BAD_LINES_LISTED, CaptureProblemLog } from '../capture-problems.js';
 import { codeFrame } from '../../diagnostics/codeframe.js';
 import { formatSyntaxError, parseCondition } from '../../parser/index.js';
-import { ConditionChecker } from '../../rules/condition-check.js';
+import { ConditionValidator } from '../../rules/condition-validator.js';
 import { loadRulesFiles } from '../../rules/loader.js';
 import { parsePriority, PRIORITIES, type Priority } from '../../rules/priority.js';
 import { formatDiagnostic } from '../../rules/report.js';
@@ -185,9 +185,9 @@ async function runFilter(
     return 1;
   }
   const catalogue = FieldCatalogue.syscall();
-  const checker = new ConditionChecker(catalogue);
-  checker.check(parsed.ast);
-  const [problem] = checker.problems;
+  const validator = new ConditionValidator(catalogue);
+  validator.validate(parsed.ast);
+  const [problem] = validator.problems;
   if (problem) {
     const pos = problem.node.range.start;
     io.err(`error: ${pos.line}:${pos.column}: ${problem.message}\n${codeFrame(condition, pos.line, pos.column)}\n`);

@@ -81,7 +81,10 @@ const KIND_BY_TYPE: Record<FieldType, ValueKind> = {
   port: ValueKind.Port,
 };
 
-/** Value kinds by capture key (`proc.aname[2]` and `evt.arg.flags` look up their base field). */
+/**
+ * Value kinds by capture key (`proc.aname[2]` and `evt.arg.flags` look up their base field):
+ * a memo of a pure function of the catalogue, so every reader may share it.
+ */
 const kindCache = new Map<string, ValueKind>();
 function keyKind(key: string): ValueKind {
   let kind = kindCache.get(key);
@@ -229,14 +232,9 @@ export function expandCapturePaths(paths: string[], cwd: string): { files: strin
   return { files, missing };
 }
 
-/** The keys of the previous line and their value kinds: consecutive lines usually share them. */
-let lastKeys: string[] = [];
-let lastKinds: ValueKind[] = [];
-
 /** Parses one line, with every integer exact; returns the event or the reason it is not one. */
 export function parseEventLine(line: string): FlatEvent | string {
-  const parsed = readEventLine(line);
-  return typeof parsed === 'string' ? parsed : exactEvent(parsed);
+  return new EventLineReader().readExact(line);
 }
 
 /**
@@ -245,68 +243,92 @@ export function parseEventLine(line: string): FlatEvent | string {
  * the event must be read through FlatEventSource, or made exact with `exactEvent`.
  */
 export function readEventLine(line: string): FlatEvent | string {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch (error) {
-    return `not valid JSON: ${(error as Error).message}`;
+  return new EventLineReader().read(line);
+}
+
+/**
+ * Reads the lines of one capture. It remembers the keys of the previous line and their value
+ * kinds (consecutive lines usually share them), so each reading of a capture has its own.
+ */
+export class EventLineReader {
+  private lastKeys: string[] = [];
+  private lastKinds: ValueKind[] = [];
+
+  /** As `read`, with every integer exact. */
+  readExact(line: string): FlatEvent | string {
+    const parsed = this.read(line);
+    return typeof parsed === 'string' ? parsed : exactEvent(parsed);
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'not a JSON object (each line must be one event object)';
-  const event = value as EventWithText;
-  // One pass over the keys checks every value against its field's type and notes integers
-  // JSON.parse rounded. Keys are compared with the previous line's first (same strings, same
-  // order), and looked up only when they differ. Numbers, the common case, are checked inline.
-  let i = 0;
-  let rounded = false;
-  let roundedInArray = false;
-  for (const key in event) {
-    let kind: ValueKind;
-    if (lastKeys[i] === key) kind = lastKinds[i]!;
-    else {
-      kind = keyKind(key);
-      lastKeys[i] = key;
-      lastKinds[i] = kind;
+
+  /**
+   * Parses one line; returns the event or the reason it is not one. Integers beyond 2^53 may
+   * be left rounded, with the line kept to recover them when read (see exact-integers.ts):
+   * the event must be read through FlatEventSource, or made exact with `exactEvent`.
+   */
+  read(line: string): FlatEvent | string {
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      return `not valid JSON: ${(error as Error).message}`;
     }
-    i++;
-    const v = event[key];
-    if (typeof v === 'number') {
-      if (kind >= ValueKind.Int16) {
-        if (!(v >= LOW[kind]! && v <= HIGH[kind]!) || !Number.isInteger(v)) return wrongTypeMessage(key, exactInteger(line, key) ?? v, kind);
-        if (!Number.isSafeInteger(v)) {
-          // Rounded by JSON.parse: only a value on a 64-bit bound needs its exact digits.
-          rounded = true;
-          if ((v === HIGH[kind] || v === LOW[kind]) && !fitsInteger(v, kind, line, key, -1)) return wrongTypeMessage(key, exactInteger(line, key) ?? v, kind);
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'not a JSON object (each line must be one event object)';
+    const event = value as EventWithText;
+    // One pass over the keys checks every value against its field's type and notes integers
+    // JSON.parse rounded. Keys are compared with the previous line's first (same strings, same
+    // order), and looked up only when they differ. Numbers, the common case, are checked inline.
+    let i = 0;
+    let rounded = false;
+    let roundedInArray = false;
+    for (const key in event) {
+      let kind: ValueKind;
+      if (this.lastKeys[i] === key) kind = this.lastKinds[i]!;
+      else {
+        kind = keyKind(key);
+        this.lastKeys[i] = key;
+        this.lastKinds[i] = kind;
+      }
+      i++;
+      const v = event[key];
+      if (typeof v === 'number') {
+        if (kind >= ValueKind.Int16) {
+          if (!(v >= LOW[kind]! && v <= HIGH[kind]!) || !Number.isInteger(v)) return wrongTypeMessage(key, exactInteger(line, key) ?? v, kind);
+          if (!Number.isSafeInteger(v)) {
+            // Rounded by JSON.parse: only a value on a 64-bit bound needs its exact digits.
+            rounded = true;
+            if ((v === HIGH[kind] || v === LOW[kind]) && !fitsInteger(v, kind, line, key, -1)) return wrongTypeMessage(key, exactInteger(line, key) ?? v, kind);
+          }
+          continue;
+        }
+        if (kind !== ValueKind.Any && (kind !== ValueKind.Double || !Number.isFinite(v))) return wrongTypeMessage(key, v, kind);
+        if (mayBeRounded(v)) rounded = true;
+        continue;
+      }
+      if (v === null || (typeof v === 'string' && kind <= ValueKind.Text) || (typeof v === 'boolean' && (kind === ValueKind.Bool || kind === ValueKind.Any))) continue;
+      if (Array.isArray(v)) {
+        for (let j = 0; j < v.length; j++) {
+          const x: unknown = v[j];
+          if (x === null || (typeof x === 'string' && kind <= ValueKind.Text)) continue;
+          if (typeof x === 'object') return objectMessage(key);
+          if (wrongValue(x, kind, line, key, j)) return wrongTypeMessage(key, v, kind);
+          if (mayBeRounded(x)) roundedInArray = true;
         }
         continue;
       }
-      if (kind !== ValueKind.Any && (kind !== ValueKind.Double || !Number.isFinite(v))) return wrongTypeMessage(key, v, kind);
-      if (mayBeRounded(v)) rounded = true;
-      continue;
+      if (typeof v === 'object') return objectMessage(key);
+      if (wrongValue(v, kind, line, key, -1)) return wrongTypeMessage(key, v, kind);
+      // sysdig prints hex fields as bare hex digits ("55E5"); conditions compare the number.
+      if (kind === ValueKind.Hex) event[key] = parseInt(v as string, 16);
     }
-    if (v === null || (typeof v === 'string' && kind <= ValueKind.Text) || (typeof v === 'boolean' && (kind === ValueKind.Bool || kind === ValueKind.Any))) continue;
-    if (Array.isArray(v)) {
-      for (let j = 0; j < v.length; j++) {
-        const x: unknown = v[j];
-        if (x === null || (typeof x === 'string' && kind <= ValueKind.Text)) continue;
-        if (typeof x === 'object') return objectMessage(key);
-        if (wrongValue(x, kind, line, key, j)) return wrongTypeMessage(key, v, kind);
-        if (mayBeRounded(x)) roundedInArray = true;
-      }
-      continue;
+    if (this.lastKeys.length > i) {
+      this.lastKeys = this.lastKeys.slice(0, i);
+      this.lastKinds = this.lastKinds.slice(0, i);
     }
-    if (typeof v === 'object') return objectMessage(key);
-    if (wrongValue(v, kind, line, key, -1)) return wrongTypeMessage(key, v, kind);
-    // sysdig prints hex fields as bare hex digits ("55E5"); conditions compare the number.
-    if (kind === ValueKind.Hex) event[key] = parseInt(v as string, 16);
+    // Arrays are rare: their long integers are made exact at once.
+    if (roundedInArray) return parseWithExactIntegers(line) as FlatEvent;
+    if (rounded) event[SOURCE_TEXT] = line;
+    return event;
   }
-  if (lastKeys.length > i) {
-    lastKeys = lastKeys.slice(0, i);
-    lastKinds = lastKinds.slice(0, i);
-  }
-  // Arrays are rare: their long integers are made exact at once.
-  if (roundedInArray) return parseWithExactIntegers(line) as FlatEvent;
-  if (rounded) event[SOURCE_TEXT] = line;
-  return event;
 }
 
 function objectMessage(key: string): string {
@@ -337,7 +359,8 @@ export async function* readCaptureBatches(
   onProblem: (p: CaptureProblem) => void,
   options: CaptureReadOptions = {},
 ): AsyncGenerator<Iterable<CaptureEvent>> {
-  const parse = options.exactWhenRead ? readEventLine : parseEventLine;
+  const reader = new EventLineReader();
+  const exact = !options.exactWhenRead;
   const types = new EventTypeCheck();
   try {
     for (const file of files) {
@@ -357,7 +380,7 @@ export async function* readCaptureBatches(
           continue;
         }
         for await (const lines of lineBatches(opened.bytes)) {
-          yield parsedLines(lines, name, lineNumber, onProblem, parse, types);
+          yield parsedLines(lines, name, lineNumber, onProblem, reader, exact, types);
           lineNumber += lines.length;
         }
       } catch (error) {
@@ -414,13 +437,14 @@ function* parsedLines(
   file: string,
   before: number,
   onProblem: (p: CaptureProblem) => void,
-  parse: (line: string) => FlatEvent | string,
+  reader: EventLineReader,
+  exact: boolean,
   types: EventTypeCheck,
 ): Generator<CaptureEvent> {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (isBlank(line)) continue;
-    const parsed = parse(line);
+    const parsed = exact ? reader.readExact(line) : reader.read(line);
     if (typeof parsed === 'string') onProblem({ kind: 'line', file, line: before + i + 1, reason: printable(parsed) });
     else {
       types.check(parsed['evt.type'], file, before + i + 1);

@@ -11,12 +11,16 @@ import type { BinaryCheckExpr, Expr, FieldExpr, Node, Operand, RightHandSide, Tr
 import { parseIpAddress, parseIpNetwork } from '../fields/ip.js';
 import { operatorAccepts } from '../operators/registry.js';
 import { TRANSFORMER_CALL_PREFIX, transformerSpec } from '../operators/transformers.js';
+import { compileRegex } from '../operators/regex.js';
 
 export interface ConditionProblem {
+  /** libsinsp's message where it has one (`filter_check called with nonexistent field x.y`). */
   message: string;
   node: Node;
   /** An unknown field or event type: what `skip-if-unknown-filter` forgives. */
   unknown: boolean;
+  /** kestrel's explanation, shown after the message. */
+  hint?: string;
 }
 
 export interface ConditionWarning {
@@ -27,7 +31,7 @@ export interface ConditionWarning {
 /** A value that reads as a transformer call: `tolower(proc.name)`. */
 const TRANSFORMER_CALL = new RegExp(`${TRANSFORMER_CALL_PREFIX.source}.+\\)$`);
 
-export class ConditionChecker {
+export class ConditionValidator {
   readonly problems: ConditionProblem[] = [];
   readonly warnings: ConditionWarning[] = [];
   /** Fields read by the condition, canonical spelling, in first-use order. */
@@ -35,14 +39,14 @@ export class ConditionChecker {
 
   constructor(private readonly catalogue: FieldCatalogue) {}
 
-  check(expr: Expr): void {
+  validate(expr: Expr): void {
     switch (expr.kind) {
       case 'and':
       case 'or':
-        for (const child of expr.children) this.check(child);
+        for (const child of expr.children) this.validate(child);
         return;
       case 'not':
-        this.check(expr.child);
+        this.validate(expr.child);
         return;
       case 'identifier':
         this.problem(`'${expr.name}' is neither a macro nor a field check`, expr, false);
@@ -94,6 +98,14 @@ export class ConditionChecker {
     if (field?.def.name === 'evt.type' && !isKnownEventName(value)) {
       this.problem(`unknown event type ${value}`, node, true);
       return;
+    }
+    if (expr.operator === 'regex') {
+      // sinsp_filter_check::add_filter_value compiles each pattern as it is added.
+      const regex = compileRegex(value);
+      if (!regex.ok) {
+        this.problem(regex.message, node, false, regex.hint);
+        return;
+      }
     }
     this.valueWarnings(expr, value, node);
   }
@@ -157,15 +169,21 @@ export class ConditionChecker {
   private resolveField(node: FieldExpr): ResolvedField | undefined {
     const lookup = this.catalogue.resolve(node.name, node.arg);
     if (!lookup.ok) {
-      this.problem(lookup.message, node, lookup.unknown);
+      if (lookup.unknown) {
+        // sinsp_extractor_compiler::create_filtercheck, with the name as written.
+        const written = node.arg === undefined ? node.name : `${node.name}[${node.arg}]`;
+        this.problem(`filter_check called with nonexistent field ${written}`, node, true, `no field is named '${node.name}' (kestrel fields lists them)`);
+      } else {
+        this.problem(lookup.message, node, false);
+      }
       return undefined;
     }
     if (!this.fields.includes(lookup.field.key)) this.fields.push(lookup.field.key);
     return lookup.field;
   }
 
-  private problem(message: string, node: Node, unknown: boolean): void {
-    this.problems.push({ message, node, unknown });
+  private problem(message: string, node: Node, unknown: boolean, hint?: string): void {
+    this.problems.push(hint ? { message, node, unknown, hint } : { message, node, unknown });
   }
 }
 

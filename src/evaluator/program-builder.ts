@@ -44,7 +44,7 @@ export interface CompiledProgram<E, T> {
 /** The source of the program of no rules. */
 const EMPTY_SOURCE = 'return function run(e, m) {};';
 
-export class ConditionCompiler<E> {
+export class ProgramBuilder<E> {
   private readonly planner: CheckPlanner<E>;
   /** Plans by check text: a check shared by many rules and programs is planned once. */
   private readonly plans = new Map<string, CheckPlan<E>>();
