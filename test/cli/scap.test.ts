@@ -160,3 +160,14 @@ tests:
     expect(expected).toBeGreaterThan(2000);
   });
 });
+
+describe('scap captures in directories', () => {
+  it('are replayed with the JSONL captures beside them, in name order', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'kestrel-scap-dir-'));
+    writeFileSync(path.join(folder, 'a.scap'), readFileSync(CURL));
+    writeFileSync(path.join(folder, 'b.jsonl'), `${JSON.stringify({ 'evt.num': 1, 'evt.type': 'execve', 'evt.dir': '<', 'proc.name': 'zz' })}\n`);
+    const run = await runKestrel(['replay', '--filter', 'evt.type = execve and evt.dir = <', folder, '-p', '%proc.name']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toBe('curl\nzz\n');
+  });
+});

@@ -198,7 +198,7 @@ export interface CaptureEvent {
   size: number;
 }
 
-/** Expands capture arguments into files (directories: their .jsonl/.jsonl.gz files in name order). */
+/** Expands capture arguments into files (directories: their .jsonl, .scap and gzipped files in name order). */
 export function expandCapturePaths(paths: string[], cwd: string): { files: string[]; missing: string[] } {
   const files: string[] = [];
   const missing: string[] = [];
@@ -222,8 +222,9 @@ export function expandCapturePaths(paths: string[], cwd: string): { files: strin
       continue;
     }
     if (stat.isDirectory()) {
-      const found = fg.sync('**/*.{jsonl,jsonl.gz}', { cwd: absolute, absolute: true, onlyFiles: true }).sort();
-      if (found.length === 0) missing.push(`${p} (no .jsonl files)`);
+      // In a directory, captures are told by their names (a file given by name is told by its bytes).
+      const found = fg.sync('**/*.{jsonl,jsonl.gz,scap,scap.gz}', { cwd: absolute, absolute: true, onlyFiles: true }).sort();
+      if (found.length === 0) missing.push(`${p} (no .jsonl or .scap files)`);
       files.push(...found);
     } else {
       files.push(absolute);
