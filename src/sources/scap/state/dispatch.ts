@@ -65,6 +65,8 @@ export const NO_THREAD = new Uint8Array(N);
 export const TUPLE_PARAM = new Int8Array(N).fill(-1);
 /** 1 for exit events. */
 export const IS_EXIT = new Uint8Array(N);
+/** 1 for meta events (EC_METAEVENT: containers, procinfo, users, async...): they do not start the capture's clock. */
+export const IS_META = new Uint8Array(N);
 
 export const C = (id: string): number => codeOf(id);
 export const EXECVE_19_E = C('PPME_SYSCALL_EXECVE_19_E');
@@ -101,6 +103,7 @@ function on(handler: number, ...ids: string[]): void {
 
 for (const e of EVENTS) {
   IS_EXIT[e.code] = e.direction === 'exit' ? 1 : 0;
+  IS_META[e.code] = (e as { categories?: readonly string[] }).categories?.includes('EC_METAEVENT') ? 1 : 0;
   if (!e.flags.includes('EF_USES_FD')) continue;
   const fdAt = e.params.findIndex((p) => p.type === 'PT_FD' && (p.name === 'fd' || p.name === 'oldfd'));
   if (e.direction === 'exit') EXIT_FD_PARAM[e.code] = fdAt;

@@ -73,6 +73,7 @@ import {
   addrText,
   decodeAddr,
   decodeTuple,
+  ipv4String,
   isIpv4Mapped,
   isSockAddrValid,
   isSockTupleValid,
@@ -154,13 +155,14 @@ import {
   SKIP_EMPTY_ENTER,
   STORE_ENTER,
   TIMERFD_CREATE_X,
+  IS_META,
   TUPLE_PARAM,
   USER_ADDED_E,
   VFORK_20_X,
 } from './dispatch.js';
 import { PaddedEvent } from './padded.js';
 import { concatenatePaths } from './paths.js';
-import { clientFromAddr, ensureTuple, fillClient, inferLocalAddress, setAddresses, swapAddresses, tupleName, type Interfaces } from './sockets.js';
+import { clientFromAddr, ensureTuple, equalBytes, fillClient, inferLocalAddress, setAddresses, swapAddresses, tupleName, type Interfaces } from './sockets.js';
 import {
   DEFAULT_MAX_THREADS,
   DEFAULT_PURGE_INTERVAL_NS,
@@ -252,6 +254,8 @@ export class ScapStateEngine implements StateView {
   /** The thread and fd of the event being parsed (libsinsp's evt.get_tinfo / get_fd_info). */
   private t: ThreadState | undefined = undefined;
   private fd: FdInfo | undefined = undefined;
+  /** libsinsp's m_firstevent_ts: the time of the first event that is not a meta event (0 before it). */
+  firstEventTs = 0n;
 
   constructor(options: EngineOptions = {}) {
     this.table = new ThreadTable(options.maxThreads ?? DEFAULT_MAX_THREADS);
@@ -289,6 +293,39 @@ export class ScapStateEngine implements StateView {
 
   container(id: string): ContainerInfo | undefined {
     return this.containers.get(id);
+  }
+
+  /** The fd the last event worked on (evt->get_fd_info()): still set on the close that removes it. */
+  get eventFd(): FdInfo | undefined {
+    return this.fd;
+  }
+
+  /** get_num_threads: the alive threads of t's thread group (0 without one). */
+  aliveThreads(t: ThreadInfo): number {
+    return this.table.group(t as ThreadState)?.alive ?? 0;
+  }
+
+  /**
+   * is_ipv4addr_in_local_machine / is_ipv6addr_in_local_machine (ifinfo.cpp): an IPv4
+   * address is local when an interface has exactly it (a container thread: the container's
+   * IP); an IPv6 one when it shares an interface's first 64 bits (never in a container).
+   */
+  isLocalAddress(addr: Uint8Array, t: ThreadInfo | undefined): boolean {
+    const cid = t?.containerId ?? '';
+    const inContainer = cid !== '' && cid !== 'host';
+    if (addr.length === 4) {
+      if (inContainer) {
+        const ip = this.containers.get(cid)?.extra['ip'];
+        if (typeof ip === 'string' && ip !== '') return ip === ipv4String(addr);
+        for (const c of this.containers.values()) if (c.extra['ip'] === ipv4String(addr)) return true;
+        return false;
+      }
+      for (const i of this.interfaces.ipv4) if (equalBytes(i.addr, addr)) return true;
+      return false;
+    }
+    if (inContainer) return false;
+    for (const i of this.interfaces.ipv6) if (equalBytes(i.addr.subarray(0, 8), addr.subarray(0, 8))) return true;
+    return false;
   }
 
   /** The fd table a thread uses (its main thread's when it shares files). */
@@ -329,6 +366,7 @@ export class ScapStateEngine implements StateView {
     if (this.pendingTid !== -1 || this.pendingFd !== -1) this.applyPending(event);
     const type = event.type;
     if (type >= N) return;
+    if (this.firstEventTs === 0n && IS_META[type] === 0) this.firstEventTs = event.ts();
     let ev = event;
     if (IS_EXIT[type] === 1 && HANDLER[type] !== H_NONE && ev.paramCount < PARAM_NAMES[type]!.length) ev = this.complete(ev);
     if (this.purge) this.maybePurge(ev.ts());
