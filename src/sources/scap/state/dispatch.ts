@@ -48,6 +48,8 @@ export const H_CONTAINER_JSON = 35;
 export const H_ASYNC = 36;
 export const H_USER = 37;
 export const H_GROUP = 38;
+export const H_CONTEXT_SWITCH = 39;
+export const H_MEMORY = 40;
 
 export const N = EVENTS.length;
 export const HANDLER = new Uint8Array(N);
@@ -146,6 +148,8 @@ on(H_CONTAINER_JSON, 'PPME_CONTAINER_JSON_E', 'PPME_CONTAINER_JSON_2_E');
 on(H_ASYNC, 'PPME_ASYNCEVENT_E');
 on(H_USER, 'PPME_USER_ADDED_E', 'PPME_USER_DELETED_E');
 on(H_GROUP, 'PPME_GROUP_ADDED_E', 'PPME_GROUP_DELETED_E');
+on(H_CONTEXT_SWITCH, 'PPME_SCHEDSWITCH_6_E');
+on(H_MEMORY, 'PPME_SYSCALL_BRK_4_X', 'PPME_SYSCALL_MMAP_X', 'PPME_SYSCALL_MMAP2_X', 'PPME_SYSCALL_MUNMAP_X');
 export const singleFd: [string, FdType][] = [
   ['PPME_SYSCALL_SIGNALFD_X', 'signalfd'],
   ['PPME_SYSCALL_SIGNALFD4_X', 'signalfd'],

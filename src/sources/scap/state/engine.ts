@@ -111,6 +111,8 @@ import {
   H_FCNTL,
   H_GETCWD,
   H_GROUP,
+  H_CONTEXT_SWITCH,
+  H_MEMORY,
   H_MEMFD,
   H_NONE,
   H_OPEN,
@@ -512,6 +514,12 @@ export class ScapStateEngine implements StateView {
       case H_GROUP:
         this.parseGroupEvent(ev, type);
         break;
+      case H_CONTEXT_SWITCH:
+        this.parseContextSwitch(ev);
+        break;
+      case H_MEMORY:
+        this.parseMemory(ev);
+        break;
       default:
         break;
     }
@@ -540,6 +548,33 @@ export class ScapStateEngine implements StateView {
   private clearEvent(): void {
     this.t = undefined;
     this.fd = undefined;
+  }
+
+  /**
+   * parse_context_switch: page faults on the thread, memory sizes on its main thread (an
+   * old switch event without the memory parameters changes nothing).
+   */
+  private parseContextSwitch(ev: ScapEvent): void {
+    const t = this.t;
+    if (t === undefined || !has(ev, 5)) return;
+    t.pfMajor = ev.paramBigInt(1);
+    t.pfMinor = ev.paramBigInt(2);
+    const main = this.table.mainThread(t);
+    if (main === undefined) return;
+    main.vmsizeKb = ev.paramUint(3);
+    main.vmrssKb = ev.paramUint(4);
+    main.vmswapKb = ev.paramUint(5);
+  }
+
+  /** parse_brk_mmap_mmap2_munmap__exit: the memory sizes the exit reports, on the event's thread. */
+  private parseMemory(ev: ScapEvent): void {
+    const t = this.t;
+    if (t === undefined) return;
+    if (has(ev, 1)) t.vmsizeKb = ev.paramUint(1);
+    if (has(ev, 3)) {
+      t.vmrssKb = ev.paramUint(2);
+      t.vmswapKb = ev.paramUint(3);
+    }
   }
 
   /** sinsp_parser::reset: the event's thread (a placeholder for an unknown tid) and fd. */
