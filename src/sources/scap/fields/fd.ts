@@ -74,7 +74,7 @@ function clientIsLocal(tuple: SocketTuple, t: ThreadInfo, s: StateView): boolean
 }
 
 /** The l4 protocol libsinsp reports for an fd (get_l4proto): raw always, else needs a role. */
-function l4proto(fd: FdInfo): SocketTuple['l4proto'] {
+export function l4proto(fd: FdInfo): SocketTuple['l4proto'] {
   if (isServerSocket(fd)) return fd.server?.l4proto ?? fd.tuple?.l4proto;
   if (!isSocket(fd)) return undefined;
   const p = fd.tuple?.l4proto;
