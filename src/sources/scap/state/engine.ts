@@ -1395,11 +1395,13 @@ export class ScapStateEngine implements StateView {
     this.fd = this.addFd(t, fd, f);
   }
 
-  /** parse_read_exit: recvfrom/recvmsg fill a socket's tuple (UDP, or an unnamed socket). */
+  /** parse_read_exit: reads mark a socket connected; recvfrom/recvmsg fill its tuple (UDP, or an unnamed socket). */
   private parseReadTuple(ev: ScapEvent, type: number): void {
     if (type === RECVMMSG_X && !has(ev, 0)) return;
     const f = this.fd;
     if (f === undefined || ev.paramInt(0) < 0) return;
+    // a successful read or write on an IP socket marks it connected (parse_read_exit)
+    if (f.type === 'ipv4' || f.type === 'ipv6') setConnected(f);
     const at = TUPLE_PARAM[type]!;
     if (at < 0 || !(f.name.length === 0 || f.tuple?.l4proto !== 'tcp')) return;
     this.updateFdFromTuple(f, ev, at, true);
@@ -1418,6 +1420,7 @@ export class ScapStateEngine implements StateView {
     }
     const f = this.fd;
     if (f === undefined || ev.paramInt(0) < 0) return;
+    if (f.type === 'ipv4' || f.type === 'ipv6') setConnected(f);
     const at = TUPLE_PARAM[type]!;
     if (at < 0 || !(f.name.length === 0 || f.tuple?.l4proto !== 'tcp')) return;
     this.updateFdFromTuple(f, ev, at, false);
