@@ -41,6 +41,7 @@ interface Allowed {
   reason: string;
 }
 
+/** Generic exits, and exits these captures record without parameters. */
 const GENERIC_EXITS = ['mprotect', 'arch_prctl', 'set_tid_address', 'set_robust_list', 'rt_sigaction', 'rt_sigprocmask', 'clock_gettime', 'getrusage', 'gettimeofday', 'madvise', 'setsockopt', 'getsockopt', 'getpeername', 'getsockname'].map((t) => `${t}<`);
 
 const VERSION_DIFFERENCES: Allowed[] = [
@@ -61,7 +62,7 @@ const VERSION_DIFFERENCES: Allowed[] = [
   {
     conditions: /\bevt\.failed\b/,
     events: ['open>', 'connect>', 'switch>', 'procexit>', ...GENERIC_EXITS],
-    reason: 'HEAD: evt.failed is NA on events without a return value (enter events, generic exits, switch, procexit; event.h has_return_value); 0.29 said false',
+    reason: 'HEAD: evt.failed is NA on events without a return value (enter events, generic exits, exits recorded without parameters, switch, procexit; event.h has_return_value); 0.29 said false',
   },
   {
     conditions: /\bproc\.pname\b/,
