@@ -8,6 +8,7 @@ import { FieldCatalogue, type ResolvedField } from '../../fields/catalogue.js';
 import type { EventSource, FieldAccessor, FieldValue } from '../../fields/source.js';
 import type { ScapEvent } from './event.js';
 import { fdTypeChar } from './fields/common.js';
+import { l4proto } from './fields/fd.js';
 import { extractor, type Extractor, type ParamRenderer } from './fields/index.js';
 import { fixSocketsComingFromProc, type InterfaceInfo, type MachineInfo, type MetadataHandler } from './metadata.js';
 import { paramIndex, renderArg, renderArgs, renderRawArg, type FdRef, type RenderContext } from './render.js';
@@ -166,7 +167,8 @@ class StateRenderer implements ParamRenderer {
   private fdRef(fd: number): FdRef | undefined {
     const f = this.fdInfo(fd);
     if (f === undefined) return undefined;
-    const l4 = f.tuple?.l4proto ?? f.server?.l4proto;
+    // libsinsp prints the fd's get_l4proto: none for a socket without a role yet
+    const l4 = l4proto(f);
     return { typechar: fdTypeChar(f), name: f.name, ...(l4 !== undefined ? { l4: L4_CHAR[l4] ?? l4 } : {}) };
   }
 }

@@ -74,17 +74,25 @@ function clientIsLocal(tuple: SocketTuple, t: ThreadInfo, s: StateView): boolean
 }
 
 /** The l4 protocol libsinsp reports for an fd (get_l4proto): raw always, else needs a role. */
-function l4proto(fd: FdInfo): SocketTuple['l4proto'] {
-  if (isServerSocket(fd)) return fd.tuple?.l4proto;
+export function l4proto(fd: FdInfo): SocketTuple['l4proto'] {
+  if (isServerSocket(fd)) return fd.server?.l4proto ?? fd.tuple?.l4proto;
   if (!isSocket(fd)) return undefined;
   const p = fd.tuple?.l4proto;
   if (p === 'raw') return p;
   return roleNone(fd) ? undefined : p;
 }
 
-/** Server sockets keep their bound address and port as the tuple's server (destination) end. */
+/**
+ * The bound address and port of a listening socket: the engine keeps what bind gave in
+ * `server` (libsinsp's m_ipv4serverinfo); sockets from the capture's fd list carry them as
+ * their tuple's server (destination) end.
+ */
 function serverAddress(fd: FdInfo): Uint8Array | undefined {
-  return fd.tuple?.dip;
+  return fd.server?.ip ?? fd.tuple?.dip;
+}
+
+function serverPort(fd: FdInfo): number | undefined {
+  return fd.server?.port ?? fd.tuple?.dport;
 }
 
 /** Ports print as numbers: libsinsp resolves service names only when asked to, and Falco never does. */
@@ -243,17 +251,23 @@ function eitherEnd(read: (fd: FdInfo, out: FieldValue[]) => void): Extractor {
 }
 
 function bothAddresses(fd: FdInfo, out: FieldValue[]): void {
+  if (isServerSocket(fd)) {
+    const a = serverAddress(fd);
+    if (a !== undefined) out.push(ipText(a));
+    return;
+  }
   const tuple = fd.tuple;
-  if (tuple === undefined) return;
-  if (isSocket(fd)) out.push(ipText(tuple.sip), ipText(tuple.dip));
-  else if (isServerSocket(fd)) out.push(ipText(tuple.dip));
+  if (tuple !== undefined && isSocket(fd)) out.push(ipText(tuple.sip), ipText(tuple.dip));
 }
 
 function bothPorts(fd: FdInfo, out: FieldValue[]): void {
+  if (isServerSocket(fd)) {
+    const p = serverPort(fd);
+    if (p !== undefined) out.push(p);
+    return;
+  }
   const tuple = fd.tuple;
-  if (tuple === undefined) return;
-  if (isSocket(fd)) out.push(tuple.sport, tuple.dport);
-  else if (isServerSocket(fd)) out.push(tuple.dport);
+  if (tuple !== undefined && isSocket(fd)) out.push(tuple.sport, tuple.dport);
 }
 
 type Builder = (field: ResolvedField, options: ExtractorOptions) => Extractor;
@@ -312,7 +326,7 @@ export const FD_FIELDS: Record<string, Builder> = {
   'fd.sport': () =>
     withFd((fd) => {
       if (isSocket(fd)) return roleNone(fd) ? undefined : fd.tuple?.dport;
-      if (isServerSocket(fd)) return fd.tuple?.dport;
+      if (isServerSocket(fd)) return serverPort(fd);
       return undefined;
     }),
   'fd.lport': () => localRemote('local', 'port'),

@@ -45,7 +45,8 @@ const isSock = (fd: FdInfo | undefined) => fd !== undefined && (fd.type === 'ipv
 
 /** libsinsp prints an IPv6 server socket's address with the IPv4 printer (its first four bytes). */
 function serverIp(fd: FdInfo): string | undefined {
-  const a = fd.tuple?.dip;
+  // bind keeps the address in `server`; the capture's fd list as the tuple's server end
+  const a = fd.server?.ip ?? fd.tuple?.dip;
   if (a === undefined) return undefined;
   return ipText(fd.type === 'ipv6_server' ? a.subarray(0, 4) : a);
 }

@@ -28,6 +28,20 @@ import type { Extractor, FieldValue } from './types.js';
 type ThreadRead = (t: ThreadInfo, ev: ScapEvent, s: StateView) => FieldValue;
 
 /** The extractor of a field read from the event's thread: NA without one. */
+/**
+ * libsinsp's extract_exectime: time since the previous switch event on the same CPU (0 for
+ * the first), with the bookkeeping of the one field that reads it.
+ */
+function switchClock(): (ev: ScapEvent) => number | bigint {
+  const last = new Map<number, bigint>();
+  return (ev) => {
+    const ts = ev.ts();
+    const before = last.get(ev.cpu) ?? 0n;
+    last.set(ev.cpu, ts);
+    return before === 0n ? 0 : u64(ts - before);
+  };
+}
+
 function onThread(read: ThreadRead): Extractor {
   return (ev, s) => {
     const t = s.thread(ev.tid);
@@ -287,11 +301,23 @@ export const THREAD_FIELDS: Record<string, Builder> = {
   'thread.ismain': () => onThread(isMainThread),
   'thread.vtid': () => onThread((t) => (t.vtid === -1 ? undefined : t.vtid)),
   'thread.nametid': () => onThread((t, ev) => t.comm + String(ev.tid)),
-  // CPU time between context switches: libsinsp reports 0 on every other event; on switch
-  // events it needs per-CPU bookkeeping of its own, which captures without switch events
-  // (Falco's) never exercise: NA there.
-  'thread.exectime': () => (ev) => (ev.type === SCHEDSWITCH ? undefined : 0),
-  'thread.totexectime': () => onThread((_t, ev) => (ev.type === SCHEDSWITCH ? undefined : 0)),
+  // CPU time between context switches: 0 on every other event, as libsinsp reports it.
+  'thread.exectime': () => {
+    const exectime = switchClock();
+    return (ev) => (ev.type === SCHEDSWITCH ? exectime(ev) : 0);
+  },
+  'thread.totexectime': () => {
+    const exectime = switchClock();
+    // libsinsp keeps the running total on the thread, one per filter check (a dynamic field)
+    const totals = new Map<number, number | bigint>();
+    return onThread((t, ev) => {
+      const d = ev.type === SCHEDSWITCH ? exectime(ev) : 0;
+      const prev = totals.get(t.tid) ?? 0;
+      const sum = typeof d === 'number' && typeof prev === 'number' ? prev + d : u64(BigInt(prev) + BigInt(d));
+      totals.set(t.tid, sum);
+      return sum;
+    });
+  },
   'thread.cgroups': () =>
     onThread((t) => {
       if (t.cgroups.length === 0) return undefined;

@@ -48,6 +48,8 @@ export const H_CONTAINER_JSON = 35;
 export const H_ASYNC = 36;
 export const H_USER = 37;
 export const H_GROUP = 38;
+export const H_CONTEXT_SWITCH = 39;
+export const H_MEMORY = 40;
 
 export const N = EVENTS.length;
 export const HANDLER = new Uint8Array(N);
@@ -65,6 +67,8 @@ export const NO_THREAD = new Uint8Array(N);
 export const TUPLE_PARAM = new Int8Array(N).fill(-1);
 /** 1 for exit events. */
 export const IS_EXIT = new Uint8Array(N);
+/** 1 for meta events (EC_METAEVENT: containers, procinfo, users, async...): they do not start the capture's clock. */
+export const IS_META = new Uint8Array(N);
 
 export const C = (id: string): number => codeOf(id);
 export const EXECVE_19_E = C('PPME_SYSCALL_EXECVE_19_E');
@@ -101,6 +105,7 @@ function on(handler: number, ...ids: string[]): void {
 
 for (const e of EVENTS) {
   IS_EXIT[e.code] = e.direction === 'exit' ? 1 : 0;
+  IS_META[e.code] = (e as { categories?: readonly string[] }).categories?.includes('EC_METAEVENT') ? 1 : 0;
   if (!e.flags.includes('EF_USES_FD')) continue;
   const fdAt = e.params.findIndex((p) => p.type === 'PT_FD' && (p.name === 'fd' || p.name === 'oldfd'));
   if (e.direction === 'exit') EXIT_FD_PARAM[e.code] = fdAt;
@@ -127,8 +132,9 @@ on(H_FCNTL, 'PPME_SYSCALL_FCNTL_X');
 on(H_CHDIR, 'PPME_SYSCALL_CHDIR_X');
 on(H_FCHDIR, 'PPME_SYSCALL_FCHDIR_X');
 on(H_GETCWD, 'PPME_SYSCALL_GETCWD_X');
-on(H_READ_TUPLE, 'PPME_SOCKET_RECVFROM_X', 'PPME_SOCKET_RECVMSG_X', 'PPME_SOCKET_RECVMMSG_X', 'PPME_SOCKET_RECV_X');
-on(H_WRITE_TUPLE, 'PPME_SOCKET_SENDTO_X', 'PPME_SOCKET_SENDMSG_X', 'PPME_SOCKET_SENDMMSG_X', 'PPME_SOCKET_SEND_X');
+// every read/write exit marks its socket connected; the socket calls also carry a tuple
+on(H_READ_TUPLE, 'PPME_SYSCALL_READ_X', 'PPME_SYSCALL_READV_X', 'PPME_SYSCALL_PREAD_X', 'PPME_SYSCALL_PREADV_X', 'PPME_SOCKET_RECVFROM_X', 'PPME_SOCKET_RECVMSG_X', 'PPME_SOCKET_RECVMMSG_X', 'PPME_SOCKET_RECV_X');
+on(H_WRITE_TUPLE, 'PPME_SYSCALL_WRITE_X', 'PPME_SYSCALL_WRITEV_X', 'PPME_SYSCALL_PWRITE_X', 'PPME_SYSCALL_PWRITEV_X', 'PPME_SOCKET_SENDTO_X', 'PPME_SOCKET_SENDMSG_X', 'PPME_SOCKET_SENDMMSG_X', 'PPME_SOCKET_SEND_X');
 on(H_SETUID, 'PPME_SYSCALL_SETUID_X', 'PPME_SYSCALL_SETRESUID_X', 'PPME_SYSCALL_SETREUID_X');
 on(H_SETGID, 'PPME_SYSCALL_SETGID_X', 'PPME_SYSCALL_SETRESGID_X', 'PPME_SYSCALL_SETREGID_X');
 on(H_SETSID, 'PPME_SYSCALL_SETSID_X');
@@ -143,6 +149,8 @@ on(H_CONTAINER_JSON, 'PPME_CONTAINER_JSON_E', 'PPME_CONTAINER_JSON_2_E');
 on(H_ASYNC, 'PPME_ASYNCEVENT_E');
 on(H_USER, 'PPME_USER_ADDED_E', 'PPME_USER_DELETED_E');
 on(H_GROUP, 'PPME_GROUP_ADDED_E', 'PPME_GROUP_DELETED_E');
+on(H_CONTEXT_SWITCH, 'PPME_SCHEDSWITCH_6_E');
+on(H_MEMORY, 'PPME_SYSCALL_BRK_4_X', 'PPME_SYSCALL_MMAP_X', 'PPME_SYSCALL_MMAP2_X', 'PPME_SYSCALL_MUNMAP_X');
 export const singleFd: [string, FdType][] = [
   ['PPME_SYSCALL_SIGNALFD_X', 'signalfd'],
   ['PPME_SYSCALL_SIGNALFD4_X', 'signalfd'],

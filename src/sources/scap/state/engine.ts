@@ -73,6 +73,7 @@ import {
   addrText,
   decodeAddr,
   decodeTuple,
+  ipv4String,
   isIpv4Mapped,
   isSockAddrValid,
   isSockTupleValid,
@@ -110,6 +111,8 @@ import {
   H_FCNTL,
   H_GETCWD,
   H_GROUP,
+  H_CONTEXT_SWITCH,
+  H_MEMORY,
   H_MEMFD,
   H_NONE,
   H_OPEN,
@@ -154,13 +157,14 @@ import {
   SKIP_EMPTY_ENTER,
   STORE_ENTER,
   TIMERFD_CREATE_X,
+  IS_META,
   TUPLE_PARAM,
   USER_ADDED_E,
   VFORK_20_X,
 } from './dispatch.js';
 import { PaddedEvent } from './padded.js';
 import { concatenatePaths } from './paths.js';
-import { clientFromAddr, ensureTuple, fillClient, inferLocalAddress, setAddresses, swapAddresses, tupleName, type Interfaces } from './sockets.js';
+import { clientFromAddr, ensureTuple, equalBytes, fillClient, inferLocalAddress, setAddresses, swapAddresses, tupleName, type Interfaces } from './sockets.js';
 import {
   DEFAULT_MAX_THREADS,
   DEFAULT_PURGE_INTERVAL_NS,
@@ -252,6 +256,8 @@ export class ScapStateEngine implements StateView {
   /** The thread and fd of the event being parsed (libsinsp's evt.get_tinfo / get_fd_info). */
   private t: ThreadState | undefined = undefined;
   private fd: FdInfo | undefined = undefined;
+  /** libsinsp's m_firstevent_ts: the time of the first event that is not a meta event (0 before it). */
+  firstEventTs = 0n;
 
   constructor(options: EngineOptions = {}) {
     this.table = new ThreadTable(options.maxThreads ?? DEFAULT_MAX_THREADS);
@@ -289,6 +295,39 @@ export class ScapStateEngine implements StateView {
 
   container(id: string): ContainerInfo | undefined {
     return this.containers.get(id);
+  }
+
+  /** The fd the last event worked on (evt->get_fd_info()): still set on the close that removes it. */
+  get eventFd(): FdInfo | undefined {
+    return this.fd;
+  }
+
+  /** get_num_threads: the alive threads of t's thread group (0 without one). */
+  aliveThreads(t: ThreadInfo): number {
+    return this.table.group(t as ThreadState)?.alive ?? 0;
+  }
+
+  /**
+   * is_ipv4addr_in_local_machine / is_ipv6addr_in_local_machine (ifinfo.cpp): an IPv4
+   * address is local when an interface has exactly it (a container thread: the container's
+   * IP); an IPv6 one when it shares an interface's first 64 bits (never in a container).
+   */
+  isLocalAddress(addr: Uint8Array, t: ThreadInfo | undefined): boolean {
+    const cid = t?.containerId ?? '';
+    const inContainer = cid !== '' && cid !== 'host';
+    if (addr.length === 4) {
+      if (inContainer) {
+        const ip = this.containers.get(cid)?.extra['ip'];
+        if (typeof ip === 'string' && ip !== '') return ip === ipv4String(addr);
+        for (const c of this.containers.values()) if (c.extra['ip'] === ipv4String(addr)) return true;
+        return false;
+      }
+      for (const i of this.interfaces.ipv4) if (equalBytes(i.addr, addr)) return true;
+      return false;
+    }
+    if (inContainer) return false;
+    for (const i of this.interfaces.ipv6) if (equalBytes(i.addr.subarray(0, 8), addr.subarray(0, 8))) return true;
+    return false;
   }
 
   /** The fd table a thread uses (its main thread's when it shares files). */
@@ -329,6 +368,7 @@ export class ScapStateEngine implements StateView {
     if (this.pendingTid !== -1 || this.pendingFd !== -1) this.applyPending(event);
     const type = event.type;
     if (type >= N) return;
+    if (this.firstEventTs === 0n && IS_META[type] === 0) this.firstEventTs = event.ts();
     let ev = event;
     if (IS_EXIT[type] === 1 && HANDLER[type] !== H_NONE && ev.paramCount < PARAM_NAMES[type]!.length) ev = this.complete(ev);
     if (this.purge) this.maybePurge(ev.ts());
@@ -474,6 +514,12 @@ export class ScapStateEngine implements StateView {
       case H_GROUP:
         this.parseGroupEvent(ev, type);
         break;
+      case H_CONTEXT_SWITCH:
+        this.parseContextSwitch(ev);
+        break;
+      case H_MEMORY:
+        this.parseMemory(ev);
+        break;
       default:
         break;
     }
@@ -502,6 +548,33 @@ export class ScapStateEngine implements StateView {
   private clearEvent(): void {
     this.t = undefined;
     this.fd = undefined;
+  }
+
+  /**
+   * parse_context_switch: page faults on the thread, memory sizes on its main thread (an
+   * old switch event without the memory parameters changes nothing).
+   */
+  private parseContextSwitch(ev: ScapEvent): void {
+    const t = this.t;
+    if (t === undefined || !has(ev, 5)) return;
+    t.pfMajor = ev.paramBigInt(1);
+    t.pfMinor = ev.paramBigInt(2);
+    const main = this.table.mainThread(t);
+    if (main === undefined) return;
+    main.vmsizeKb = ev.paramUint(3);
+    main.vmrssKb = ev.paramUint(4);
+    main.vmswapKb = ev.paramUint(5);
+  }
+
+  /** parse_brk_mmap_mmap2_munmap__exit: the memory sizes the exit reports, on the event's thread. */
+  private parseMemory(ev: ScapEvent): void {
+    const t = this.t;
+    if (t === undefined) return;
+    if (has(ev, 1)) t.vmsizeKb = ev.paramUint(1);
+    if (has(ev, 3)) {
+      t.vmrssKb = ev.paramUint(2);
+      t.vmswapKb = ev.paramUint(3);
+    }
   }
 
   /** sinsp_parser::reset: the event's thread (a placeholder for an unknown tid) and fd. */
@@ -1322,11 +1395,13 @@ export class ScapStateEngine implements StateView {
     this.fd = this.addFd(t, fd, f);
   }
 
-  /** parse_read_exit: recvfrom/recvmsg fill a socket's tuple (UDP, or an unnamed socket). */
+  /** parse_read_exit: reads mark a socket connected; recvfrom/recvmsg fill its tuple (UDP, or an unnamed socket). */
   private parseReadTuple(ev: ScapEvent, type: number): void {
     if (type === RECVMMSG_X && !has(ev, 0)) return;
     const f = this.fd;
     if (f === undefined || ev.paramInt(0) < 0) return;
+    // a successful read or write on an IP socket marks it connected (parse_read_exit)
+    if (f.type === 'ipv4' || f.type === 'ipv6') setConnected(f);
     const at = TUPLE_PARAM[type]!;
     if (at < 0 || !(f.name.length === 0 || f.tuple?.l4proto !== 'tcp')) return;
     this.updateFdFromTuple(f, ev, at, true);
@@ -1345,6 +1420,7 @@ export class ScapStateEngine implements StateView {
     }
     const f = this.fd;
     if (f === undefined || ev.paramInt(0) < 0) return;
+    if (f.type === 'ipv4' || f.type === 'ipv6') setConnected(f);
     const at = TUPLE_PARAM[type]!;
     if (at < 0 || !(f.name.length === 0 || f.tuple?.l4proto !== 'tcp')) return;
     this.updateFdFromTuple(f, ev, at, false);

@@ -27,8 +27,8 @@ export type FdType =
   | 'pidfd' // P
   | 'ipv4_server' // 4 (a listening / bound IPv4 socket)
   | 'ipv6_server' // 6
-  | 'unsupported' // o
-  | 'unknown'; // ?
+  | 'unsupported' // X (fdinfo.h CHAR_FD_UNSUPPORTED)
+  | 'unknown'; // o (CHAR_FD_UNKNOWN)
 
 /** A socket's addresses: client and server ends as libsinsp keeps them in its tuples. */
 export interface SocketTuple {
