@@ -1,0 +1,83 @@
+/**
+ * Native scap runs for the scap-native suite, each in a process of its own (a fresh heap, and
+ * wall time comparable with sysdig's, startup included). Prints one JSON line on stderr.
+ *   filter FILE COND   the events COND selects, their evt.num printed one a line (as
+ *                      `sysdig -r FILE -p %evt.num COND` prints them)
+ *   replay FILE        replay against the three upstream rules files
+ *   memory FILE        the same with --expose-gc: heap after a full collection every 2^20
+ *                      events, and peak RSS
+ */
+import { writeSync } from 'node:fs';
+import { ConditionCompiler } from '../src/evaluator/compile.js';
+import { FieldCatalogue } from '../src/fields/catalogue.js';
+import { parseCondition } from '../src/parser/index.js';
+import { Replayer } from '../src/replay/replay.js';
+import { replayScap } from '../src/replay/scap.js';
+import { loadRulesFiles } from '../src/rules/loader.js';
+import type { ScapEvent } from '../src/sources/scap/event.js';
+import { ScapEventSource } from '../src/sources/scap/source.js';
+import { readScap } from '../src/sources/scap/stream.js';
+import { UPSTREAM_RULE_FILES } from './shared.js';
+
+const [mode, file, condition] = process.argv.slice(2);
+if (file === undefined) throw new Error('usage: scap-probe filter|replay|memory FILE [COND]');
+const start = process.hrtime.bigint();
+const elapsed = () => Number(process.hrtime.bigint() - start) / 1e9;
+const report = (r: Record<string, unknown>) => writeSync(2, `${JSON.stringify(r)}\n`);
+
+if (mode === 'filter') {
+  const parsed = parseCondition(condition ?? '');
+  if (!parsed.ok) throw new Error(parsed.error.message);
+  const source = new ScapEventSource();
+  const predicate = new ConditionCompiler(source, FieldCatalogue.syscall()).compile(parsed.ast);
+  let events = 0;
+  let matched = 0;
+  let out = '';
+  source.beginCapture();
+  const r = await readScap(
+    file,
+    (ev: ScapEvent) => {
+      events++;
+      source.update(ev);
+      if (!predicate(ev)) return;
+      matched++;
+      out += `${ev.num}\n`;
+      if (out.length > 1 << 16) {
+        writeSync(1, out);
+        out = '';
+      }
+    },
+    { handler: source.metadataHandler() },
+  );
+  if (out !== '') writeSync(1, out);
+  if (r.error) throw new Error(r.error.message);
+  report({ events, matched, seconds: elapsed() });
+} else if (mode === 'replay' || mode === 'memory') {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (mode === 'memory' && !gc) throw new Error('run memory with --expose-gc');
+  const rules = loadRulesFiles(UPSTREAM_RULE_FILES).output!.rules;
+  const source = new ScapEventSource();
+  const replayer = new Replayer<ScapEvent>(rules, {}, undefined, source);
+  let alerts = 0;
+  let seen = 0;
+  const heap: number[] = [];
+  const loaded = elapsed();
+  const r = await replayScap(file, file, replayer, source, () => void alerts++, {
+    // called before each event: samples the heap every 2^20 events
+    stopped:
+      mode === 'memory'
+        ? () => {
+            if ((++seen & 0xfffff) === 0) {
+              gc!();
+              heap.push(process.memoryUsage().heapUsed);
+            }
+            return false;
+          }
+        : undefined,
+  });
+  if (r.error) throw new Error(r.error.message);
+  const seconds = replayer.stats.seconds;
+  report({ events: replayer.stats.eventsRead, alerts, seconds, loadSeconds: loaded, heap, maxRssKb: process.resourceUsage().maxRSS });
+} else {
+  throw new Error(`unknown mode ${mode}`);
+}
