@@ -23,6 +23,12 @@ const [mode, file, condition] = process.argv.slice(2);
 if (file === undefined) throw new Error('usage: scap-probe filter|replay|memory FILE [COND]');
 const start = process.hrtime.bigint();
 const elapsed = () => Number(process.hrtime.bigint() - start) / 1e9;
+const cpu0 = process.cpuUsage();
+/** CPU seconds of this process so far (less sensitive than wall time to other jobs on the machine). */
+const cpu = () => {
+  const c = process.cpuUsage(cpu0);
+  return (c.user + c.system) / 1e6;
+};
 const report = (r: Record<string, unknown>) => writeSync(2, `${JSON.stringify(r)}\n`);
 
 if (mode === 'filter') {
@@ -51,7 +57,7 @@ if (mode === 'filter') {
   );
   if (out !== '') writeSync(1, out);
   if (r.error) throw new Error(r.error.message);
-  report({ events, matched, seconds: elapsed() });
+  report({ events, matched, seconds: elapsed(), cpuSeconds: cpu() });
 } else if (mode === 'replay' || mode === 'memory') {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (mode === 'memory' && !gc) throw new Error('run memory with --expose-gc');
@@ -62,6 +68,7 @@ if (mode === 'filter') {
   let seen = 0;
   const heap: number[] = [];
   const loaded = elapsed();
+  const cpuLoaded = cpu();
   const r = await replayScap(file, file, replayer, source, () => void alerts++, {
     // called before each event: samples the heap every 2^20 events
     stopped:
@@ -77,7 +84,8 @@ if (mode === 'filter') {
   });
   if (r.error) throw new Error(r.error.message);
   const seconds = replayer.stats.seconds;
-  report({ events: replayer.stats.eventsRead, alerts, seconds, loadSeconds: loaded, heap, maxRssKb: process.resourceUsage().maxRSS });
+  const cpuSeconds = cpu() - cpuLoaded;
+  report({ events: replayer.stats.eventsRead, alerts, seconds, cpuSeconds, loadSeconds: loaded, heap, maxRssKb: process.resourceUsage().maxRSS });
 } else {
   throw new Error(`unknown mode ${mode}`);
 }
