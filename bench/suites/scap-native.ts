@@ -68,27 +68,42 @@ export const scapNativeSuite: Suite = {
         ratios.push(k.wall / s);
       }
       figures.push(
-        figure(`sysdig -r (scap, ${events} events as kestrel reads them, enter events converted): ${CONDITION}`, 's', sysdig),
+        figure(`sysdig -r sectioned-1m.scap (${events} events once libs' converter has merged enter events): ${CONDITION}`, 's', sysdig),
         figure('kestrel native filter, same file and condition (process wall time)', 's', kestrel),
         figure('kestrel time / sysdig time (per alternated pair)', 'ratio', ratios, { target: '<= 1.0', met: median(ratios) <= 1.0 }),
       );
     }
 
-    const rates: number[] = [];
+    // Each run: a process replaying the capture 3 times; the first pass is cold (JIT warming
+    // up: what `kestrel replay` of one capture sees), the other two warm (steady state).
+    const cold: number[] = [];
+    const warm: number[] = [];
+    const warmCpu: number[] = [];
     const walls: number[] = [];
     let replayed = 0;
     for (let i = 0; i < RUNS; i++) {
-      const r = run(process.execPath, [PROBE, 'replay', scap]);
+      const r = run(process.execPath, [PROBE, 'replay', scap, '3']);
       replayed = r.report['events'] as number;
-      rates.push(replayed / (r.report['seconds'] as number));
+      const passes = r.report['passSeconds'] as number[];
+      const cpus = r.report['passCpuSeconds'] as number[];
+      cold.push(replayed / passes[0]!);
+      for (let p = 1; p < passes.length; p++) {
+        warm.push(replayed / passes[p]!);
+        warmCpu.push(replayed / cpus[p]!);
+      }
       walls.push(r.wall);
     }
     figures.push(
-      figure(`scap replay, upstream rules (${replayed} events; replay time, rules loaded before)`, 'events/s', rates, {
+      figure(`scap replay, upstream rules, cold process (${replayed} events, rules loaded before)`, 'events/s', cold, {
         target: '>= 1M events/s',
-        met: median(rates) >= 1e6,
+        met: median(cold) >= 1e6,
       }),
-      figure('scap replay, upstream rules (process wall time, rules loading included)', 's', walls),
+      figure('scap replay, upstream rules, warm (passes 2 and 3 in the same process)', 'events/s', warm, {
+        target: '>= 1M events/s',
+        met: median(warm) >= 1e6,
+      }),
+      figure('scap replay, upstream rules, warm, per CPU second (less sensitive to other jobs)', 'events/s', warmCpu),
+      figure('scap replay process, 3 passes (wall time, rules loading included)', 's', walls),
     );
 
     const m = run(process.execPath, ['--expose-gc', PROBE, 'memory', big]).report;
