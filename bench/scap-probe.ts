@@ -12,13 +12,9 @@ import { writeSync } from 'node:fs';
 import { ConditionCompiler } from '../src/evaluator/compile.js';
 import { FieldCatalogue } from '../src/fields/catalogue.js';
 import { parseCondition } from '../src/parser/index.js';
-import { Replayer } from '../src/replay/replay.js';
-import { replayScap } from '../src/replay/scap.js';
-import { loadRulesFiles } from '../src/rules/loader.js';
 import type { ScapEvent } from '../src/sources/scap/event.js';
 import { ScapEventSource } from '../src/sources/scap/source.js';
 import { readScap } from '../src/sources/scap/stream.js';
-import { UPSTREAM_RULE_FILES } from './shared.js';
 
 const [mode, file, condition] = process.argv.slice(2);
 if (file === undefined) throw new Error('usage: scap-probe filter|replay|memory FILE [COND]');
@@ -62,6 +58,12 @@ if (mode === 'filter') {
 } else if (mode === 'replay' || mode === 'memory') {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (mode === 'memory' && !gc) throw new Error('run memory with --expose-gc');
+  // Imported here: filtering needs neither the rules loader nor the yaml package (a third of
+  // a filtering process's start-up).
+  const { Replayer } = await import('../src/replay/replay.js');
+  const { replayScap } = await import('../src/replay/scap.js');
+  const { loadRulesFiles } = await import('../src/rules/loader.js');
+  const { UPSTREAM_RULE_FILES } = await import('./shared.js');
   const rules = loadRulesFiles(UPSTREAM_RULE_FILES).output!.rules;
   // replay [PASSES]: the first pass is a cold process (JIT warming up), later ones warm.
   const passes = mode === 'replay' ? Math.max(1, Number(condition ?? 1)) : 1;
