@@ -8,8 +8,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/run.js';
 import { ConditionCompiler } from '../../src/evaluator/compile.js';
 import { FieldCatalogue } from '../../src/fields/catalogue.js';
 import { parseCondition } from '../../src/parser/index.js';
@@ -164,6 +166,24 @@ describe('kestrel convert: output', () => {
     const plain = path.join(tmp, 'plain.scap');
     writeFileSync(plain, gunzipSync(readFileSync(scap)));
     expect((await runKestrel(['convert', plain, '--fields', 'proc.name'])).stdout).toBe(stdout);
+    // standard input, gzip and plain
+    for (const bytes of [readFileSync(scap), readFileSync(plain)]) {
+      let text = '';
+      const code = await runCli(['convert', '-', '--fields', 'proc.name'], {
+        out: (t) => {
+          text += t;
+        },
+        err: (t) => {
+          text += `ERR ${t}`;
+        },
+        stdin: Readable.from([bytes]),
+        stderrIsTTY: false,
+        env: {},
+        cwd: process.cwd(),
+      });
+      expect(code).toBe(0);
+      expect(text).toBe(stdout);
+    }
     expect(JSON.parse(lines(stdout)[0]!)).toHaveProperty('proc.name');
     expect(Object.keys(JSON.parse(lines(stdout)[0]!) as object)).toEqual(['evt.num', 'evt.rawtime', 'evt.type', 'evt.dir', 'proc.name']);
   });
