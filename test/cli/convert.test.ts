@@ -132,6 +132,23 @@ describe('kestrel convert: output', () => {
     }
   });
 
+  it('writes every field of the catalogue (those without a required argument) as a value of its declared type', async () => {
+    const all = FieldCatalogue.syscall()
+      .all()
+      .filter((f) => !f.flags.has('arg_required'))
+      .map((f) => f.name);
+    for (const capture of CAPTURES) {
+      const out = await runKestrel(['convert', path.join(DIR, capture), '--fields', all.join(',')]);
+      expect(out.code, out.stderr).toBe(0);
+      const events = lines(out.stdout);
+      expect(events.length).toBeGreaterThan(100);
+      for (const line of events) {
+        const parsed = readEventLine(line);
+        if (typeof parsed === 'string') expect(`${capture}: ${parsed}`).toBe('');
+      }
+    }
+  });
+
   it('types values as the catalogue says, 64-bit values exact, NA as null, ancestry as indexed keys', async () => {
     const out = await runKestrel(['convert', path.join(DIR, 'curl_google.scap'), '--fields', 'proc.pid,proc.aname,fd.ino,evt.is_open_read,fd.name']);
     expect(out.code).toBe(0);
