@@ -10,13 +10,14 @@ import { Bench } from 'tinybench';
 import { evaluateSuite } from './suites/evaluate.js';
 import { loadSuite } from './suites/load.js';
 import { memorySuite } from './suites/memory.js';
-import { replaySuite } from './suites/replay.js';
-import { sysdigSuite } from './suites/sysdig.js';
 import { parseSuite } from './suites/parse.js';
+import { replaySuite } from './suites/replay.js';
 import { scapSuite } from './suites/scap.js';
+import { scapNativeSuite } from './suites/scap-native.js';
+import { sysdigSuite } from './suites/sysdig.js';
 import type { Figure, Suite } from './types.js';
 
-const SUITES: Suite[] = [parseSuite, loadSuite, evaluateSuite, replaySuite, memorySuite, sysdigSuite, scapSuite];
+const SUITES: Suite[] = [parseSuite, loadSuite, evaluateSuite, replaySuite, memorySuite, sysdigSuite, scapSuite, scapNativeSuite];
 
 /**
  * The CPU as precisely as the system says: Node's model name alone ("AMD EPYC") cannot tell
@@ -27,7 +28,11 @@ function describeCpu(): string {
   try {
     const info = readFileSync('/proc/cpuinfo', 'utf8');
     const field = (name: string) => new RegExp(`^${name}\\s*: (.*)$`, 'm').exec(info)?.[1]?.trim();
-    const details = [field('cpu family') && `family ${field('cpu family')}`, field('model') && `model ${field('model')}`, field('cpu MHz') && `${Math.round(Number(field('cpu MHz')))} MHz`];
+    const details = [
+      field('cpu family') && `family ${field('cpu family')}`,
+      field('model') && `model ${field('model')}`,
+      field('cpu MHz') && `${Math.round(Number(field('cpu MHz')))} MHz`,
+    ];
     const known = details.filter(Boolean);
     return known.length > 0 ? `${model} (${known.join(', ')})` : model;
   } catch {

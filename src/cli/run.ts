@@ -1,11 +1,12 @@
-import { parseUsage, runParse } from './commands/parse.js';
-import { runValidate, validateUsage } from './commands/validate.js';
+import { convertUsage, runConvert } from './commands/convert.js';
 import { describeUsage, runDescribe } from './commands/describe.js';
-import { replayUsage, runReplay } from './commands/replay.js';
 import { fieldsUsage, runFields } from './commands/fields.js';
+import { parseUsage, runParse } from './commands/parse.js';
 import { profileUsage, runProfile } from './commands/profile.js';
+import { replayUsage, runReplay } from './commands/replay.js';
 import { runTest, testUsage } from './commands/test.js';
-import { InputError, UsageError, type CliIO } from './io.js';
+import { runValidate, validateUsage } from './commands/validate.js';
+import { type CliIO, InputError, UsageError } from './io.js';
 import { packageVersion } from './version.js';
 
 type Command = { usage: string; run: (argv: string[], io: CliIO) => number | Promise<number> };
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, Command> = {
   fields: { usage: fieldsUsage, run: runFields },
   profile: { usage: profileUsage, run: runProfile },
   test: { usage: testUsage, run: runTest },
+  convert: { usage: convertUsage, run: runConvert },
 };
 
 const MAIN_USAGE = `kestrel: the Falco rules engine for recorded event streams

@@ -9,7 +9,7 @@ import { DERIVED_FD } from './flat-source.js';
 const ANCESTRY = new Set(Object.keys(ANCESTRY_FIELDS));
 const ANCESTORS_IN_CONVERSIONS = 6;
 /** Always converted: what replay and alerts need besides the rules' own fields. */
-const BASE_FIELDS = ['evt.num', 'evt.rawtime', 'evt.type', 'evt.dir'];
+export const BASE_FIELDS = ['evt.num', 'evt.rawtime', 'evt.type', 'evt.dir'];
 
 /** `fields` are canonical keys (`proc.name`, `proc.aname[2]`, `evt.arg[flags]`). */
 export function sysdigFormat(fields: string[], catalogue: FieldCatalogue): string {

@@ -18,14 +18,14 @@ import * as F from './format.js';
 import {
   CONVERSIONS,
   CONVERTER_MANAGED,
+  type ConversionInstr,
   EVENTS,
+  fixedWidth,
   LARGE_PAYLOAD,
   NPARAMS,
   OLD_VERSION,
-  UNUSED,
-  fixedWidth,
-  type ConversionInstr,
   type ParamInfo,
+  UNUSED,
 } from './tables.js';
 
 export const CONVERT_PASS = 0;
@@ -73,6 +73,9 @@ class Scratch {
     this.dv = new DataView(this.bytes.buffer);
   }
 }
+
+/** Fixed width of each parameter of each event type (0: variable), looked up once, not per event. */
+const WIDTHS: readonly Int32Array[] = EVENTS.map((e) => Int32Array.from(e.params, (p) => fixedWidth(p.type)));
 
 const decoder = new TextDecoder('utf-8');
 const encoder = new TextEncoder();
@@ -178,10 +181,11 @@ export class Converter {
   private lensAt = 0;
   private lenSize = 2;
   private params: readonly ParamInfo[] = [];
+  private widths: Int32Array = new Int32Array(0);
 
   /** Copies parameter j of `from` as parameter i, capped to the width of i's type. */
   private put(i: number, from: EventView, j: number): void {
-    const width = fixedWidth(this.params[i]?.type ?? '');
+    const width = i < this.widths.length ? this.widths[i]! : 0;
     const len = Math.min(from.paramLength(j), width === 0 ? (this.lenSize === 2 ? 0xffff : 0xffffffff) : width);
     copyBytes(from.buf, from.paramOffset(j), this.dst.bytes, this.at, len);
     this.at += len;
@@ -208,6 +212,7 @@ export class Converter {
     this.writeHeader(dst, src, type, nparams, bound + 1024);
     this.dst = dst;
     this.params = EVENTS[type]!.params;
+    this.widths = WIDTHS[type]!;
     this.lenSize = lenSize;
     this.lensAt = F.EVT_HEADER_SIZE_V2;
     this.at = this.lensAt + nparams * lenSize;

@@ -15,12 +15,26 @@ export function concatenatePaths(path1: string, path2: string): string {
   if (path1.length + path2.length + 1 > SCAP_MAX_PATH_SIZE / 3 && Buffer.byteLength(path1) + Buffer.byteLength(path2) + 1 > SCAP_MAX_PATH_SIZE) {
     return PATH_TOO_LONG;
   }
-  if (path2.length !== 0 && path2[0] !== '/') return normalizeInto(path1, path2);
-  return normalizeInto('', path2);
+  if (path2.length !== 0 && path2[0] !== '/') {
+    const joined = path1 + path2;
+    return isFolded(joined) ? joined : normalizeInto(path1, path2);
+  }
+  return isFolded(path2) ? path2 : normalizeInto('', path2);
 }
 
-/** Appends `path` to `base` character by character, folding as libsinsp does. */
-function normalizeInto(base: string, path: string): string {
+/**
+ * Whether folding would leave a path as it is: no empty, '.' or '..' segment and no trailing
+ * '/' (the common case, a plain path), so that most joins build no character array.
+ */
+function isFolded(p: string): boolean {
+  if (p.length <= 1) return p !== '.';
+  if (p.charCodeAt(p.length - 1) === 47 /* / */ || p.includes('//') || p.includes('/./') || p.includes('/../')) return false;
+  if (p.startsWith('./') || p.startsWith('../') || p === '..' || p.endsWith('/.') || p.endsWith('/..')) return false;
+  return true;
+}
+
+/** Appends `path` to `base` character by character, folding as libsinsp does (exported for tests). */
+export function normalizeInto(base: string, path: string): string {
   const out: string[] = base === '' ? [] : base.split('');
   const emptyBase = base.length === 0;
   let tc = out.length;
