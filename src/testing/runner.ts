@@ -176,7 +176,7 @@ function explainAll(rule: CompiledRule, events: FlatEvent[]): string {
 }
 
 /** The checks that made `expr` false for `event` (it must be false). */
-export function explain(expr: Expr, event: FlatEvent, compiler: ConditionCompiler<FlatEvent>): string[] {
+export function explain<E>(expr: Expr, event: E, compiler: ConditionCompiler<E>): string[] {
   const holds = (e: Expr) => compiler.compile(e)(event);
   switch (expr.kind) {
     case 'and': {

@@ -60,6 +60,8 @@ const BASE_USERS: SimUser[] = [
   { uid: 65534, gid: 65534, name: 'nobody', homedir: '/nonexistent', shell: '/usr/sbin/nologin' },
 ];
 
+const INITIAL_IPV4: [string, string][] = [['127.0.0.1', '255.0.0.0'], ['10.0.0.2', '255.255.255.0']];
+const INITIAL_IPV6 = ['::1'];
 const HOST_CGROUPS = ['cpuset=/', 'cpu=/user.slice', 'cpuacct=/user.slice', 'memory=/user.slice', 'devices=/user.slice', 'freezer=/', 'pids=/user.slice/user-0.slice/session-1.scope'];
 const PATH_ENV = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -107,8 +109,8 @@ export class SimHost {
   private readonly synth = new Synth(START_TS);
   private readonly vpids = new Map<string, number>();
   /** The host's addresses (IPv4 with its netmask); clientServer resources add theirs. */
-  readonly ipv4 = new Map<string, string>([['127.0.0.1', '255.0.0.0'], ['10.0.0.2', '255.255.255.0']]);
-  readonly ipv6 = new Set<string>(['::1']);
+  readonly ipv4 = new Map<string, string>(INITIAL_IPV4);
+  readonly ipv6 = new Set<string>(INITIAL_IPV6);
   /** Source address of outgoing connections. */
   readonly primaryIp = '10.0.0.2';
 
@@ -143,7 +145,11 @@ export class SimHost {
     return proc;
   }
 
-  /** What the capture's header holds: threads, users, groups, machine. */
+  /**
+   * What the capture's header holds: threads, users, groups, machine, interfaces. The
+   * interfaces are those of the host when Falco started: libsinsp reads the list once, so
+   * a link event-generator adds for a clientServer resource is not in it.
+   */
   seed(): Seed {
     return {
       threads: this.seedThreads,
@@ -151,8 +157,8 @@ export class SimHost {
       groups: this.users.map((u) => ({ gid: u.gid, name: u.name })),
       machine: { hostname: this.hostname, bootTime: BOOT_TIME, numCpus: 4 },
       interfaces: {
-        ipv4: [...this.ipv4].map(([addr, netmask]) => ({ addr: ipv4Bytes(addr), netmask: ipv4Bytes(netmask) })),
-        ipv6: [...this.ipv6].map((addr) => ({ addr: ipv6Bytes(addr) })),
+        ipv4: INITIAL_IPV4.map(([addr, netmask]) => ({ addr: ipv4Bytes(addr), netmask: ipv4Bytes(netmask) })),
+        ipv6: INITIAL_IPV6.map((addr) => ({ addr: ipv6Bytes(addr) })),
       },
     };
   }
