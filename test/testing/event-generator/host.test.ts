@@ -190,7 +190,7 @@ describe('syscall steps', () => {
     expect(r.of('socket')[0]!['evt.arg.domain']).toBe('AF_INET');
     const c = r.of('connect')[0]!;
     expect(String(c['fd.name'])).toMatch(/^10\.0\.0\.2:\d+->8\.8\.8\.8:53$/);
-    expect(r.of('sendto')[0]!['evt.res']).toBe('5');
+    expect(r.of('sendto')[0]!['evt.rawres']).toBe(5);
   });
 
   it('dup, dup2, dup3 copy the descriptor', () => {
