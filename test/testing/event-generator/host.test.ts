@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { loadSuite } from '../../../src/testing/event-generator/index.js';
 import { simulateTest, BASE_IMAGE, TEST_ID_ENV } from '../../../src/testing/event-generator/sim/simulate.js';
 import { parseCapabilities } from '../../../src/testing/event-generator/sim/flags.js';
+import { dumpSimulation } from '../../../src/testing/event-generator/dump.js';
 import { EVENT_GENERATOR_DIR } from '../../helpers/json-schema.js';
 import { replayTest } from './sim-helpers.js';
 
@@ -245,4 +246,19 @@ describe('every upstream sample', () => {
       }
     });
   }
+});
+
+describe('--dump-events', () => {
+  it('writes the synthesized stream as JSONL with the fields as rules read them', () => {
+    const loaded = loadSuite(test(`steps:\n  - { type: syscall, name: o, syscall: open, args: { pathname: /etc/shadow, flags: O_RDONLY } }`), 'x.yaml', { requireRule: false });
+    expect(loaded.errors).toEqual([]);
+    const t = loaded.tests[0]!;
+    const sim = simulateTest(t);
+    const lines = dumpSimulation(t, sim).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines[0]).toMatchObject({ test: 't', testId: sim.testId, leafTid: sim.leaf.tid });
+    expect(lines).toHaveLength(sim.events.length + 1);
+    const open = lines.find((l) => l['evt.type'] === 'open' && l['evt.dir'] === '<' && l['monitored'] === true)!;
+    expect(open['fd.name']).toBe('/etc/shadow');
+    expect(open['proc.pname']).toBe('event-generator');
+  });
 });
