@@ -14,9 +14,10 @@ import { replaySuite } from './suites/replay.js';
 import { sysdigSuite } from './suites/sysdig.js';
 import { parseSuite } from './suites/parse.js';
 import { scapSuite } from './suites/scap.js';
+import { eventGeneratorSuite } from './suites/event-generator.js';
 import type { Figure, Suite } from './types.js';
 
-const SUITES: Suite[] = [parseSuite, loadSuite, evaluateSuite, replaySuite, memorySuite, sysdigSuite, scapSuite];
+const SUITES: Suite[] = [parseSuite, loadSuite, evaluateSuite, replaySuite, memorySuite, sysdigSuite, scapSuite, eventGeneratorSuite];
 
 /**
  * The CPU as precisely as the system says: Node's model name alone ("AMD EPYC") cannot tell
