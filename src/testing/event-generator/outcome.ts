@@ -19,8 +19,8 @@ export interface EgAlert {
 export interface EgFieldWarning {
   field: string;
   expected: string;
-  /** undefined when the alert has no such field. */
-  got: string | undefined;
+  /** The alert's value; '' when it has no such field (Go's zero value, as event-generator reports it). */
+  got: string;
 }
 
 /** An alert as Falco's JSON output gives it, decoded as event-generator's HTTP retriever does. */
@@ -40,7 +40,7 @@ export function compareAlert(alert: EgAlert, expected: EgExpectedOutcome | undef
   if (expected.priority !== undefined && alert.priority !== expected.priority) out.push({ field: 'priority', expected: expected.priority, got: alert.priority });
   for (const [key, value] of Object.entries(expected.outputFields ?? {})) {
     const got = alert.outputFields[key];
-    if (got !== value) out.push({ field: key, expected: value, got });
+    if (got !== value) out.push({ field: key, expected: value, got: got ?? '' });
   }
   return out;
 }

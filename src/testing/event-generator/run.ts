@@ -34,6 +34,8 @@ export interface EgTestResult {
   rule: string | undefined;
   line: number;
   column: number;
+  /** The case values that generated the test (templates only). */
+  testCase: Record<string, unknown> | undefined;
   passed: boolean;
   /** Alerts of the test's rule that matched every expected key (event-generator's successful matches). */
   successfulMatches: number;
@@ -79,7 +81,7 @@ export class EgRunner {
   runTest(test: EgTest, file: string): EgTestResult {
     const start = process.hrtime.bigint();
     const result: EgTestResult = {
-      file, name: test.name, rule: test.rule, line: test.line, column: test.column, passed: false, successfulMatches: 0,
+      file, name: test.name, rule: test.rule, line: test.line, column: test.column, testCase: test.testCase, passed: false, successfulMatches: 0,
       matched: undefined, warnings: [], alerts: [], explanation: [], error: undefined, durationMs: 0,
     };
     let sim: Simulation;

@@ -10,8 +10,9 @@ import { loadSuite } from '../../../src/testing/event-generator/index.js';
 import { runSuites, EgRunner } from '../../../src/testing/event-generator/run.js';
 import { goFloat } from '../../../src/testing/event-generator/outcome.js';
 import { EVENT_GENERATOR_DIR } from '../../helpers/json-schema.js';
+import { UPSTREAM_RULES_DIR } from '../../helpers/upstream.js';
 
-const RULES = '../shared/falcosecurity-rules/falco_rules.yaml';
+const RULES = `${UPSTREAM_RULES_DIR}falco_rules.yaml`;
 const SUITES = 'test/event-generator-suites/';
 let rules: CompiledRule[];
 
