@@ -15,9 +15,10 @@ import { replaySuite } from './suites/replay.js';
 import { scapSuite } from './suites/scap.js';
 import { scapNativeSuite } from './suites/scap-native.js';
 import { sysdigSuite } from './suites/sysdig.js';
+import { eventGeneratorSuite } from './suites/event-generator.js';
 import type { Figure, Suite } from './types.js';
 
-const SUITES: Suite[] = [parseSuite, loadSuite, evaluateSuite, replaySuite, memorySuite, sysdigSuite, scapSuite, scapNativeSuite];
+const SUITES: Suite[] = [parseSuite, loadSuite, evaluateSuite, replaySuite, memorySuite, sysdigSuite, scapSuite, scapNativeSuite, eventGeneratorSuite];
 
 /**
  * The CPU as precisely as the system says: Node's model name alone ("AMD EPYC") cannot tell

@@ -20,7 +20,7 @@ async function build(dist: string): Promise<Run> {
   const load = (p: string) => import(pathToFileURL(path.resolve(dist, p)).href);
   const { ScapEventSource } = await load('src/sources/scap/source.js');
   const { readScap } = await load('src/sources/scap/stream.js');
-  const { ConditionCompiler } = await load('src/evaluator/compile.js');
+  const { ProgramBuilder } = await load('src/evaluator/program-builder.js');
   const { FieldCatalogue } = await load('src/fields/catalogue.js');
   const { parseCondition } = await load('src/parser/index.js');
   const { Replayer } = await load('src/replay/replay.js');
@@ -32,7 +32,7 @@ async function build(dist: string): Promise<Run> {
     let n = 0;
     if (mode === 'filter') {
       const source = new ScapEventSource();
-      const predicate = new ConditionCompiler(source, FieldCatalogue.syscall()).compile(parseCondition(CONDITION).ast);
+      const predicate = new ProgramBuilder(source, FieldCatalogue.syscall()).compile(parseCondition(CONDITION).ast);
       source.beginCapture();
       await readScap(
         file,

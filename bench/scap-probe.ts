@@ -9,7 +9,7 @@
  *                      events, and peak RSS
  */
 import { writeSync } from 'node:fs';
-import { ConditionCompiler } from '../src/evaluator/compile.js';
+import { ProgramBuilder } from '../src/evaluator/program-builder.js';
 import { FieldCatalogue } from '../src/fields/catalogue.js';
 import { parseCondition } from '../src/parser/index.js';
 import type { ScapEvent } from '../src/sources/scap/event.js';
@@ -32,7 +32,7 @@ if (mode === 'filter') {
   const parsed = parseCondition(condition ?? '');
   if (!parsed.ok) throw new Error(parsed.error.message);
   const source = new ScapEventSource();
-  const predicate = new ConditionCompiler(source, FieldCatalogue.syscall()).compile(parsed.ast);
+  const predicate = new ProgramBuilder(source, FieldCatalogue.syscall()).compile(parsed.ast);
   let events = 0;
   let matched = 0;
   let out = '';

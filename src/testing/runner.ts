@@ -188,7 +188,7 @@ function explainAll(rule: CompiledRule, events: FlatEvent[]): string {
 }
 
 /** The checks that made `expr` false for `event` (it must be false). */
-export function explain(expr: Expr, event: FlatEvent, compiler: ProgramBuilder<FlatEvent>): string[] {
+export function explain<E>(expr: Expr, event: E, compiler: ProgramBuilder<E>): string[] {
   const holds = (e: Expr) => compiler.compile(e)(event);
   switch (expr.kind) {
     case 'and': {

@@ -12,7 +12,7 @@ import { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
-import { ConditionCompiler } from '../../src/evaluator/compile.js';
+import { ProgramBuilder } from '../../src/evaluator/program-builder.js';
 import { FieldCatalogue } from '../../src/fields/catalogue.js';
 import { parseCondition } from '../../src/parser/index.js';
 import { type Alert, Replayer } from '../../src/replay/replay.js';
@@ -56,7 +56,7 @@ async function nativeSelect(file: string, condition: string): Promise<{ nums: nu
   if (!parsed.ok) throw new Error(parsed.error.message);
   const catalogue = FieldCatalogue.syscall();
   const source = new ScapEventSource();
-  const predicate = new ConditionCompiler(source, catalogue).compile(parsed.ast);
+  const predicate = new ProgramBuilder(source, catalogue).compile(parsed.ast);
   const rawtime = source.accessor(resolve('evt.rawtime'));
   const tid = source.accessor(resolve('thread.tid'));
   const type = source.accessor(resolve('evt.type'));

@@ -4,6 +4,12 @@ import fg from 'fast-glob';
 import { CoverageTracker, coverageLcov, coverageTable } from '../../testing/coverage.js';
 import { junitReport, textReport, totals } from '../../testing/reporters.js';
 import { runTestFile, type TestFileResult } from '../../testing/runner.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { isEventGeneratorSuite } from '../../testing/event-generator/detect.js';
+import { EgCliRunner } from '../../testing/event-generator/cli.js';
+import { egReport, suiteReports, type EgReportFormat } from '../../testing/event-generator/report.js';
+import type { EgFileResult } from '../../testing/event-generator/run.js';
 import { UsageError, type CliIO } from '../io.js';
 
 export const testUsage = `kestrel test [PATH...] [-r RULES...] [--json] [--reporter junit] [--output FILE]
@@ -18,7 +24,14 @@ when a test fails or a test file is invalid.
   --coverage          after the report, a coverage table: per rule, fired by a test, checked
                       not firing, and its condition's checks seen true / false / both
   --coverage-json F   coverage as JSON to F
-  --lcov F            coverage as LCOV to F (rules as functions, checks as branches, by line)`;
+  --lcov F            coverage as LCOV to F (rules as functions, checks as branches, by line)
+
+event-generator suites (\`event-generator suite test\` YAML, told apart by their content) run
+on a simulated host against the rules given with -r:
+  --report-format F   text|json|yaml: event-generator's report instead of kestrel's; the exit
+                      status is then event-generator's (1 only when a file does not load)
+  -o rule_matching=M  first (default) or all
+  --dump-events FILE  the synthesized events of every test, as JSONL`;
 
 export async function runTest(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -31,6 +44,9 @@ export async function runTest(argv: string[], io: CliIO): Promise<number> {
       coverage: { type: 'boolean' },
       'coverage-json': { type: 'string' },
       lcov: { type: 'string' },
+      'report-format': { type: 'string' },
+      'dump-events': { type: 'string' },
+      option: { type: 'string', short: 'o', multiple: true },
     },
     allowPositionals: true,
   });
@@ -41,11 +57,34 @@ export async function runTest(argv: string[], io: CliIO): Promise<number> {
     io.err(`kestrel test: no test files found (${patterns.join(', ')})\n`);
     return 1;
   }
+  const reportFormat = values['report-format']?.toLowerCase();
+  if (reportFormat !== undefined && !['text', 'json', 'yaml'].includes(reportFormat)) throw new UsageError(`unknown report format '${values['report-format']}' (text, json, yaml)`);
+  let matching: 'first' | 'all' = 'first';
+  for (const o of values.option ?? []) {
+    const m = /^rule_matching=(first|all)$/.exec(o);
+    if (!m) throw new UsageError(`unsupported option '-o ${o}' (rule_matching=first|all)`);
+    matching = m[1] as 'first' | 'all';
+  }
+  const eg = new EgCliRunner({ rules: values.rules, cwd: io.cwd, matching, ...(values['dump-events'] ? { dumpEvents: values['dump-events'] } : {}) });
+  const egResults: EgFileResult[] = [];
   const wantCoverage = Boolean(values.coverage || values['coverage-json'] || values.lcov);
   const trackers = wantCoverage ? new Map<string, CoverageTracker>() : undefined;
   const results: TestFileResult[] = [];
   for (const file of files) {
+    if (isEventGeneratorSuite(readFileSync(path.resolve(io.cwd, file), 'utf8'))) {
+      const r = eg.run(file);
+      results.push(r.kestrel);
+      egResults.push(r.eg);
+      continue;
+    }
     results.push(await runTestFile(file, { cwd: io.cwd, ...(values.rules ? { rules: values.rules } : {}), ...(trackers ? { coverage: trackers } : {}) }));
+  }
+  if (reportFormat !== undefined) {
+    for (const f of results) for (const e of f.errors) io.err(`${e}\n`);
+    const text = egReport(suiteReports(egResults), reportFormat as EgReportFormat);
+    if (values.output) writeFileSync(values.output, text);
+    else io.out(text);
+    return results.some((f) => f.errors.length > 0) ? 1 : 0;
   }
   const report = values.reporter === 'junit' ? junitReport(results) : values.json ? JSON.stringify({ files: results, ...totals(results) }, null, 2) + '\n' : textReport(results);
   if (values.output) writeFileSync(values.output, report);

@@ -14,9 +14,9 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { FieldCatalogue } from '../../../src/fields/catalogue.js';
-import { ConditionCompiler } from '../../../src/evaluator/compile.js';
+import { ProgramBuilder } from '../../../src/evaluator/program-builder.js';
 import { parseCondition } from '../../../src/parser/index.js';
-import { ConditionChecker } from '../../../src/rules/condition-check.js';
+import { ConditionValidator } from '../../../src/rules/condition-validator.js';
 import type { ScapEvent } from '../../../src/sources/scap/event.js';
 import { codeOf, eventIsExit } from '../../../src/sources/scap/fields/event-info.js';
 import { ScapEventSource } from '../../../src/sources/scap/source.js';
@@ -105,7 +105,7 @@ describe('sysdig conditions evaluated natively over scap', () => {
     it(`${capture}: every condition selects the events sysdig selects`, async () => {
       const file = DIR + capture;
       const source = new ScapEventSource();
-      const compiler = new ConditionCompiler(source, catalogue);
+      const compiler = new ProgramBuilder(source, catalogue);
       const compiled: { condition: string; test?: (ev: ScapEvent) => boolean; rejected?: string; selected: number[] }[] = [];
       for (const condition of CONDITIONS) {
         const parsed = parseCondition(condition);
@@ -113,10 +113,10 @@ describe('sysdig conditions evaluated natively over scap', () => {
           compiled.push({ condition, rejected: parsed.error.message, selected: [] });
           continue;
         }
-        const checker = new ConditionChecker(catalogue);
-        checker.check(parsed.ast);
-        if (checker.problems.length > 0) {
-          compiled.push({ condition, rejected: checker.problems.map((p) => p.message).join('; '), selected: [] });
+        const validator = new ConditionValidator(catalogue);
+        validator.validate(parsed.ast);
+        if (validator.problems.length > 0) {
+          compiled.push({ condition, rejected: validator.problems.map((p) => p.message).join('; '), selected: [] });
           continue;
         }
         compiled.push({ condition, test: compiler.compile(parsed.ast), selected: [] });
