@@ -9,7 +9,7 @@
 import { ProgramBuilder } from '../../evaluator/program-builder.js';
 import type { RuleMatching } from '../../evaluator/engine.js';
 import { FieldCatalogue } from '../../fields/catalogue.js';
-import { Replayer } from '../../replay/replay.js';
+import { Replayer, type Alert } from '../../replay/replay.js';
 import type { CompiledRule } from '../../rules/model.js';
 import type { ScapEvent } from '../../sources/scap/event.js';
 import { ScapEventSource } from '../../sources/scap/source.js';
@@ -97,13 +97,15 @@ export class EgRunner {
     source.state.seed(sim.seed);
     const item = { event: undefined as unknown as ScapEvent, file, line: 0, size: 0 };
     const monitored = sim.monitored;
+    // One callback for the whole replay: nothing is allocated per event.
+    const onAlert = (alert: Alert): void => {
+      if (monitored.has(item.event.tid)) result.alerts.push(decodeAlert(alert.line));
+    };
     for (const ev of sim.events) {
       source.update(ev);
       item.event = ev;
       item.line = ev.num;
-      this.replayer.process(item, (alert) => {
-        if (monitored.has(ev.tid)) result.alerts.push(decodeAlert(alert.line));
-      });
+      this.replayer.process(item, onAlert);
     }
     for (const alert of result.alerts) {
       if (alert.rule !== test.rule) continue;

@@ -216,11 +216,12 @@ describe('syscall steps', () => {
 });
 
 describe('scripts', () => {
-  it('runs before and after as bash -c children of the leaf; sleep advances the clock', () => {
-    const r = replayTest(test(`before: |\n  echo hi\n  sleep 2\n  touch /tmp/a\nafter: "rm -f /tmp/a"\nsteps:\n  - { type: syscall, name: w, syscall: write, args: { fd: 1, buffer: x } }`), [...PROC, 'evt.rawtime']);
+  it('runs before and after in one bash -c child of the leaf, resumed by SIGUSR1 after the steps; sleep advances the clock', () => {
+    const r = replayTest(test(`before: |\n  echo hi\n  sleep 2\n  touch /tmp/a\nafter: "rm -f /tmp/a"\nsteps:\n  - { type: syscall, name: w, syscall: write, args: { fd: 1, buffer: x } }`), [...PROC, 'evt.rawtime', 'evt.arg.sig']);
     const execs = r.of('execve');
     const names = execs.map((e) => e['proc.name']);
-    expect(names).toEqual(['event-generator', 'bash', 'touch', 'bash', 'rm']);
+    expect(names).toEqual(['event-generator', 'bash', 'touch', 'sleep', 'rm']);
+    expect(r.of('kill').map((k) => k['evt.arg.sig'])).toEqual(['SIGUSR1', 'SIGKILL']);
     expect(execs[1]!['proc.pname']).toBe('event-generator');
     expect(execs[2]!['proc.cmdline']).toBe('touch /tmp/a');
     const sleep = r.of('nanosleep')[0]!;
@@ -229,6 +230,8 @@ describe('scripts', () => {
     const w = r.rows.findIndex((x) => x['evt.type'] === 'write');
     const after = r.rows.findIndex((x, i) => i > w && x['evt.type'] === 'execve');
     expect(after).toBeGreaterThan(w);
+    expect(r.rows[after]!['proc.pname']).toBe('bash');
+    expect(r.rows[after]!['proc.aname[2]']).toBe('event-generator');
   });
 });
 
@@ -246,6 +249,15 @@ describe('every upstream sample', () => {
       }
     });
   }
+});
+
+describe('cleanup', () => {
+  it('closes the steps\' fds and releases the resources, last first, after the steps', () => {
+    const r = replayTest(test(`resources:\n  - { type: fd, name: f, subtype: file, filePath: /etc/passwd }\n  - { type: process, name: p }\nsteps:\n  - { type: syscall, name: o, syscall: open, args: { pathname: /etc/hosts, flags: O_RDONLY } }`), ['fd.name', 'evt.arg.sig']);
+    const closes = r.of('close').map((c) => c['fd.name']);
+    expect(closes).toEqual(['/etc/hosts', '/etc/passwd']);
+    expect(r.of('kill').map((k) => k['evt.arg.sig'])).toEqual(['SIGKILL']);
+  });
 });
 
 describe('--dump-events', () => {

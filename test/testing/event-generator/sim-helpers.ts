@@ -37,7 +37,9 @@ export function replaySimulation(sim: Simulation, fields: string[]): Replayed {
   const rows = sim.events.map((ev: ScapEvent) => {
     source.update(ev);
     const row: Record<string, FieldValue> = {};
-    all.forEach((name, i) => (row[name] = readers[i]!(ev)));
+    all.forEach((name, i) => {
+      row[name] = readers[i]!(ev);
+    });
     return row;
   });
   return { sim, rows, of: (type, dir = '<') => rows.filter((r) => r['evt.type'] === type && r['evt.dir'] === dir) };

@@ -145,6 +145,28 @@ export class Actions {
     return { 'client.fd': client, 'server.fd': server };
   }
 
+  /** close() of an fd of `p`. */
+  close(p: SimProcess, fd: number): void {
+    this.host.enter('close', p.tid, { fd });
+    this.host.exit('close', p.tid, { res: 0, fd });
+    p.fds.delete(fd);
+  }
+
+  /** Releases what a resource holds (its fds; a process resource's child is killed). */
+  destroyResource(p: SimProcess, exposed: Exposed): void {
+    for (const key of ['fd', 'readFd', 'writeFd', 'client.fd', 'server.fd']) {
+      const fd = exposed[key];
+      if (typeof fd === 'number' && p.fds.has(fd)) this.close(p, fd);
+    }
+    const pid = exposed['pid'];
+    const child = typeof pid === 'number' ? this.host.processes.get(pid) : undefined;
+    if (child !== undefined) {
+      this.host.enter('kill', p.tid, { pid: child.pid, sig: 9 });
+      this.host.exit('kill', p.tid, { res: 0, pid: child.pid, sig: 9 });
+      this.host.procexit(child, 9);
+    }
+  }
+
   // ------------------------------------------------------------------ syscalls
 
   private openat(p: SimProcess, dirfd: number, path: string, linuxFlags: number, mode: number, kind: 'file' | 'directory' = 'file', syscall: 'open' | 'openat' = 'openat'): number {

@@ -91,7 +91,7 @@ export function simulateTest(test: EgTest, options: SimulateOptions = {}): Simul
   if (leaf.monitored) monitored.add(leaf.tid);
 
   const actions = new Actions(host);
-  if (test.before !== undefined) runScript(host, leaf, test.before, monitored);
+  const script = startScript(host, leaf, test.before, test.after, monitored);
 
   const exposed: Exposed[] = [];
   for (const r of test.resources) exposed.push(actions.createResource(leaf, r));
@@ -107,7 +107,15 @@ export function simulateTest(test: EgTest, options: SimulateOptions = {}): Simul
     stepExposed.push(actions.runStep(leaf, step, args));
   }
 
-  if (test.after !== undefined) runScript(host, leaf, test.after, monitored);
+  // Then, as pkg/test/test: the steps' fds are closed, the resources released (last first),
+  // and the script resumed for its `after` part.
+  for (let i = stepExposed.length - 1; i >= 0; i--) {
+    const step = test.steps[i]!;
+    const ret = stepExposed[i]!['ret'];
+    if (FD_RETURNING.has(step.syscall) && typeof ret === 'number' && leaf.fds.has(ret)) actions.close(leaf, ret);
+  }
+  for (let i = exposed.length - 1; i >= 0; i--) actions.destroyResource(leaf, exposed[i]!);
+  if (script !== undefined) finishScript(host, leaf, script, monitored);
 
   return { seed: host.seed(), events: host.events, monitored, leaf, container, host, testId };
 }
@@ -152,15 +160,50 @@ function spawnChainProcess(host: SimHost, parent: SimProcess, ctx: EgProcessCont
   return child;
 }
 
+const FD_RETURNING = new Set(['open', 'openat', 'openat2', 'dup', 'dup2', 'dup3', 'socket']);
+
+interface RunningScript {
+  bash: SimProcess;
+  sleep: SimProcess;
+  after: string | undefined;
+}
+
 /**
- * A `before`/`after` script: `bash -c SCRIPT`, a child of the leaf. Builtins run in bash;
- * `sleep N` advances the clock; any other command is a child of bash (clone and execve of
- * /usr/bin/COMMAND) that exits at once.
+ * `before` and `after` run in one `bash -c` child of the leaf (pkg/test/script/shell): the
+ * `before` part, then a `sleep infinity` child the shell waits for while the resources and
+ * steps run; the leaf then signals the shell (SIGUSR1), which kills the sleep and runs the
+ * `after` part. The script text here is the two parts around a plain `sleep infinity & wait`,
+ * not event-generator's wrapper with its traps. Within a part: builtins run in bash; `sleep N`
+ * advances the clock by N seconds; any other command is a child of bash (clone, execve of
+ * /usr/bin/COMMAND or the path given, exit).
  */
-function runScript(host: SimHost, leaf: SimProcess, script: string, monitored: Set<number>): void {
+function startScript(host: SimHost, leaf: SimProcess, before: string | undefined, after: string | undefined, monitored: Set<number>): RunningScript | undefined {
+  const b = before?.trim() ?? '';
+  const a = after?.trim() ?? '';
+  if (b === '' && a === '') return undefined;
+  const text = `${b === '' ? '' : `${b};\n`}sleep infinity & wait $!\n${a === '' ? '' : `${a};`}`;
   const bash = host.clone(leaf);
-  host.execve(bash, { filename: '/usr/bin/bash', argv: ['bash', '-c', script], env: leaf.env, exepath: '/usr/bin/bash' });
+  host.execve(bash, { filename: '/usr/bin/bash', argv: ['bash', '-c', text], env: leaf.env, exepath: '/usr/bin/bash' });
   if (leaf.monitored) monitored.add(bash.tid);
+  runCommands(host, bash, b, leaf.monitored, monitored);
+  const sleep = host.clone(bash);
+  host.execve(sleep, { filename: '/usr/bin/sleep', argv: ['sleep', 'infinity'], env: bash.env, exepath: '/usr/bin/sleep' });
+  if (leaf.monitored) monitored.add(sleep.tid);
+  return { bash, sleep, after: a };
+}
+
+function finishScript(host: SimHost, leaf: SimProcess, s: RunningScript, monitored: Set<number>): void {
+  const usr1 = 10;
+  host.enter('kill', leaf.tid, { pid: s.bash.pid, sig: usr1 });
+  host.exit('kill', leaf.tid, { res: 0, pid: s.bash.pid, sig: usr1 });
+  host.enter('kill', s.bash.tid, { pid: s.sleep.pid, sig: 9 });
+  host.exit('kill', s.bash.tid, { res: 0, pid: s.sleep.pid, sig: 9 });
+  host.procexit(s.sleep, 9);
+  runCommands(host, s.bash, s.after ?? '', leaf.monitored, monitored);
+  host.procexit(s.bash);
+}
+
+function runCommands(host: SimHost, bash: SimProcess, script: string, counted: boolean, monitored: Set<number>): void {
   for (const line of script.split(/\n|;|&&|\|\|/)) {
     const words = splitArgs(line.replace(/#.*$/, ''));
     const cmd = words[0];
@@ -179,10 +222,9 @@ function runScript(host: SimHost, leaf: SimProcess, script: string, monitored: S
     const child = host.clone(bash);
     const path = cmd.includes('/') ? cmd : `/usr/bin/${cmd}`;
     host.execve(child, { filename: path, argv: words, env: bash.env, exepath: path });
-    if (leaf.monitored) monitored.add(child.tid);
+    if (counted) monitored.add(child.tid);
     host.procexit(child);
   }
-  host.procexit(bash);
 }
 
 const BUILTINS = new Set(['echo', 'cd', 'export', 'true', 'false', ':', 'set', 'unset', 'printf', 'read', 'exit', 'return', 'local', 'test', '[', 'eval', 'shift', 'wait', 'trap', 'umask', 'alias', 'source', '.']);
