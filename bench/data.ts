@@ -27,7 +27,11 @@ function sourceLines(): string[] {
   const captures = path.resolve(process.cwd(), 'captures');
   for (const group of readdirSync(captures, { withFileTypes: true }).filter((d) => d.isDirectory())) {
     for (const f of readdirSync(path.join(captures, group.name)).filter((n) => n.endsWith('.jsonl'))) {
-      lines.push(...readFileSync(path.join(captures, group.name, f), 'utf8').split('\n').filter(Boolean));
+      lines.push(
+        ...readFileSync(path.join(captures, group.name, f), 'utf8')
+          .split('\n')
+          .filter(Boolean),
+      );
     }
   }
   if (hasSysdig()) {
@@ -44,7 +48,10 @@ function sourceLines(): string[] {
       .split(' ')
       .filter((t) => fields.has(t.slice(1).replace(/\[.*\]$/, '')) || t.startsWith('%evt.arg.'));
     for (const scap of ['curl_google.scap', 'test_ipv6_client.scap', 'single_ipv6_conn.scap']) {
-      const out = execFileSync('sysdig', ['-r', path.join(SHARED_DIR, 'captures/scap', scap), '-j', '-p', '*' + known.join(' ')], { encoding: 'utf8', maxBuffer: 1 << 28 });
+      const out = execFileSync('sysdig', ['-r', path.join(SHARED_DIR, 'captures/scap', scap), '-j', '-p', `*${known.join(' ')}`], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 28,
+      });
       lines.push(...out.split('\n').filter(Boolean));
     }
   }
@@ -60,7 +67,7 @@ export async function replayCapture(): Promise<string> {
   const out = createWriteStream(file);
   for (let i = 0; i < REPLAY_EVENTS; i++) {
     const line = lines[i % lines.length]!.replace(/"evt\.num":\s*\d+/, `"evt.num":${i + 1}`);
-    if (!out.write(line + '\n')) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+    if (!out.write(`${line}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   }
   await new Promise<void>((resolve) => out.end(() => resolve()));
   return file;

@@ -3,12 +3,13 @@
  * million evaluations (the evaluation loop must allocate nothing), and peak RSS of a replay.
  * Prints one JSON line.
  */
-import { readCaptures } from '../src/sources/jsonl/captures.js';
+
 import { Engine } from '../src/evaluator/engine.js';
-import { Replayer } from '../src/replay/replay.js';
 import { FieldCatalogue } from '../src/fields/catalogue.js';
-import { FlatEventSource } from '../src/sources/jsonl/flat-source.js';
+import { Replayer } from '../src/replay/replay.js';
 import { loadRulesFiles } from '../src/rules/loader.js';
+import { readCaptures } from '../src/sources/jsonl/captures.js';
+import { FlatEventSource } from '../src/sources/jsonl/flat-source.js';
 import { UPSTREAM_RULE_FILES } from './shared.js';
 import { eventMix } from './suites/evaluate.js';
 

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Bench } from 'tinybench';
 import { evaluateSuite } from './suites/evaluate.js';
+import { eventGeneratorSuite } from './suites/event-generator.js';
 import { loadSuite } from './suites/load.js';
 import { memorySuite } from './suites/memory.js';
 import { parseSuite } from './suites/parse.js';
@@ -15,7 +16,6 @@ import { replaySuite } from './suites/replay.js';
 import { scapSuite } from './suites/scap.js';
 import { scapNativeSuite } from './suites/scap-native.js';
 import { sysdigSuite } from './suites/sysdig.js';
-import { eventGeneratorSuite } from './suites/event-generator.js';
 import type { Figure, Suite } from './types.js';
 
 const SUITES: Suite[] = [parseSuite, loadSuite, evaluateSuite, replaySuite, memorySuite, sysdigSuite, scapSuite, scapNativeSuite, eventGeneratorSuite];
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   );
   const results = { date: new Date().toISOString(), node: process.version, cpu, cores: os.cpus().length, figures };
   const out = path.resolve(process.cwd(), 'bench/results.json');
-  writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`results written to ${out}`);
 }
 

@@ -15,7 +15,9 @@ function repositoryRoot(): string {
   return dir;
 }
 
-export const SHARED_DIR = withSeparator(process.env['KESTREL_SHARED'] ? path.resolve(process.env['KESTREL_SHARED']) : path.resolve(repositoryRoot(), '../shared'));
+export const SHARED_DIR = withSeparator(
+  process.env['KESTREL_SHARED'] ? path.resolve(process.env['KESTREL_SHARED']) : path.resolve(repositoryRoot(), '../shared'),
+);
 
 function withSeparator(dir: string): string {
   return dir.endsWith(path.sep) ? dir : dir + path.sep;

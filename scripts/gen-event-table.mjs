@@ -148,9 +148,7 @@ const identifiers = (expr) => [...expr.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)].map(
 const header = stripComments(show('driver/ppm_events_public.h'));
 
 function enumBody(typedefName, enumTag) {
-  const re = typedefName
-    ? new RegExp(`typedef\\s+enum\\s*\\{([^}]*)\\}\\s*${typedefName}\\s*;`)
-    : new RegExp(`enum\\s+${enumTag}\\s*\\{([^}]*)\\}`);
+  const re = typedefName ? new RegExp(`typedef\\s+enum\\s*\\{([^}]*)\\}\\s*${typedefName}\\s*;`) : new RegExp(`enum\\s+${enumTag}\\s*\\{([^}]*)\\}`);
   const m = re.exec(header);
   if (!m) fail(`enum ${typedefName ?? enumTag} not found`);
   return m[1];
@@ -209,18 +207,21 @@ for (const { key, value } of designated(arrayBody(table, 'g_event_info'))) {
   for (const c of categories) if (!categoryValue.has(c)) fail(`${key}: unknown category ${c}`);
   for (const f of flags) if (!flagValue.has(f)) fail(`${key}: unknown flag ${f}`);
   const nparams = Number(fields[3]);
-  const params = fields[4] === undefined ? [] : splitTop(unbrace(fields[4])).map((p) => {
-    const [pname, ptype, pfmt, pinfo] = splitTop(unbrace(p));
-    const param = { name: /^"([^"]*)"$/.exec(pname)[1], type: ptype, fmt: pfmt ?? 'PF_NA' };
-    if (pinfo !== undefined) {
-      const dirfd = /^DIRFD_PARAM\(\s*(\d+)\s*\)$/.exec(pinfo);
-      if (dirfd) param.dirfd = Number(dirfd[1]);
-      else if (ptype === 'PT_DYN') param.dynamic = pinfo;
-      else param.values = pinfo;
-      if (!dirfd && !/^[a-z0-9_]+$/.test(pinfo)) fail(`${key}: unexpected param info ${pinfo}`);
-    }
-    return param;
-  });
+  const params =
+    fields[4] === undefined
+      ? []
+      : splitTop(unbrace(fields[4])).map((p) => {
+          const [pname, ptype, pfmt, pinfo] = splitTop(unbrace(p));
+          const param = { name: /^"([^"]*)"$/.exec(pname)[1], type: ptype, fmt: pfmt ?? 'PF_NA' };
+          if (pinfo !== undefined) {
+            const dirfd = /^DIRFD_PARAM\(\s*(\d+)\s*\)$/.exec(pinfo);
+            if (dirfd) param.dirfd = Number(dirfd[1]);
+            else if (ptype === 'PT_DYN') param.dynamic = pinfo;
+            else param.values = pinfo;
+            if (!dirfd && !/^[a-z0-9_]+$/.test(pinfo)) fail(`${key}: unexpected param info ${pinfo}`);
+          }
+          return param;
+        });
   if (params.length !== nparams) fail(`${key}: declares ${nparams} params, lists ${params.length}`);
   events[code] = {
     code,
@@ -268,12 +269,12 @@ const neverDropSc = new Set();
       const top = active[active.length - 1];
       if (pp[1] === 'ifdef') active.push(top && definedNr.has(pp[2]));
       else if (pp[1] === 'ifndef') active.push(top && !definedNr.has(pp[2]));
-      else if (pp[1] === 'if') active.push(top && false); // only `__KERNEL__ && __mips__` occurs
+      else if (pp[1] === 'if')
+        active.push(top && false); // only `__KERNEL__ && __mips__` occurs
       else if (pp[1] === 'else') {
         const taken = active.pop();
         active.push(active[active.length - 1] && !taken);
-      }
-      else active.pop();
+      } else active.pop();
       continue;
     }
     if (!active[active.length - 1]) continue;
@@ -305,11 +306,7 @@ const ioWrite = categoryValue.get('EC_IO_WRITE');
 const ioSc = scFromEvents(events.filter((e) => [ioRead, ioWrite].includes(syscallCategory(e))).map((e) => e.code));
 // libsinsp::events::sinsp_state_sc_set() = scap_get_modifies_state_ppm_sc()
 const stateSc = new Set([
-  ...scFromEvents(
-    events
-      .filter((e) => e.code >= 2 && hasFlag(e, 'EF_MODIFIES_STATE') && (categoryMask(e) & (EC_SYSCALL | EC_TRACEPOINT)))
-      .map((e) => e.code),
-  ),
+  ...scFromEvents(events.filter((e) => e.code >= 2 && hasFlag(e, 'EF_MODIFIES_STATE') && categoryMask(e) & (EC_SYSCALL | EC_TRACEPOINT)).map((e) => e.code)),
   ...neverDropSc,
 ]);
 // falco::app::ignored_sc_set()
@@ -342,7 +339,7 @@ function defines(src, into = new Map()) {
       .replace(/\(\s*(?:unsigned\s+)?(?:u?int\d+_t|int|long|unsigned)\s*\)/g, '')
       .replace(/\b(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)[uUlL]*\b/g, (lit) => {
         const t = lit.replace(/[uUlL]+$/, '');
-        const v = /^0[xX]/.test(t) ? BigInt(t) : /^0[0-7]+$/.test(t) ? BigInt('0o' + t.slice(1)) : BigInt(t);
+        const v = /^0[xX]/.test(t) ? BigInt(t) : /^0[0-7]+$/.test(t) ? BigInt(`0o${t.slice(1)}`) : BigInt(t);
         return `${v}n`;
       })
       .replace(/\b[A-Za-z_][A-Za-z0-9_]*\b(?!n\b)/g, (id) => {
@@ -487,7 +484,7 @@ const out = {
   scNames,
 };
 const outPath = new URL('../src/fields/event-table.json', import.meta.url);
-writeFileSync(outPath, JSON.stringify(out) + '\n');
+writeFileSync(outPath, `${JSON.stringify(out)}\n`);
 
 // What a capture reader and a parameter renderer need beyond the table (kept apart so the
 // evaluator's start-up does not parse it).
@@ -499,7 +496,7 @@ const values = {
   signalNames,
   conversions,
 };
-writeFileSync(new URL('../src/fields/event-values.json', import.meta.url), JSON.stringify(values) + '\n');
+writeFileSync(new URL('../src/fields/event-values.json', import.meta.url), `${JSON.stringify(values)}\n`);
 
 const distinct = new Set(events.map((e) => e.name));
 console.log(

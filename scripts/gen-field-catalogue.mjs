@@ -6,5 +6,5 @@ const input = process.argv[2] ?? new URL('../../shared/fields/syscall-fields.jso
 const output = new URL('../src/fields/field-catalogue.json', import.meta.url);
 const source = JSON.parse(readFileSync(input, 'utf8'));
 const fields = source.fields.map((f) => ({ name: f.name, type: f.type, flags: f.flags, provider: f.provider }));
-writeFileSync(output, JSON.stringify({ source_commits: source.source_commits, fields }, null, 1) + '\n');
+writeFileSync(output, `${JSON.stringify({ source_commits: source.source_commits, fields }, null, 1)}\n`);
 console.log(`wrote ${fields.length} fields`);

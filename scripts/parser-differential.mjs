@@ -37,8 +37,23 @@ function corpus() {
     const start = source.indexOf('= [', source.indexOf(`const ${name}`)) + 2;
     const end = source.indexOf('];\n', start) + 1;
     // The tables are literals, with a few message constants and helpers that do not matter here.
-    const helpers = 'const trailing = () => 0, blankAfter = () => 0;' +
-      ['OPERATOR', 'STRING_OR_TRANSFORMER', 'NUMBER_OR_TRANSFORMER', 'LIST_OR_TRANSFORMER', 'CHECK', 'CLOSE_PAREN', 'CLOSE_TRANSFORMER', 'CLOSE_BRACKET', 'FIELD_ARGUMENT', 'TRANSFORMER_ARGUMENT', 'TRANSFORMER_LIST_ARGUMENT'].map((n) => `const ${n} = 0;`).join('');
+    const helpers =
+      'const trailing = () => 0, blankAfter = () => 0;' +
+      [
+        'OPERATOR',
+        'STRING_OR_TRANSFORMER',
+        'NUMBER_OR_TRANSFORMER',
+        'LIST_OR_TRANSFORMER',
+        'CHECK',
+        'CLOSE_PAREN',
+        'CLOSE_TRANSFORMER',
+        'CLOSE_BRACKET',
+        'FIELD_ARGUMENT',
+        'TRANSFORMER_ARGUMENT',
+        'TRANSFORMER_LIST_ARGUMENT',
+      ]
+        .map((n) => `const ${n} = 0;`)
+        .join('');
     return new Function(`${helpers} return ${source.slice(start, end)};`)().map((row) => row[0]);
   };
   return [...table('accepted'), ...table('rejected')];
@@ -47,16 +62,59 @@ function corpus() {
 const FIELDS = ['evt.type', 'proc.name', 'proc.pid', 'proc.aname[2]', 'fd.name', 'k8s.pod.label["a b"]', 'x.y[a(b)=c]', 'proc.aname[/x]'];
 const transformer = () =>
   pick(['tolower', 'toupper', 'len', 'b64', 'basename', 'concat', 'join', 'getopt', 'val']) +
-  '(' + pick([pick(FIELDS), '"s"', '1', '(proc.name, "x")', 'tolower(proc.name)', `${pick(FIELDS)}, ${pick(FIELDS)}`]) + ')' + (random() < 0.1 ? '[x]' : '');
-const value = () => pick(['open', '"a b"', "'x'", '10', '0x1F', '1.5', '-3', '1e+5', '/usr/bin/*', 'a!b', '[x]', 'and', 'or', 'oneof', 'val', '"\\x41"', '"a\\\\b"', '*', transformer()]);
-const list = () => '(' + Array.from({ length: Math.floor(random() * 3) }, value).join(pick([', ', ',', ' ,'])) + ')';
+  '(' +
+  pick([pick(FIELDS), '"s"', '1', '(proc.name, "x")', 'tolower(proc.name)', `${pick(FIELDS)}, ${pick(FIELDS)}`]) +
+  ')' +
+  (random() < 0.1 ? '[x]' : '');
+const value = () =>
+  pick([
+    'open',
+    '"a b"',
+    "'x'",
+    '10',
+    '0x1F',
+    '1.5',
+    '-3',
+    '1e+5',
+    '/usr/bin/*',
+    'a!b',
+    '[x]',
+    'and',
+    'or',
+    'oneof',
+    'val',
+    '"\\x41"',
+    '"a\\\\b"',
+    '*',
+    transformer(),
+  ]);
+const list = () => `(${Array.from({ length: Math.floor(random() * 3) }, value).join(pick([', ', ',', ' ,']))})`;
 
 function check(depth) {
   const r = random();
-  if (depth < 3 && r < 0.15) return '(' + expression(depth + 1) + ')';
+  if (depth < 3 && r < 0.15) return `(${expression(depth + 1)})`;
   if (r < 0.25) return pick(['a', 'spawned_process', 'mac1', 'not', 'and', 'in']);
   const left = random() < 0.8 ? pick(FIELDS) : transformer();
-  const op = pick(['=', '==', '!=', '<', '<=', '>', '>=', 'exists', 'in', 'intersects', 'pmatch', 'contains', 'startswith', 'glob', 'regex', 'endswith', 'icontains', 'bcontains']);
+  const op = pick([
+    '=',
+    '==',
+    '!=',
+    '<',
+    '<=',
+    '>',
+    '>=',
+    'exists',
+    'in',
+    'intersects',
+    'pmatch',
+    'contains',
+    'startswith',
+    'glob',
+    'regex',
+    'endswith',
+    'icontains',
+    'bcontains',
+  ]);
   if (op === 'exists') return `${left} exists`;
   if (['in', 'intersects', 'pmatch'].includes(op)) return left + pick([' ', '']) + op + pick([' ', '']) + pick([list(), 'my_list', transformer()]);
   if (random() < 0.2) return `${left} ${op} ${pick(['oneof', 'anyof', 'allof'])} ${pick([list(), 'my_list'])}`;
@@ -80,10 +138,81 @@ function edit(text) {
 }
 
 // Fragments libsinsp reads as prefixes, control characters, escapes.
-const FRAGMENTS = ['proc.pid > ', 'proc.name = ', 'evt.type in ', 'x.y ', 'x.y[\b', 'x.y[a\b', '\b]', 'a', 'not', 'not\b', 'not\f', 'not\v', '\b', '\f', '\v',
-  '10and', '10or', '1e+5x', '0x1Gz', '1.2.3', 'existsx', 'exists', 'andx', 'orx', 'and', 'or', 'inx', 'in-x', 'intolower(', 'toupper(', 'val(',
-  'a.b', 'a.b.', 'a-b', 'my_mac', '(', ')', ',', '"a\\q"', '"\\x4"', '"\\x4G"', '\'a\\"\'', '"ok"', '<=', '>=', '!=', '<', '>', '!', '=', '==',
-  'oneof', 'anyof', '[', ']', '[x]', '"', "'", '*', '/x', 'a<=b', 'a!=b', '1', '-1', '+', '.', '_', 'pmatchx', 'intersectsy', 'glob', 'glob(', 'contains', 'regex'];
+const FRAGMENTS = [
+  'proc.pid > ',
+  'proc.name = ',
+  'evt.type in ',
+  'x.y ',
+  'x.y[\b',
+  'x.y[a\b',
+  '\b]',
+  'a',
+  'not',
+  'not\b',
+  'not\f',
+  'not\v',
+  '\b',
+  '\f',
+  '\v',
+  '10and',
+  '10or',
+  '1e+5x',
+  '0x1Gz',
+  '1.2.3',
+  'existsx',
+  'exists',
+  'andx',
+  'orx',
+  'and',
+  'or',
+  'inx',
+  'in-x',
+  'intolower(',
+  'toupper(',
+  'val(',
+  'a.b',
+  'a.b.',
+  'a-b',
+  'my_mac',
+  '(',
+  ')',
+  ',',
+  '"a\\q"',
+  '"\\x4"',
+  '"\\x4G"',
+  "'a\\\"'",
+  '"ok"',
+  '<=',
+  '>=',
+  '!=',
+  '<',
+  '>',
+  '!',
+  '=',
+  '==',
+  'oneof',
+  'anyof',
+  '[',
+  ']',
+  '[x]',
+  '"',
+  "'",
+  '*',
+  '/x',
+  'a<=b',
+  'a!=b',
+  '1',
+  '-1',
+  '+',
+  '.',
+  '_',
+  'pmatchx',
+  'intersectsy',
+  'glob',
+  'glob(',
+  'contains',
+  'regex',
+];
 function soup() {
   let text = '';
   const n = 1 + Math.floor(random() * 8);
@@ -92,7 +221,13 @@ function soup() {
 }
 function nested() {
   const n = Math.floor(random() * 30);
-  const [open, close, inner] = pick([['(', ')', 'proc.name = a'], ['not(', ')', 'a'], ['tolower(', ')', 'proc.name'], ['(a and ', ')', 'b'], ['(', ')', 'proc.name in ()']]);
+  const [open, close, inner] = pick([
+    ['(', ')', 'proc.name = a'],
+    ['not(', ')', 'a'],
+    ['tolower(', ')', 'proc.name'],
+    ['(a and ', ')', 'b'],
+    ['(', ')', 'proc.name in ()'],
+  ]);
   return open.repeat(n) + inner + close.repeat(n) + (open === 'tolower(' ? ' = x' : '');
 }
 
@@ -111,8 +246,10 @@ for (let i = 0; i < count; i++) {
 
 let failed = false;
 for (const depth of [100, 1000, 12, 9, 7]) {
-  const input = conditions.join('\0') + '\0';
-  const lines = execFileSync(oracle, [String(depth)], { input, maxBuffer: 1 << 28 }).toString().split('\n');
+  const input = `${conditions.join('\0')}\0`;
+  const lines = execFileSync(oracle, [String(depth)], { input, maxBuffer: 1 << 28 })
+    .toString()
+    .split('\n');
   const acceptance = [];
   const messages = [];
   let positions = 0;
@@ -120,7 +257,9 @@ for (const depth of [100, 1000, 12, 9, 7]) {
     const reference = lines[i];
     const kestrel = parseCondition(condition, { maxDepth: depth });
     if ((reference === 'ok') !== kestrel.ok) {
-      acceptance.push(`${JSON.stringify(condition)}: libsinsp ${reference === 'ok' ? 'accepts' : 'rejects'}, kestrel ${kestrel.ok ? 'accepts' : `rejects (${kestrel.error.message})`}`);
+      acceptance.push(
+        `${JSON.stringify(condition)}: libsinsp ${reference === 'ok' ? 'accepts' : 'rejects'}, kestrel ${kestrel.ok ? 'accepts' : `rejects (${kestrel.error.message})`}`,
+      );
       return;
     }
     if (kestrel.ok) return;
@@ -129,8 +268,10 @@ for (const depth of [100, 1000, 12, 9, 7]) {
     if (message !== kestrel.error.message) messages.push(`${JSON.stringify(condition)}: libsinsp "${message}", kestrel "${kestrel.error.message}"`);
     else if (Number(offset) !== kestrel.error.position.offset) positions++;
   });
-  console.log(`depth limit ${depth}: ${conditions.length} conditions, ${acceptance.length} accepted or rejected differently, ${messages.length} with another message, ${positions} at another position`);
-  for (const line of [...acceptance, ...messages].slice(0, 20)) console.log('  ' + line);
+  console.log(
+    `depth limit ${depth}: ${conditions.length} conditions, ${acceptance.length} accepted or rejected differently, ${messages.length} with another message, ${positions} at another position`,
+  );
+  for (const line of [...acceptance, ...messages].slice(0, 20)) console.log(`  ${line}`);
   failed ||= acceptance.length + messages.length > 0;
 }
 process.exit(failed ? 1 : 0);

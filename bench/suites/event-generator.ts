@@ -1,9 +1,9 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Bench } from 'tinybench';
 import { loadRulesContents } from '../../src/rules/loader.js';
-import { EgRunner } from '../../src/testing/event-generator/run.js';
 import { loadSuite } from '../../src/testing/event-generator/loader.js';
+import { EgRunner } from '../../src/testing/event-generator/run.js';
 import { simulateTest } from '../../src/testing/event-generator/sim/simulate.js';
 import { SHARED_DIR } from '../shared.js';
 import type { Registration, Suite } from '../types.js';

@@ -1,5 +1,5 @@
-import type { Bench } from 'tinybench';
 import { readFileSync } from 'node:fs';
+import type { Bench } from 'tinybench';
 import { parseAllDocuments } from 'yaml';
 import { loadRulesContents } from '../../src/rules/loader.js';
 import { readYamlFast } from '../../src/rules/yaml-fast.js';

@@ -17,8 +17,24 @@ export const memorySuite: Suite = {
     const perEvent = heap['growthBytes']! / heap['evaluations']!;
     return {
       figures: [
-        { name: `heap growth across ${heap['evaluations']} evaluations`, unit: 'bytes/event', median: perEvent, min: perEvent, max: perEvent, samples: 1, target: '<= 0.01 (flat)', met: perEvent <= 0.01 },
-        { name: `peak RSS, replay of ${rss['events']} events`, unit: 'MB', median: rss['maxRssKb']! / 1024, min: rss['maxRssKb']! / 1024, max: rss['maxRssKb']! / 1024, samples: 1 },
+        {
+          name: `heap growth across ${heap['evaluations']} evaluations`,
+          unit: 'bytes/event',
+          median: perEvent,
+          min: perEvent,
+          max: perEvent,
+          samples: 1,
+          target: '<= 0.01 (flat)',
+          met: perEvent <= 0.01,
+        },
+        {
+          name: `peak RSS, replay of ${rss['events']} events`,
+          unit: 'MB',
+          median: rss['maxRssKb']! / 1024,
+          min: rss['maxRssKb']! / 1024,
+          max: rss['maxRssKb']! / 1024,
+          samples: 1,
+        },
       ],
     };
   },

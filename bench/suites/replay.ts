@@ -1,8 +1,8 @@
 import { createReadStream, statSync } from 'node:fs';
-import { readCaptureBatches } from '../../src/sources/jsonl/captures.js';
-import { lineBatches } from '../../src/sources/jsonl/lines.js';
 import { Replayer } from '../../src/replay/replay.js';
 import { loadRulesFiles } from '../../src/rules/loader.js';
+import { readCaptureBatches } from '../../src/sources/jsonl/captures.js';
+import { lineBatches } from '../../src/sources/jsonl/lines.js';
 import { replayCapture } from '../data.js';
 import { UPSTREAM_RULE_FILES } from '../shared.js';
 import type { Figure, Registration, Suite } from '../types.js';
@@ -50,9 +50,25 @@ export const replaySuite: Suite = {
     const median = (xs: number[]) => xs[Math.floor(xs.length / 2)]!;
     const figures: Figure[] = [
       { name: `end to end replay (${events} events, three upstream files)`, unit: 'events/s', median: median(r), min: r[0]!, max: r.at(-1)!, samples: RUNS },
-      { name: 'end to end replay', unit: 'MB/s', median: (median(r) / events) * megabytes, min: (r[0]! / events) * megabytes, max: (r.at(-1)! / events) * megabytes, samples: RUNS },
+      {
+        name: 'end to end replay',
+        unit: 'MB/s',
+        median: (median(r) / events) * megabytes,
+        min: (r[0]! / events) * megabytes,
+        max: (r.at(-1)! / events) * megabytes,
+        samples: RUNS,
+      },
       { name: 'bare loop: split lines + JSON.parse', unit: 'events/s', median: median(b), min: b[0]!, max: b.at(-1)!, samples: RUNS },
-      { name: 'end to end / bare JSON.parse', unit: 'ratio', median: median(ratio), min: ratio[0]!, max: ratio.at(-1)!, samples: RUNS, target: '>= 0.75', met: median(ratio) >= 0.75 },
+      {
+        name: 'end to end / bare JSON.parse',
+        unit: 'ratio',
+        median: median(ratio),
+        min: ratio[0]!,
+        max: ratio.at(-1)!,
+        samples: RUNS,
+        target: '>= 0.75',
+        met: median(ratio) >= 0.75,
+      },
     ];
     return { figures };
   },

@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Bench } from 'tinybench';
-import { readScap, readScapBytes } from '../../src/sources/scap/stream.js';
 import { renderArgs } from '../../src/sources/scap/render.js';
+import { readScap, readScapBytes } from '../../src/sources/scap/stream.js';
 import type { Suite } from '../types.js';
 
 const CAPTURES = ['curl_google.scap', 'curl_google_comments.scap', 'single_ipv6_conn.scap', 'test_ipv6_client.scap'];
@@ -51,7 +51,12 @@ export const scapSuite: Suite = {
     // the events of each capture start a section (a bare section header) so that the converter
     // does not pair an exit with an enter event of another capture
     const shb = captures[0]!.subarray(0, new DataView(captures[0]!.buffer).getUint32(4, true));
-    const events = concat([parts[0]![0], ...Array.from({ length: EVENT_REPEATS }, () => parts.flatMap((p) => [shb, p[1]])).flat().slice(1)]);
+    const events = concat([
+      parts[0]![0],
+      ...Array.from({ length: EVENT_REPEATS }, () => parts.flatMap((p) => [shb, p[1]]))
+        .flat()
+        .slice(1),
+    ]);
     const file = path.join(os.tmpdir(), `kestrel-bench-${process.pid}.scap`);
     writeFileSync(file, events);
     process.on('exit', () => rmSync(file, { force: true }));

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, openSync, closeSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { DATA_DIR, hasSysdig, scaledScap } from '../data.js';
 import type { Registration, Suite } from '../types.js';

@@ -28,7 +28,7 @@ Usage: kestrel <command> [options]
 
 Commands:
 ${Object.values(COMMANDS)
-  .map((c) => '  ' + c.usage.split('\n')[0])
+  .map((c) => `  ${c.usage.split('\n')[0]}`)
   .join('\n')}
 
 Run 'kestrel <command> --help' for a command's options, 'kestrel --version' for the version.`;
@@ -37,7 +37,7 @@ Run 'kestrel <command> --help' for a command's options, 'kestrel --version' for 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.out(MAIN_USAGE + '\n');
+    io.out(`${MAIN_USAGE}\n`);
     return name === undefined ? 2 : 0;
   }
   if (name === '--version' || name === '-V' || name === 'version') {
@@ -50,7 +50,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(command.usage + '\n');
+    io.out(`${command.usage}\n`);
     return 0;
   }
   try {

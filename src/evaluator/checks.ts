@@ -7,8 +7,8 @@ import type { FieldCatalogue, FieldType } from '../fields/catalogue.js';
 import { comparedType } from '../fields/raw-args.js';
 import type { EventSource, FieldAccessor, FieldValue } from '../fields/source.js';
 import { AddressCache } from '../operators/matchers.js';
-import { listComparison, modifierTest, operatorSpec, scalarComparison, type FastPath } from '../operators/registry.js';
-import { transformerSpec, type TransformerInput } from '../operators/transformers.js';
+import { type FastPath, listComparison, modifierTest, operatorSpec, scalarComparison } from '../operators/registry.js';
+import { type TransformerInput, transformerSpec } from '../operators/transformers.js';
 import { asString, typeClass, type ValueTest } from '../operators/values.js';
 import type { BinaryCheckExpr, Operand, TransformerExpr, UnaryCheckExpr } from '../parser/index.js';
 

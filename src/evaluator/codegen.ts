@@ -8,8 +8,8 @@
  * check's full test.
  */
 import type { Expr } from '../parser/index.js';
-import { ExpressionKeys } from './expression-keys.js';
 import type { CheckPlan, FastPath, ReadPlan } from './checks.js';
+import { ExpressionKeys } from './expression-keys.js';
 import type { StringOp } from './string-sets.js';
 
 /** Supplies the plan of a leaf check (shared across units, so constants are built once). */

@@ -8,10 +8,10 @@
 import type { FieldCatalogue } from '../fields/catalogue.js';
 import { eventCodes, eventNameOfCode, isGenericCode } from '../fields/events.js';
 import type { EventSource } from '../fields/source.js';
-import type { CompiledRule } from '../rules/model.js';
 import { matchesEventCodes } from '../rules/evttypes.js';
-import { priorityLevel, type Priority } from '../rules/priority.js';
-import { ProgramBuilder, type CompiledProgram, type Program } from './program-builder.js';
+import type { CompiledRule } from '../rules/model.js';
+import { type Priority, priorityLevel } from '../rules/priority.js';
+import { type CompiledProgram, type Program, ProgramBuilder } from './program-builder.js';
 
 export type RuleMatching = 'first' | 'all';
 

@@ -3,7 +3,7 @@
  * code compute a repeated macro once per event, and ordering count its occurrences. Keys are
  * cached per node (trees are shared, so a key is built once).
  */
-import { printCondition, type Expr } from '../parser/index.js';
+import { type Expr, printCondition } from '../parser/index.js';
 
 export class ExpressionKeys {
   private readonly keys = new Map<Expr, string>();

@@ -4,7 +4,7 @@
  * one test of that check: when it fails, the whole run of rules is skipped at once
  * instead of each rule rejecting the event on its own. Rule order is unchanged.
  */
-import { printCondition, type Expr } from '../parser/index.js';
+import { type Expr, printCondition } from '../parser/index.js';
 import type { UnitCondition } from './codegen.js';
 
 export interface RuleGroup {

@@ -7,10 +7,11 @@
  * side effects and NA makes a check false wherever it stands, so the order never changes a
  * result (libsinsp, too, stops at any child that decides). Ties keep the written order.
  */
-import type { BinaryCheckExpr, Expr, UnaryCheckExpr } from '../parser/index.js';
-import { ExpressionKeys } from './expression-keys.js';
+
 import { operatorSpec } from '../operators/registry.js';
+import type { BinaryCheckExpr, Expr, UnaryCheckExpr } from '../parser/index.js';
 import type { CheckPlan } from './checks.js';
+import { ExpressionKeys } from './expression-keys.js';
 
 type Plan<E> = (check: BinaryCheckExpr | UnaryCheckExpr) => CheckPlan<E>;
 

@@ -5,14 +5,14 @@
  */
 import type { FieldCatalogue } from '../fields/catalogue.js';
 import type { EventSource } from '../fields/source.js';
-import { printCondition, type BinaryCheckExpr, type Expr, type UnaryCheckExpr } from '../parser/index.js';
-import { CheckPlanner, type CheckPlan, type Predicate } from './checks.js';
-import { UnitGenerator, type UnitCondition } from './codegen.js';
+import { type BinaryCheckExpr, type Expr, printCondition, type UnaryCheckExpr } from '../parser/index.js';
+import { type CheckPlan, CheckPlanner, type Predicate } from './checks.js';
+import { type UnitCondition, UnitGenerator } from './codegen.js';
 import { buildGate } from './gates.js';
 import { groupByFirstCheck } from './groups.js';
 import { Occurrences, orderByCost } from './order.js';
 import { specialize } from './specialize.js';
-import { stringSetTest, type StringOp } from './string-sets.js';
+import { type StringOp, stringSetTest } from './string-sets.js';
 
 export type { Predicate };
 

@@ -43,12 +43,12 @@ function walk(n: TrieNode, depth: number, position: (depth: number) => string, e
   if (n.open) return `${indent}return true;\n`;
   let out = '';
   if (n.closed) out += `${indent}if (${end} === ${depth}) return true;\n`;
-  if (n.children.size === 0) return out + `${indent}return false;\n`;
+  if (n.children.size === 0) return `${out}${indent}return false;\n`;
   out += `${indent}switch (v.charCodeAt(${position(depth)})) {\n`;
   for (const [code, child] of [...n.children].sort((a, b) => a[0] - b[0])) {
-    out += `${indent}  case ${code}:\n${walk(child, depth + 1, position, end, indent + '    ')}`;
+    out += `${indent}  case ${code}:\n${walk(child, depth + 1, position, end, `${indent}    `)}`;
   }
-  return out + `${indent}  default:\n${indent}    return false;\n${indent}}\n`;
+  return `${out}${indent}  default:\n${indent}    return false;\n${indent}}\n`;
 }
 
 /** A test of a string against every (operation, constant) pair: true when any holds. */

@@ -124,7 +124,7 @@ export class FieldCatalogue {
   /** `evt.arg.flags` → evt.arg with argument `flags`. */
   private dottedArgument(name: string): { def: FieldDef; arg: string } | undefined {
     for (const base of DOTTED_ARGUMENT_FIELDS) {
-      if (name.startsWith(base + '.') && name.length > base.length + 1) {
+      if (name.startsWith(`${base}.`) && name.length > base.length + 1) {
         const def = this.byName.get(base);
         if (def) return { def, arg: name.slice(base.length + 1) };
       }

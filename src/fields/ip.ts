@@ -70,8 +70,11 @@ function ipv6Bytes(text: string): Uint8Array {
   let tail4: number[] = [];
   const lastColon = text.lastIndexOf(':');
   if (text.slice(lastColon + 1).includes('.')) {
-    tail4 = text.slice(lastColon + 1).split('.').map(Number);
-    head = text.slice(0, lastColon + 1) + '0:0';
+    tail4 = text
+      .slice(lastColon + 1)
+      .split('.')
+      .map(Number);
+    head = `${text.slice(0, lastColon + 1)}0:0`;
   }
   const [left, right] = head.split('::') as [string, string | undefined];
   const l = left ? left.split(':') : [];

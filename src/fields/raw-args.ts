@@ -3,8 +3,9 @@
  * first event parameter so named (sinsp_filter_check_event::extract_arg), so that
  * `evt.rawarg.res > 100` compares numbers. Every other field has its catalogue type.
  */
-import eventTable from './event-table.json' with { type: 'json' };
+
 import type { FieldType, ResolvedField } from './catalogue.js';
+import eventTable from './event-table.json' with { type: 'json' };
 
 /** libsinsp parameter types as catalogue types; ones without a comparison of their own stay strings. */
 const BY_PARAM_TYPE: Record<string, FieldType> = {

@@ -19,7 +19,14 @@ export const TIME_FIELDS: Readonly<Record<string, (ns: bigint) => string | numbe
 };
 
 /** The text fields among them: a number under their own key is a timestamp to format. */
-export const TIME_TEXT_FIELDS: ReadonlySet<string> = new Set(['evt.time', 'evt.outputtime', 'evt.time.s', 'evt.time.iso8601', 'evt.datetime', 'evt.datetime.s']);
+export const TIME_TEXT_FIELDS: ReadonlySet<string> = new Set([
+  'evt.time',
+  'evt.outputtime',
+  'evt.time.s',
+  'evt.time.iso8601',
+  'evt.datetime',
+  'evt.datetime.s',
+]);
 
 /** Fields libsinsp prints zero-padded to 9 digits in text (PF_10_PADDED_DEC); JSON keeps the number. */
 export const NINE_DIGIT_FIELDS: ReadonlySet<string> = new Set(['evt.rawtime.ns', 'evt.reltime', 'evt.reltime.ns']);

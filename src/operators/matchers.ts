@@ -3,7 +3,7 @@
  * addresses and networks. Address parsing is cached per `AddressCache`, which each check
  * planner owns, so two engines in one process share nothing.
  */
-import { networkContains, parseIpAddress, parseIpNetwork, sameAddress, type IpAddress, type IpNetwork } from '../fields/ip.js';
+import { type IpAddress, type IpNetwork, networkContains, parseIpAddress, parseIpNetwork, sameAddress } from '../fields/ip.js';
 import { asString, type ValueTest } from './values.js';
 
 /**
@@ -54,7 +54,7 @@ export function globToRegExp(pattern: string, caseInsensitive: boolean): RegExp 
       i = close;
     } else out += escapeRegExp(c);
   }
-  return new RegExp(out + '$', caseInsensitive ? 'is' : 's');
+  return new RegExp(`${out}$`, caseInsensitive ? 'is' : 's');
 }
 
 function escapeRegExp(c: string): string {
@@ -87,9 +87,9 @@ export function pathPrefixTest(paths: string[]): ValueTest {
   const split = paths.map(pathComponents);
   const globs = split.map((c) => c.map((part) => (/[*?[]/.test(part) ? globToRegExp(part, false) : undefined)));
   const simple = split.every((c) => c.length > 0) && globs.every((g) => g.every((x) => x === undefined));
-  const texts = split.map((c) => '/' + c.join('/'));
+  const texts = split.map((c) => `/${c.join('/')}`);
   const exact = new Set(texts);
-  const prefixes = texts.map((t) => t + '/');
+  const prefixes = texts.map((t) => `${t}/`);
   return (v) => {
     const s = asString(v);
     if (s === undefined) return false;

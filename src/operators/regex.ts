@@ -69,8 +69,7 @@ function perlAccepts(pattern: string): boolean {
 const RANGE = /^\[-(\\x\{[0-9a-fA-F]+\}|\\x[0-9a-fA-F]{2}|\\.|.)$/su;
 
 const POSIX_HINT =
-  'libsinsp compiles regex values with RE2 in POSIX mode: no \\d, \\w, \\s or \\b (use [0-9], [[:alnum:]_], [[:space:]]), ' +
-  'no (?:…), (?i) or lookaround';
+  'libsinsp compiles regex values with RE2 in POSIX mode: no \\d, \\w, \\s or \\b (use [0-9], [[:alnum:]_], [[:space:]]), ' + 'no (?:…), (?i) or lookaround';
 
 /**
  * RE2's error for a '-' that POSIX syntax does not allow in a bracket expression (only first
@@ -83,8 +82,8 @@ function posixDashError(text: string): string | undefined {
   let first = true;
   // One character of the class, escapes (\\x41, \\x{2d}, \\012) included.
   const skipChar = () => {
-    const escape = text[i] === '\\' ? /^\\(x\{[^}]*\}|x[0-9a-fA-F]{2}|[0-7][0-7]{0,2}|[^])/su.exec(text.slice(i)) : null;
-    i += escape ? escape[0].length : text.codePointAt(i)! > 0xffff ? 2 : 1;
+    const escaped = text[i] === '\\' ? /^\\(x\{[^}]*\}|x[0-9a-fA-F]{2}|[0-7][0-7]{0,2}|[\s\S])/su.exec(text.slice(i)) : null;
+    i += escaped ? escaped[0].length : text.codePointAt(i)! > 0xffff ? 2 : 1;
   };
   while (i < text.length && (text[i] !== ']' || first)) {
     if (text[i] === '-' && !first && (i + 1 === text.length || text[i + 1] !== ']')) {

@@ -6,17 +6,17 @@
  * planner and the ordering all read this table: adding an operator is adding an entry.
  */
 import type { FieldType } from '../fields/catalogue.js';
+import { type AddressCache, addressTest, globTest, networksTest, parseNetworks, pathPrefixTest } from './matchers.js';
 import { compileRegex } from './regex.js';
-import { addressTest, globTest, networksTest, parseNetworks, pathPrefixTest, type AddressCache } from './matchers.js';
 import {
   asBool,
   asNumber,
   asString,
   belowExactLimit,
   hexToLatin1,
+  NUMERIC_TYPES,
   numericOrder,
   parseNumberConstant,
-  NUMERIC_TYPES,
   TEXT_TYPES,
   type TypeClass,
   type ValueTest,
@@ -71,13 +71,15 @@ const TEXT_AND_BYTES: readonly FieldType[] = [...TEXT_TYPES, 'bytebuf'];
 
 // ---- comparisons by type class ------------------------------------------------------------------
 
-const numberCompare = (compare: (order: number) => boolean): ScalarComparison => (constant) => {
-  const c = parseNumberConstant(constant);
-  return (v) => {
-    const n = asNumber(v);
-    return n !== undefined && compare(numericOrder(n, c));
+const numberCompare =
+  (compare: (order: number) => boolean): ScalarComparison =>
+  (constant) => {
+    const c = parseNumberConstant(constant);
+    return (v) => {
+      const n = asNumber(v);
+      return n !== undefined && compare(numericOrder(n, c));
+    };
   };
-};
 
 const numberEquals: ScalarComparison = (constant) => {
   const c = parseNumberConstant(constant);
@@ -135,8 +137,7 @@ const EQUALS: Partial<Record<TypeClass, ScalarComparison>> = {
 };
 
 /** Strings order by code units as strcmp does; a missing value is below nothing. */
-const textOrder = (compare: (order: number) => boolean): ScalarComparison =>
-  stringTest((s, c) => compare(s < c ? -1 : s > c ? 1 : 0));
+const textOrder = (compare: (order: number) => boolean): ScalarComparison => stringTest((s, c) => compare(s < c ? -1 : s > c ? 1 : 0));
 
 function ordering(compare: (order: number) => boolean): Partial<Record<TypeClass, ScalarComparison>> {
   return { number: numberCompare(compare), ...onText(textOrder(compare)) };
@@ -248,17 +249,40 @@ export const OPERATORS = {
   }),
   glob: single({ types: TEXT_TYPES, cost: 'pattern', chance: 'selects', compare: onText((c) => globTest(c, false)) }),
   iglob: single({ types: TEXT_TYPES, cost: 'search', chance: 'selects', compare: onText((c) => globTest(c, true)) }),
-  contains: single({ types: TEXT_AND_BYTES, cost: 'search', chance: 'selects', compare: onText(stringTest((s, c) => s.includes(c))), fast: stringFast('includes') }),
+  contains: single({
+    types: TEXT_AND_BYTES,
+    cost: 'search',
+    chance: 'selects',
+    compare: onText(stringTest((s, c) => s.includes(c))),
+    fast: stringFast('includes'),
+  }),
   icontains: single({
     types: TEXT_TYPES,
     cost: 'search',
     chance: 'selects',
-    compare: onText(stringTest((s, c) => s.toLowerCase().includes(c), (c) => c.toLowerCase())),
+    compare: onText(
+      stringTest(
+        (s, c) => s.toLowerCase().includes(c),
+        (c) => c.toLowerCase(),
+      ),
+    ),
   }),
   bcontains: single({ types: ['bytebuf'], cost: 'search', chance: 'selects', compare: onText(stringTest((s, c) => s.includes(c), hexToLatin1)) }),
-  startswith: single({ types: TEXT_AND_BYTES, cost: 'direct', chance: 'selects', compare: onText(stringTest((s, c) => s.startsWith(c))), fast: stringFast('startsWith') }),
+  startswith: single({
+    types: TEXT_AND_BYTES,
+    cost: 'direct',
+    chance: 'selects',
+    compare: onText(stringTest((s, c) => s.startsWith(c))),
+    fast: stringFast('startsWith'),
+  }),
   bstartswith: single({ types: ['bytebuf'], cost: 'direct', chance: 'selects', compare: onText(stringTest((s, c) => s.startsWith(c), hexToLatin1)) }),
-  endswith: single({ types: TEXT_AND_BYTES, cost: 'direct', chance: 'selects', compare: onText(stringTest((s, c) => s.endsWith(c))), fast: stringFast('endsWith') }),
+  endswith: single({
+    types: TEXT_AND_BYTES,
+    cost: 'direct',
+    chance: 'selects',
+    compare: onText(stringTest((s, c) => s.endsWith(c))),
+    fast: stringFast('endsWith'),
+  }),
   regex: single({
     types: TEXT_TYPES,
     cost: 'search',
@@ -275,8 +299,28 @@ export const OPERATORS = {
       };
     }),
   }),
-  intersects: { rhs: 'list', modifiable: false, types: ALL_TYPES, onListFields: true, cost: 'direct', chance: 'selects', compare: EQUALS, compareList: setTest, fast: setFast },
-  in: { rhs: 'list', modifiable: false, types: ALL_TYPES, onListFields: true, cost: 'direct', chance: 'selects', compare: EQUALS, compareList: setTest, fast: setFast },
+  intersects: {
+    rhs: 'list',
+    modifiable: false,
+    types: ALL_TYPES,
+    onListFields: true,
+    cost: 'direct',
+    chance: 'selects',
+    compare: EQUALS,
+    compareList: setTest,
+    fast: setFast,
+  },
+  in: {
+    rhs: 'list',
+    modifiable: false,
+    types: ALL_TYPES,
+    onListFields: true,
+    cost: 'direct',
+    chance: 'selects',
+    compare: EQUALS,
+    compareList: setTest,
+    fast: setFast,
+  },
   pmatch: {
     rhs: 'list',
     modifiable: false,

@@ -3,7 +3,7 @@
  * (which may be strings, numbers, bigints or booleans whatever the source), and constants
  * parsed once per check.
  */
-import { NUMERIC_TYPES, type FieldType } from '../fields/catalogue.js';
+import { type FieldType, NUMERIC_TYPES } from '../fields/catalogue.js';
 
 /** A value test built once per check, with its constants pre-processed. */
 export type ValueTest = (value: unknown) => boolean;

@@ -7,8 +7,8 @@ import os from 'node:os';
 import type { FieldCatalogue } from '../fields/catalogue.js';
 import type { EventSource, FieldAccessor } from '../fields/source.js';
 import type { CompiledRule } from '../rules/model.js';
-import { FormatBinder, type BoundFormat } from './bind.js';
-import { parseFormat, type FormatToken } from '../rules/output-format.js';
+import { type FormatToken, parseFormat } from '../rules/output-format.js';
+import { type BoundFormat, FormatBinder } from './bind.js';
 import { jsonString, renderFormat, valueJson } from './render.js';
 
 export interface AlertOptions {

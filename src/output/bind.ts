@@ -3,10 +3,11 @@
  * transformer expression (`%tolower(proc.name)`), is read through the evaluator's operand
  * compiler, the path conditions use, so outputs and conditions never disagree on a value.
  */
+
+import { CheckPlanner } from '../evaluator/checks.js';
 import type { FieldCatalogue, FieldType } from '../fields/catalogue.js';
 import type { EventSource, FieldAccessor } from '../fields/source.js';
 import { NINE_DIGIT_FIELDS } from '../fields/time-fields.js';
-import { CheckPlanner } from '../evaluator/checks.js';
 import type { Operand, TransformerListItem } from '../parser/index.js';
 import type { FormatToken } from '../rules/output-format.js';
 import type { BoundToken } from './render.js';

@@ -25,16 +25,16 @@ import { LIST_OPERATORS, NUMERIC_OPERATORS } from '../operators/registry.js';
 import type { TransformerName } from '../operators/transformers.js';
 
 export {
-  LIST_OPERATORS,
-  NUMERIC_OPERATORS,
-  OPERATOR_MODIFIERS,
-  STRING_OPERATORS,
-  UNARY_OPERATORS,
   type BinaryOperator,
+  LIST_OPERATORS,
   type ListOperator,
+  NUMERIC_OPERATORS,
   type NumericOperator,
+  OPERATOR_MODIFIERS,
   type OperatorModifier,
+  STRING_OPERATORS,
   type StringOperator,
+  UNARY_OPERATORS,
   type UnaryOperator,
 } from '../operators/registry.js';
 export { FIELD_TRANSFORMERS, type TransformerName } from '../operators/transformers.js';
@@ -134,14 +134,7 @@ export type TransformerListItem = FieldExpr | TransformerExpr | ValueExpr;
 export type TransformerArg = TransformerListItem | TransformerListExpr;
 export type RightHandSide = ValueExpr | ListExpr | ListRefExpr | TransformerExpr;
 
-export type Node =
-  | Expr
-  | FieldExpr
-  | TransformerExpr
-  | TransformerListExpr
-  | ValueExpr
-  | ListExpr
-  | ListRefExpr;
+export type Node = Expr | FieldExpr | TransformerExpr | TransformerListExpr | ValueExpr | ListExpr | ListRefExpr;
 
 export function isListOperator(op: string): op is ListOperator {
   return (LIST_OPERATORS as readonly string[]).includes(op);

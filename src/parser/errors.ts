@@ -1,4 +1,4 @@
-import { FIELD_TRANSFORMERS, LIST_OPERATORS, NUMERIC_OPERATORS, STRING_OPERATORS, UNARY_OPERATORS, type SourcePosition } from './ast.js';
+import { FIELD_TRANSFORMERS, LIST_OPERATORS, NUMERIC_OPERATORS, type SourcePosition, STRING_OPERATORS, UNARY_OPERATORS } from './ast.js';
 
 /** A syntax error in a condition, positioned at the offending token (or the end of input). */
 export interface ConditionSyntaxError {
@@ -71,8 +71,7 @@ export const SYNTAX = {
   /** depth_guard */
   depth: (max: number) => `exceeded max depth limit of ${max}`,
   /** escaping.cpp unescape_str: a quote escape of the other quote kind. */
-  quoteEscape: (escaped: '"' | "'") =>
-    escaped === '"' ? `invalid \\" escape in '-quoted string` : `invalid \\' escape in "-quoted string`,
+  quoteEscape: (escaped: '"' | "'") => (escaped === '"' ? `invalid \\" escape in '-quoted string` : `invalid \\' escape in "-quoted string`),
   truncatedHex: 'truncated hex char escape sequence',
   badHex: (digits: string) => `invalid hex char escape sequence: ${digits}`,
   unsupportedEscape: (c: string) => `unsupported string escape sequence: \\${c}`,

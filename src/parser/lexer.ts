@@ -10,7 +10,7 @@
  * where libsinsp reads one bare string (`a!b`, `x[1]`).
  * Whitespace is skipped; adjacency is recovered from token offsets.
  */
-import { createToken, Lexer, type IToken, type TokenType } from './chevrotain.js';
+import { createToken, type IToken, Lexer, type TokenType } from './chevrotain.js';
 
 export const Whitespace = createToken({
   name: 'Whitespace',

@@ -1,8 +1,8 @@
 import type { Expr } from './ast.js';
-import { SYNTAX, type ConditionSyntaxError } from './errors.js';
+import { type ConditionSyntaxError, SYNTAX } from './errors.js';
 import { tokenize } from './lexer.js';
-import { SyntaxFailure } from './parser-cursor.js';
 import { ConditionParser } from './parser.js';
+import { SyntaxFailure } from './parser-cursor.js';
 import { DEFAULT_MAX_DEPTH } from './words.js';
 
 export type ParseResult = { ok: true; ast: Expr } | { ok: false; error: ConditionSyntaxError };
@@ -40,5 +40,3 @@ export function parseCondition(text: string, options: ParseOptions = {}): ParseR
     throw error;
   }
 }
-
-

@@ -4,10 +4,11 @@
  * the lookahead tests its gates ask, depth_guard's count, the last token read (for
  * `unexpected token after '…'`), and the errors.
  */
-import { EmbeddedActionsParser, EOF, tokenMatcher, type IToken, type TokenType } from './chevrotain.js';
+
 import { OPERATOR_MODIFIERS, type SourcePosition } from './ast.js';
+import { EmbeddedActionsParser, EOF, type IToken, type TokenType, tokenMatcher } from './chevrotain.js';
 import { HINTS, SYNTAX } from './errors.js';
-import { allTokens, AnyToken, Bang, BareStringPiece, Eq, Gt, GtEq, LParen, Lt, LtEq, NotEq, QuotedString, UnterminatedString, Word } from './lexer.js';
+import { AnyToken, allTokens, Bang, BareStringPiece, Eq, Gt, GtEq, LParen, Lt, LtEq, NotEq, QuotedString, UnterminatedString, Word } from './lexer.js';
 import { SourceText } from './source-text.js';
 import { touches, wordPrefix } from './tokens.js';
 import { EscapeError, unescapeQuoted } from './unescape.js';

@@ -29,15 +29,15 @@
  * comes (`check`, `transformerListItem`) therefore has never-taken alternatives for every
  * token and the end of input (`everyToken`).
  */
-import { tokenMatcher, type IToken } from './chevrotain.js';
+
 import type {
   BinaryOperator,
   Expr,
   FieldExpr,
   ListExpr,
   ListRefExpr,
-  OperatorModifier,
   Operand,
+  OperatorModifier,
   RightHandSide,
   SourcePosition,
   TransformerArg,
@@ -47,12 +47,13 @@ import type {
   TransformerName,
   ValueExpr,
 } from './ast.js';
+import { type IToken, tokenMatcher } from './chevrotain.js';
 import { HINTS, SYNTAX } from './errors.js';
 import {
   BareStringPiece,
   Comma,
-  EqEq,
   Eq,
+  EqEq,
   FieldArgPiece,
   Gt,
   GtEq,
@@ -266,42 +267,39 @@ export class ConditionParser extends CursorParser {
   });
 
   /** parse_optional_field_arg: `[arg]` written right after a field or transformer. */
-  private optionalFieldArg = this.RULE(
-    'optionalFieldArg',
-    (previous: IToken): { value: string; end: SourcePosition } | undefined => {
-      let result: { value: string; end: SourcePosition } | undefined;
-      this.OPTION({
-        GATE: () => touches(previous, this.LA(1)),
-        DEF: () => {
-          const open = this.CONSUME(LBracket);
-          // No blank is read after '[': backspaces there start a bare argument (see bareFieldArg).
-          const lead = this.ACTION(() => this.backspacesAfter(open.endOffset! + 1));
-          const value = this.OR([
-            {
-              GATE: () => touches(open, this.LA(1)),
-              ALT: () => {
-                const quoted = this.CONSUME(QuotedString);
-                return this.ACTION(() => ({ text: this.unquote(quoted), end: quoted.endOffset! + 1 }));
-              },
+  private optionalFieldArg = this.RULE('optionalFieldArg', (previous: IToken): { value: string; end: SourcePosition } | undefined => {
+    let result: { value: string; end: SourcePosition } | undefined;
+    this.OPTION({
+      GATE: () => touches(previous, this.LA(1)),
+      DEF: () => {
+        const open = this.CONSUME(LBracket);
+        // No blank is read after '[': backspaces there start a bare argument (see bareFieldArg).
+        const lead = this.ACTION(() => this.backspacesAfter(open.endOffset! + 1));
+        const value = this.OR([
+          {
+            GATE: () => touches(open, this.LA(1)),
+            ALT: () => {
+              const quoted = this.CONSUME(QuotedString);
+              return this.ACTION(() => ({ text: this.unquote(quoted), end: quoted.endOffset! + 1 }));
             },
-            {
-              GATE: () => this.LA(1).startOffset === open.endOffset! + 1 + lead.length,
-              ALT: () => this.SUBRULE(this.bareFieldArg, { ARGS: [lead] }),
-            },
-            { ALT: () => this.ACTION(() => (lead ? { text: lead, end: open.endOffset! + 1 + lead.length } : this.fail(SYNTAX.fieldArgument, this.LA(1)))) },
-          ]);
-          const close = this.OR2([
-            { GATE: () => this.LA(1).startOffset === value.end, ALT: () => this.CONSUME(RBracket) },
-            { ALT: () => this.ACTION(() => this.fail(SYNTAX.closeBracket, this.LA(1))) },
-          ]);
-          this.ACTION(() => {
-            result = { value: value.text, end: this.source.end(close) };
-          });
-        },
-      });
-      return result;
-    },
-  );
+          },
+          {
+            GATE: () => this.LA(1).startOffset === open.endOffset! + 1 + lead.length,
+            ALT: () => this.SUBRULE(this.bareFieldArg, { ARGS: [lead] }),
+          },
+          { ALT: () => this.ACTION(() => (lead ? { text: lead, end: open.endOffset! + 1 + lead.length } : this.fail(SYNTAX.fieldArgument, this.LA(1)))) },
+        ]);
+        const close = this.OR2([
+          { GATE: () => this.LA(1).startOffset === value.end, ALT: () => this.CONSUME(RBracket) },
+          { ALT: () => this.ACTION(() => this.fail(SYNTAX.closeBracket, this.LA(1))) },
+        ]);
+        this.ACTION(() => {
+          result = { value: value.text, end: this.source.end(close) };
+        });
+      },
+    });
+    return result;
+  });
 
   /**
    * RGX_FIELDARGBARESTR: touching pieces up to the ']' (`/var/run/docker.sock`, `a(b)`).
@@ -364,10 +362,7 @@ export class ConditionParser extends CursorParser {
       this.CONSUME(Comma);
       args.push(this.SUBRULE2(this.transformerArg));
     });
-    const close = this.OR([
-      { ALT: () => this.CONSUME(RParen) },
-      { ALT: () => this.ACTION(() => this.fail(SYNTAX.closeTransformer, this.LA(1))) },
-    ]);
+    const close = this.OR([{ ALT: () => this.CONSUME(RParen) }, { ALT: () => this.ACTION(() => this.fail(SYNTAX.closeTransformer, this.LA(1))) }]);
     const arg = this.SUBRULE(this.optionalFieldArg, { ARGS: [close] });
     return this.ACTION(() => this.leave(this.transformerNode(name as TransformerName, args, start, close, arg)));
   });
@@ -405,10 +400,7 @@ export class ConditionParser extends CursorParser {
         });
       },
     });
-    const close = this.OR([
-      { ALT: () => this.CONSUME(RParen) },
-      { ALT: () => this.ACTION(() => this.fail(SYNTAX.closeTransformerList, this.LA(1))) },
-    ]);
+    const close = this.OR([{ ALT: () => this.CONSUME(RParen) }, { ALT: () => this.ACTION(() => this.fail(SYNTAX.closeTransformerList, this.LA(1))) }]);
     return this.ACTION(() => ({ kind: 'transformer_list', items, range: this.source.span(open, this.source.end(close)) }));
   });
 
@@ -671,10 +663,7 @@ export class ConditionParser extends CursorParser {
       { GATE: () => FIELD_NAME.test(this.LA(1).image), ALT: () => this.SUBRULE(this.field), IGNORE_AMBIGUITIES: true },
       { ALT: () => this.ACTION(() => this.fail(SYNTAX.valField('val'), this.LA(1))) },
     ]);
-    const close = this.OR2([
-      { ALT: () => this.CONSUME(RParen) },
-      { ALT: () => this.ACTION(() => this.fail(SYNTAX.closeTransformer, this.LA(1))) },
-    ]);
+    const close = this.OR2([{ ALT: () => this.CONSUME(RParen) }, { ALT: () => this.ACTION(() => this.fail(SYNTAX.closeTransformer, this.LA(1))) }]);
     const arg = this.SUBRULE(this.optionalFieldArg, { ARGS: [close] });
     return this.ACTION(() => this.transformerNode('val', [field], start, close, arg));
   });

@@ -13,13 +13,9 @@ export function printCondition(node: Expr): string {
   switch (node.kind) {
     case 'or':
       // `and` inside `or` is bracketed too: older libsinsp (sysdig) rejects unbracketed mixes.
-      return node.children
-        .map((c) => (c.kind === 'or' || c.kind === 'and' ? `(${printCondition(c)})` : printCondition(c)))
-        .join(' or ');
+      return node.children.map((c) => (c.kind === 'or' || c.kind === 'and' ? `(${printCondition(c)})` : printCondition(c))).join(' or ');
     case 'and':
-      return node.children
-        .map((c) => (c.kind === 'or' || c.kind === 'and' ? `(${printCondition(c)})` : printCondition(c)))
-        .join(' and ');
+      return node.children.map((c) => (c.kind === 'or' || c.kind === 'and' ? `(${printCondition(c)})` : printCondition(c))).join(' and ');
     case 'not': {
       const c = node.child;
       const inner = printCondition(c);

@@ -3,8 +3,9 @@
  * ranges of tokens, and what stands right after a token (libsinsp's grammar often needs a
  * blank there).
  */
-import { EOF, tokenMatcher, type IToken } from './chevrotain.js';
+
 import type { SourcePosition, SourceRange } from './ast.js';
+import { EOF, type IToken, tokenMatcher } from './chevrotain.js';
 import { BLANKS } from './words.js';
 
 export class SourceText {

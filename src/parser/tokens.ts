@@ -1,5 +1,5 @@
 /** Questions about the condition lexer's tokens that the grammar's gates ask. */
-import { EOF, tokenMatcher, type IToken } from './chevrotain.js';
+import { EOF, type IToken, tokenMatcher } from './chevrotain.js';
 import { Word } from './lexer.js';
 
 export function isWord(token: IToken, image: string): boolean {

@@ -104,5 +104,5 @@ export function quote(value: string): string {
         out += c;
     }
   }
-  return out + '"';
+  return `${out}"`;
 }

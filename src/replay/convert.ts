@@ -63,7 +63,7 @@ export class ScapConverter {
       const type: FieldType = lookup.field.def.type;
       const ancestry = lookup.field.arg === undefined && ANCESTRY_FIELDS[lookup.field.def.name] ? key : undefined;
       return {
-        prefix: ',' + JSON.stringify(key) + ':',
+        prefix: `,${JSON.stringify(key)}:`,
         read: source.accessor(lookup.field),
         numeric: isNumericType(type),
         bool: type === 'bool',
@@ -84,13 +84,13 @@ export class ScapConverter {
         // column is kept only when something was written for it.
         const values = Array.isArray(v) ? v : v === undefined ? [] : [v];
         for (let k = 0; k < values.length; k++) {
-          out += (out === '' ? '{' : ',') + JSON.stringify(`${c.ancestry}[${k + 1}]`) + ':' + jsonValue(values[k] as FieldValue, c.numeric, c.bool);
+          out += `${(out === '' ? '{' : ',') + JSON.stringify(`${c.ancestry}[${k + 1}]`)}:${jsonValue(values[k] as FieldValue, c.numeric, c.bool)}`;
         }
         continue;
       }
-      out += (out === '' ? '{' + c.prefix.slice(1) : c.prefix) + jsonValue(v, c.numeric, c.bool);
+      out += (out === '' ? `{${c.prefix.slice(1)}` : c.prefix) + jsonValue(v, c.numeric, c.bool);
     }
-    return out === '' ? '{}' : out + '}';
+    return out === '' ? '{}' : `${out}}`;
   }
 
   /**
@@ -106,7 +106,7 @@ export class ScapConverter {
       input,
       (event) => {
         source.update(event);
-        pending += this.line(event) + '\n';
+        pending += `${this.line(event)}\n`;
         this.eventsWritten++;
         if (pending.length >= 1 << 16) {
           write(pending);
@@ -135,7 +135,7 @@ export function jsonValue(v: FieldValue, numeric: boolean, bool: boolean): strin
     case 'string':
       return numeric && /^-?[0-9]+(\.[0-9]+)?$/.test(v) ? v : jsonString(v);
     default:
-      if (Array.isArray(v)) return '[' + v.map((x) => jsonValue(x as FieldValue, numeric, bool)).join(',') + ']';
+      if (Array.isArray(v)) return `[${v.map((x) => jsonValue(x as FieldValue, numeric, bool)).join(',')}]`;
       return jsonString(String(v));
   }
 }

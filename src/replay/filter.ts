@@ -2,16 +2,17 @@
  * sysdig-style filtering of a capture with one bare condition (`kestrel replay --filter`):
  * every event is tried, none is skipped by type, and each match prints as a line.
  */
-import { FieldCatalogue } from '../fields/catalogue.js';
-import { FlatEventSource, type FlatEvent } from '../sources/jsonl/flat-source.js';
-import { FormatBinder } from '../output/bind.js';
-import { parseFormat } from '../rules/output-format.js';
-import { renderComplete, renderFormat, valueJson } from '../output/render.js';
-import type { EventSource } from '../fields/source.js';
-import type { CaptureItem } from './replay.js';
-import type { Expr } from '../parser/index.js';
-import { eventJson } from '../sources/jsonl/captures.js';
+
 import { ProgramBuilder } from '../evaluator/program-builder.js';
+import { FieldCatalogue } from '../fields/catalogue.js';
+import type { EventSource } from '../fields/source.js';
+import { FormatBinder } from '../output/bind.js';
+import { renderComplete, renderFormat, valueJson } from '../output/render.js';
+import type { Expr } from '../parser/index.js';
+import { parseFormat } from '../rules/output-format.js';
+import { eventJson } from '../sources/jsonl/captures.js';
+import { type FlatEvent, FlatEventSource } from '../sources/jsonl/flat-source.js';
+import type { CaptureItem } from './replay.js';
 
 export interface FilterOptions {
   /** A sysdig-style `-p` format for matching events; by default sysdig's line, or the event as JSON with `json`. */

@@ -8,13 +8,14 @@
  * candidate rule untimed, and by every candidate rule timed; the last two give the overhead
  * of measuring.
  */
+
+import { Engine } from '../evaluator/engine.js';
+import { type Program, ProgramBuilder } from '../evaluator/program-builder.js';
 import { FieldCatalogue } from '../fields/catalogue.js';
-import { FlatEventSource, type FlatEvent } from '../sources/jsonl/flat-source.js';
 import type { EventSource } from '../fields/source.js';
 import type { CompiledRule } from '../rules/model.js';
 import type { Priority } from '../rules/priority.js';
-import { ProgramBuilder, type Program } from '../evaluator/program-builder.js';
-import { Engine } from '../evaluator/engine.js';
+import { type FlatEvent, FlatEventSource } from '../sources/jsonl/flat-source.js';
 
 export interface RuleProfile {
   rule: string;
@@ -132,7 +133,10 @@ export class Profiler<E = FlatEvent> {
     if (!list) {
       list = this.engine.candidates(type).map((r) => ({
         index: r.index,
-        run: this.compiler.compileProgram([{ condition: r.rule.condition, value: r.index }], { ...(type !== undefined ? { eventType: type } : {}), first: true }).run,
+        run: this.compiler.compileProgram([{ condition: r.rule.condition, value: r.index }], {
+          ...(type !== undefined ? { eventType: type } : {}),
+          first: true,
+        }).run,
       }));
       this.perType.set(key, list);
     }

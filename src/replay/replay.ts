@@ -2,15 +2,16 @@
  * Replay: events in, alerts out, with the counts a summary needs. Used by the CLI and the
  * programmatic API alike.
  */
+
+import { Engine, type RuleMatching, type RuleSelection } from '../evaluator/engine.js';
 import { FieldCatalogue } from '../fields/catalogue.js';
 import { isOutsideLiveEventSet } from '../fields/events.js';
-import { FlatEventSource, type FlatEvent } from '../sources/jsonl/flat-source.js';
+import type { EventSource } from '../fields/source.js';
 import { AlertFormatter, type AlertOptions } from '../output/alerts.js';
 import type { CompiledRule } from '../rules/model.js';
 import type { Priority } from '../rules/priority.js';
 import type { CaptureProblem } from '../sources/jsonl/captures.js';
-import type { EventSource } from '../fields/source.js';
-import { Engine, type RuleMatching, type RuleSelection } from '../evaluator/engine.js';
+import { type FlatEvent, FlatEventSource } from '../sources/jsonl/flat-source.js';
 
 export interface ReplayOptions {
   matching?: RuleMatching;

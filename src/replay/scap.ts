@@ -4,10 +4,11 @@
  * metadata blocks seed the state first. Reading errors come back as values with their byte
  * offset.
  */
+
+import type { ScapReadError } from '../sources/scap/errors.js';
 import type { ScapEvent } from '../sources/scap/event.js';
 import type { ScapEventSource } from '../sources/scap/source.js';
 import { readScap, type ScapReadResult, type ScapSource } from '../sources/scap/stream.js';
-import type { ScapReadError } from '../sources/scap/errors.js';
 import type { Alert, CaptureItem, Replayer, RunControl } from './replay.js';
 
 /**

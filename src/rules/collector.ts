@@ -3,10 +3,20 @@
  * redefinition replaces in place, appends extend, overrides replace selected keys,
  * `enabled`-only items toggle earlier rules.
  */
-import { LOAD_OPERATORS, isListOperatorText, isStringOperatorWithModifier } from './operators.js';
-import { LoadError, type Location } from './diagnostics.js';
-import { isEntryValid, type ExceptionInfo, type ListInfo, type MacroInfo, type PluginRequirement, type RuleInfo, type RuleUpdate, type TextSegment } from './model.js';
+
 import type { FieldCatalogue } from '../fields/catalogue.js';
+import { LoadError, type Location } from './diagnostics.js';
+import {
+  type ExceptionInfo,
+  isEntryValid,
+  type ListInfo,
+  type MacroInfo,
+  type PluginRequirement,
+  type RuleInfo,
+  type RuleUpdate,
+  type TextSegment,
+} from './model.js';
+import { isListOperatorText, isStringOperatorWithModifier, LOAD_OPERATORS } from './operators.js';
 import { compareSemver, formatSemver, parseSemver, type Semver } from './semver.js';
 
 export const ENGINE_VERSION: Semver = { major: 0, minor: 63, patch: 0 };
@@ -149,8 +159,8 @@ export class Collector {
     if (!hasAnyValue(update)) fail('Appended rule must have exceptions or condition property', update.context);
     const catalogue = previous.unknownSource ? undefined : this.catalogue;
     if (update.condition) appendText(previous, update.condition, update.conditionSegments ?? []);
-    if (update.output) previous.output += ' ' + update.output;
-    if (update.desc) previous.desc += ' ' + update.desc;
+    if (update.output) previous.output += ` ${update.output}`;
+    if (update.desc) previous.desc += ` ${update.desc}`;
     if (update.tags) previous.tags = sortedUnique([...previous.tags, ...update.tags]);
     for (const ex of update.exceptions ?? []) {
       const existing = previous.exceptions.find((e) => e.name === ex.name);
@@ -228,10 +238,7 @@ export class Collector {
       if (ex.comps.isList) fail('Fields and comps must both be strings', ex.context);
       ex.comps.item = ex.comps.item.trim();
       if (!isListOperatorText(ex.comps.item)) {
-        fail(
-          'When fields is a single value, comps must be one of (in, pmatch, intersects) or a modifier operator (e.g. startswith oneof)',
-          ex.context,
-        );
+        fail('When fields is a single value, comps must be one of (in, pmatch, intersects) or a modifier operator (e.g. startswith oneof)', ex.context);
       }
       if (catalogue && !isValidLhsField(catalogue, ex.fields.item)) {
         fail(`'${ex.fields.item}' is not a supported filter field`, ex.context);
@@ -266,7 +273,7 @@ function hasAnyValue(u: RuleUpdate): boolean {
 /** Appends condition text after a space, keeping track of where the new part came from. */
 function appendText(target: { condition: string; conditionSegments: TextSegment[] }, text: string, segments: TextSegment[]): void {
   const start = target.condition.length + 1;
-  target.condition += ' ' + text;
+  target.condition += ` ${text}`;
   target.conditionSegments.push(...segments.map((s) => ({ start: start + s.start, origin: s.origin })));
 }
 

@@ -7,13 +7,13 @@
  * validated by, and trees are never mutated, so the compiles' results are unchanged.
  */
 import type { FieldCatalogue } from '../fields/catalogue.js';
-import { parseFormat, type ParsedFormat } from './output-format.js';
-import { visit, type Expr, type FieldExpr, type Node } from '../parser/index.js';
-import { ConditionValidator, type ConditionProblem, type ConditionWarning } from './condition-validator.js';
+import { type Expr, type FieldExpr, type Node, visit } from '../parser/index.js';
+import { type ConditionProblem, ConditionValidator, type ConditionWarning } from './condition-validator.js';
 import type { Location } from './diagnostics.js';
 import { conditionEventTypes, type EventTypeSet } from './evttypes.js';
-import { resolveMacros, type MacroResolution } from './macros.js';
+import { type MacroResolution, resolveMacros } from './macros.js';
 import type { TextSegment } from './model.js';
+import { type ParsedFormat, parseFormat } from './output-format.js';
 import type { OffsetMap } from './positions.js';
 
 /** Where a parsed text came from: its segments, the rewrites made to it, a prefix added before it. */

@@ -5,14 +5,14 @@
  * checked against the field catalogue, event types computed, unused items reported.
  */
 import type { FieldCatalogue } from '../fields/catalogue.js';
-import { FormatError } from './output-format.js';
-import { parseCondition, RULES_MAX_DEPTH, type Expr, type Node } from '../parser/index.js';
+import { type Expr, type Node, parseCondition, RULES_MAX_DEPTH } from '../parser/index.js';
 import type { Collector } from './collector.js';
 import { CompileCache, type OutputFacts, type TextRecord } from './compile-cache.js';
-import { LoadError, type Diagnostic, type Location, type LoadWarningCode } from './diagnostics.js';
+import { type Diagnostic, LoadError, type LoadWarningCode, type Location } from './diagnostics.js';
 import { buildExceptionCondition } from './exceptions.js';
-import { ListSubstituter, type ExpandedList } from './lists.js';
+import { type ExpandedList, ListSubstituter } from './lists.js';
 import type { CompiledRule, CompileOutput, ListInfo, MacroInfo, RuleInfo, TextSegment } from './model.js';
+import { FormatError } from './output-format.js';
 import { locationsAt, OffsetMap } from './positions.js';
 
 export interface CompileOptions {
@@ -25,7 +25,8 @@ export const SUGGESTED_OUTPUT_FIELDS = ['container.id', 'container.name', 'conta
 
 /** Fields deprecated since enter events were dropped. */
 export const DEPRECATED_FIELDS = ['evt.dir', 'evt.latency', 'evt.latency.s', 'evt.latency.ns', 'evt.latency.human', 'evt.wait_latency'];
-const DEPRECATED_DIR = "due to the drop of enter events, 'evt.dir = <' always evaluates to true, and 'evt.dir = >' always evaluates to false. The rule expression can be simplified by removing the condition on 'evt.dir'";
+const DEPRECATED_DIR =
+  "due to the drop of enter events, 'evt.dir = <' always evaluates to true, and 'evt.dir = >' always evaluates to false. The rule expression can be simplified by removing the condition on 'evt.dir'";
 const DEPRECATED_LATENCY = 'field is not available due to the drop of enter events.';
 /**
  * Falco's error for any output token libsinsp cannot read: its formatter retries ever shorter
@@ -174,7 +175,11 @@ export class RuleCompiler {
       throw new LoadError('LOAD_ERR_COMPILE_OUTPUT', message, where, hint);
     }
     for (const field of outputFacts.deprecated) {
-      this.warn('LOAD_DEPRECATED_ITEM', `usage of deprecated field '${field}' has been detected in the rule output`, info.outputOrigin?.context ?? info.context);
+      this.warn(
+        'LOAD_DEPRECATED_ITEM',
+        `usage of deprecated field '${field}' has been detected in the rule output`,
+        info.outputOrigin?.context ?? info.context,
+      );
     }
 
     // Exceptions wrap the condition in parentheses: one character before the original text.

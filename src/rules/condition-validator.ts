@@ -6,12 +6,12 @@
  */
 import type { FieldCatalogue, FieldType, ResolvedField } from '../fields/catalogue.js';
 import { isKnownEventName } from '../fields/events.js';
-import { comparedType } from '../fields/raw-args.js';
-import type { BinaryCheckExpr, Expr, FieldExpr, Node, Operand, RightHandSide, TransformerExpr } from '../parser/index.js';
 import { parseIpAddress, parseIpNetwork } from '../fields/ip.js';
+import { comparedType } from '../fields/raw-args.js';
+import { compileRegex } from '../operators/regex.js';
 import { operatorAccepts } from '../operators/registry.js';
 import { TRANSFORMER_CALL_PREFIX, transformerSpec } from '../operators/transformers.js';
-import { compileRegex } from '../operators/regex.js';
+import type { BinaryCheckExpr, Expr, FieldExpr, Node, Operand, RightHandSide, TransformerExpr } from '../parser/index.js';
 
 export interface ConditionProblem {
   /** libsinsp's message where it has one (`filter_check called with nonexistent field x.y`). */

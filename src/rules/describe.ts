@@ -3,7 +3,7 @@
  * condition, event types, fields, macros and lists of each rule.
  */
 import { allEventNamesForCodes } from '../fields/events.js';
-import { parseCondition, printCondition, RULES_MAX_DEPTH, visit, type Expr } from '../parser/index.js';
+import { type Expr, parseCondition, printCondition, RULES_MAX_DEPTH, visit } from '../parser/index.js';
 import type { CompiledRule, CompileOutput } from './model.js';
 
 export interface RuleDescription {

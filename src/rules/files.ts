@@ -3,7 +3,7 @@
  * directory in name order (falco_configuration::read_rules_file_directory), and (kestrel's
  * addition) glob patterns. A directory or glob that yields no file is reported, not skipped.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, type Stats, statSync } from 'node:fs';
 import path from 'node:path';
 import fg from 'fast-glob';
 
@@ -22,7 +22,7 @@ export function expandRulesPaths(paths: string[], cwd: string): RulesPath[] {
       for (const m of matches) out.push({ file: m });
       continue;
     }
-    let stat;
+    let stat: Stats;
     try {
       stat = statSync(absolute);
     } catch {

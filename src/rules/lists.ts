@@ -13,7 +13,7 @@ export interface ExpandedList {
 }
 
 const BLANKS = ' \t\n\r';
-const DELIMITERS = BLANKS + '(),=';
+const DELIMITERS = `${BLANKS}(),=`;
 const WORD_SPLIT = /[ \t\n\r(),=]+/;
 
 export function quoteListItem(item: string): string {
@@ -66,8 +66,8 @@ export class ListSubstituter {
             if (start > 0 && cnd[start - 1] === ',') start--;
             else if (end < cnd.length && cnd[end] === ',') end++;
           }
-          const prefix = start > 0 ? cnd.slice(0, start) + ' ' : '';
-          const rewritten = sub + ' ';
+          const prefix = start > 0 ? `${cnd.slice(0, start)} ` : '';
+          const rewritten = `${sub} `;
           offsets?.record(start, end - start, prefix.length - start + rewritten.length);
           cnd = prefix + rewritten + cnd.slice(end);
           start += sub.length + 1;

@@ -8,12 +8,12 @@ import { FieldCatalogue } from '../fields/catalogue.js';
 import { Collector } from './collector.js';
 import { CompileCache } from './compile-cache.js';
 import { DEPRECATED_FIELDS, RuleCompiler } from './compiler.js';
-import type { CompileOutput } from './model.js';
-import { LoadError, type Diagnostic, type FileLoadResult } from './diagnostics.js';
+import { type Diagnostic, type FileLoadResult, LoadError } from './diagnostics.js';
 import { expandRulesPaths } from './files.js';
+import type { CompileOutput } from './model.js';
 import { RulesFileReader } from './reader.js';
-import { positionAt, readYaml } from './yaml-source.js';
 import type { Semver } from './semver.js';
+import { positionAt, readYaml } from './yaml-source.js';
 
 export interface LoadOptions {
   cwd?: string;
@@ -51,7 +51,11 @@ export function loadRulesFiles(paths: string[], options: LoadOptions = {}): Load
     if ('empty' in entry) {
       readFailures.push(
         entry.kind === 'directory'
-          ? fileReadFailure(entry.empty, `No rules file found in directory ${entry.empty}`, 'Falco reads the files of a rules directory whose names end in .yaml or .yml')
+          ? fileReadFailure(
+              entry.empty,
+              `No rules file found in directory ${entry.empty}`,
+              'Falco reads the files of a rules directory whose names end in .yaml or .yml',
+            )
           : fileReadFailure(entry.empty, `No rules file matches ${entry.empty}`),
       );
       continue;
@@ -112,9 +116,7 @@ export function loadRulesContents(files: RulesContent[], options: LoadOptions = 
   }
   const successful = results.every((r) => r.successful);
   const requiredEngineVersion = collector.requiredEngineVersion;
-  return successful && output
-    ? { results, successful, output, contents, requiredEngineVersion }
-    : { results, successful, contents, requiredEngineVersion };
+  return successful && output ? { results, successful, output, contents, requiredEngineVersion } : { results, successful, contents, requiredEngineVersion };
 }
 
 /** A path that gave no rules file: Falco's message where it has one (app/actions/helpers.h read_files). */

@@ -1,6 +1,6 @@
 /** The rules model: what the reader collects from rules files, and the compiled rules the rest of kestrel runs. */
 import type { Node } from 'yaml';
-import type { Expr, Node as ConditionNode } from '../parser/index.js';
+import type { Node as ConditionNode, Expr } from '../parser/index.js';
 import type { Location } from './diagnostics.js';
 import type { EventTypeSet } from './evttypes.js';
 import type { ParsedFormat } from './output-format.js';

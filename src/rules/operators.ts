@@ -3,7 +3,6 @@ import { ALL_OPERATORS, OPERATOR_MODIFIERS, operatorSpec } from '../operators/re
 /** Every comparison operator of the condition language (libsinsp's list). */
 export const LOAD_OPERATORS: readonly string[] = ALL_OPERATORS;
 
-
 /** `startswith oneof`, `= anyof`, `contains allof`: a string operator with a list modifier. */
 export function isStringOperatorWithModifier(op: string): boolean {
   const parts = op.trim().split(/\s+/);

@@ -6,7 +6,7 @@
  */
 import type { FieldCatalogue, ResolvedField } from '../fields/catalogue.js';
 import { TRANSFORMER_CALL_PREFIX } from '../operators/transformers.js';
-import { parseCondition, type Operand } from '../parser/index.js';
+import { type Operand, parseCondition } from '../parser/index.js';
 import { FIELD_NAME } from '../parser/words.js';
 
 export type FormatToken =

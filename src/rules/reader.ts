@@ -3,13 +3,14 @@
  * the way Falco's reader does (same checks, same order, same codes). Falco stops a
  * file at its first error; warnings accumulate.
  */
-import { IDENTIFIER } from '../parser/words.js';
+
 import type { Node, Scalar, YAMLMap } from 'yaml';
 import { z } from 'zod';
-import { Collector, sortedUnique } from './collector.js';
-import { LoadError, type Diagnostic, type ItemType, type Location, type LoadWarningCode } from './diagnostics.js';
-import { emptyEntry, type ExceptionEntry, type ExceptionInfo, type RuleInfo, type RuleUpdate, type TextOrigin, type TextSegment } from './model.js';
-import { parsePriority, type Priority } from './priority.js';
+import { IDENTIFIER } from '../parser/words.js';
+import { type Collector, sortedUnique } from './collector.js';
+import { type Diagnostic, type ItemType, LoadError, type LoadWarningCode, type Location } from './diagnostics.js';
+import { type ExceptionEntry, type ExceptionInfo, emptyEntry, type RuleInfo, type RuleUpdate, type TextOrigin, type TextSegment } from './model.js';
+import { type Priority, parsePriority } from './priority.js';
 import { implicitEngineVersion, parseSemver } from './semver.js';
 import {
   isMap,
@@ -29,8 +30,7 @@ import {
 
 const BARE_STRING = /^[^()"'\s=,]+$/;
 
-const WARNING_APPEND =
-  "'append' key is deprecated. Add an 'append' entry (e.g. 'condition: append') under 'override' instead.";
+const WARNING_APPEND = "'append' key is deprecated. Add an 'append' entry (e.g. 'condition: append') under 'override' instead.";
 const WARNING_ENABLED =
   "The standalone 'enabled' key usage is deprecated. The correct approach requires also a 'replace' entry under the 'override' key (i.e. 'enabled: replace').";
 const ERROR_OVERRIDE_APPEND =
@@ -314,12 +314,7 @@ export class RulesFileReader {
     return priority;
   }
 
-  private readOverrides(
-    item: YAMLMap,
-    appendable: Set<string>,
-    replaceable: Set<string>,
-    ctx: Location[],
-  ): { append: Set<string>; replace: Set<string> } {
+  private readOverrides(item: YAMLMap, appendable: Set<string>, replaceable: Set<string>, ctx: Location[]): { append: Set<string>; replace: Set<string> } {
     const result = { append: new Set<string>(), replace: new Set<string>() };
     const node = mapGet(item, 'override');
     if (node === undefined) return result;
@@ -422,14 +417,7 @@ export class RulesFileReader {
     return this.decodeValue(item, key, schema, ctx, true, canBeEmpty);
   }
 
-  private decodeValue<T>(
-    item: YAMLMap,
-    key: string,
-    schema: z.ZodType<T, string>,
-    ctx: Location[],
-    optional: boolean,
-    canBeEmpty: boolean,
-  ): T | undefined {
+  private decodeValue<T>(item: YAMLMap, key: string, schema: z.ZodType<T, string>, ctx: Location[], optional: boolean, canBeEmpty: boolean): T | undefined {
     const node = mapGet(item, key);
     if (node === undefined) {
       if (optional) return undefined;

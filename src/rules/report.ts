@@ -1,6 +1,6 @@
 /** Load results as people and machines read them. */
 import { codeFrame } from '../diagnostics/codeframe.js';
-import { codeDescription, primaryPosition, type Diagnostic, type FileLoadResult, type Location } from './diagnostics.js';
+import { codeDescription, type Diagnostic, type FileLoadResult, type Location, primaryPosition } from './diagnostics.js';
 
 /** Falco's `falco_load_results` JSON entry for one file. */
 export function loadResultJson(result: FileLoadResult, contents: ReadonlyMap<string, string>): unknown {

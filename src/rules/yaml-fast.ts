@@ -14,7 +14,7 @@
  * Contract of the nodes built: scalars carry `value`, `type` and `range[0..1]`;
  * collections carry `range[0]`; that is all the rules reader and positions use.
  */
-import { Pair, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
+import { type Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 
 export interface FastYamlDocument {
   contents: Node;
@@ -343,8 +343,13 @@ class FastReader {
     let q = p + 1;
     let chomp: 'clip' | 'strip' | 'keep' = 'clip';
     const indicator = this.text.charCodeAt(q);
-    if (indicator === DASH) (chomp = 'strip'), q++;
-    else if (indicator === 43 /* + */) (chomp = 'keep'), q++;
+    if (indicator === DASH) {
+      chomp = 'strip';
+      q++;
+    } else if (indicator === 43 /* + */) {
+      chomp = 'keep';
+      q++;
+    }
     const c = this.text.charCodeAt(q);
     if (q < this.n && c !== SPACE && c !== NEWLINE) throw DECLINE; // indentation indicators
     this.finishLine(q);

@@ -2,7 +2,7 @@
  * Reading rules YAML the way Falco's yaml-cpp does: every scalar is text (converted on
  * demand, with yaml-cpp's booleans), and every node keeps its position for diagnostics.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseAllDocuments, type Scalar, type YAMLMap } from 'yaml';
 import type { FilePosition } from './diagnostics.js';
 import { readYamlFast } from './yaml-fast.js';
 

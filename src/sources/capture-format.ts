@@ -3,7 +3,7 @@
  * inflated bytes decide), a scap savefile, JSON Lines, or none of these. Opening a capture
  * is "sniff the head, then pick a reader", for files and stdin alike.
  */
-import { Readable, pipeline } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
 export type CaptureFormat = 'gzip' | 'scap' | 'jsonl' | 'unknown';

@@ -4,13 +4,13 @@
  * condition (exceptions included), whether some tested event made it true and some made it
  * false. Reported as a table, as JSON, and as LCOV keyed to the rules files' lines.
  */
-import { ProgramBuilder, type Predicate } from '../evaluator/program-builder.js';
+import { type Predicate, ProgramBuilder } from '../evaluator/program-builder.js';
 import { FieldCatalogue } from '../fields/catalogue.js';
 import { eventCodes } from '../fields/events.js';
-import { FlatEventSource, type FlatEvent } from '../sources/jsonl/flat-source.js';
-import { printCondition, type Expr } from '../parser/index.js';
-import type { CompiledRule, CompileOutput } from '../rules/model.js';
+import { type Expr, printCondition } from '../parser/index.js';
 import { matchesEventCodes } from '../rules/evttypes.js';
+import type { CompiledRule, CompileOutput } from '../rules/model.js';
+import { type FlatEvent, FlatEventSource } from '../sources/jsonl/flat-source.js';
 
 export interface LeafCoverage {
   text: string;
@@ -44,12 +44,24 @@ export class CoverageTracker {
     const compiler = new ProgramBuilder(new FlatEventSource(), FieldCatalogue.syscall());
     this.tracked = output.rules.map((rule) => {
       const where = rule.context[rule.context.length - 1]?.position;
-      const coverage: RuleCoverage = { rule: rule.name, fired: false, checkedNotFiring: false, leaves: [], ...(where ? { file: where.name, line: where.line } : {}) };
+      const coverage: RuleCoverage = {
+        rule: rule.name,
+        fired: false,
+        checkedNotFiring: false,
+        leaves: [],
+        ...(where ? { file: where.name, line: where.line } : {}),
+      };
       const leaves = collectLeaves(rule).map(({ leaf, exception }) => {
         // Exception checks are built from the exception's fields and values: point at the exception.
         const exceptionAt = exception ? rule.exceptionContexts[rule.exceptionNames.indexOf(exception)] : undefined;
         const pos = (exceptionAt ?? output.locate(leaf)).at(-1)?.position;
-        const leafCoverage: LeafCoverage = { text: printCondition(leaf), seenTrue: 0, seenFalse: 0, ...(exception ? { exception } : {}), ...(pos ? { file: pos.name, line: pos.line } : {}) };
+        const leafCoverage: LeafCoverage = {
+          text: printCondition(leaf),
+          seenTrue: 0,
+          seenFalse: 0,
+          ...(exception ? { exception } : {}),
+          ...(pos ? { file: pos.name, line: pos.line } : {}),
+        };
         coverage.leaves.push(leafCoverage);
         return { predicate: compiler.compile(leaf), coverage: leafCoverage };
       });
@@ -97,7 +109,9 @@ function collectLeaves(rule: CompiledRule): { leaf: Expr; exception?: string }[]
   const exceptions = rule.exceptionNames;
   if (exceptions.length > 0 && c.kind === 'and' && c.children.length === exceptions.length + 1) {
     walk(c.children[0]!);
-    exceptions.forEach((name, i) => walk(c.children[i + 1]!, name));
+    exceptions.forEach((name, i) => {
+      walk(c.children[i + 1]!, name);
+    });
   } else {
     walk(c);
   }
@@ -111,13 +125,15 @@ export function coverageTable(rules: RuleCoverage[]): string {
     const both = r.leaves.filter((l) => l.seenTrue > 0 && l.seenFalse > 0).length;
     const t = r.leaves.filter((l) => l.seenTrue > 0).length;
     const f = r.leaves.filter((l) => l.seenFalse > 0).length;
-    lines.push(`${r.rule.padEnd(width)}  ${(r.fired ? 'yes' : 'no').padEnd(5)}  ${(r.checkedNotFiring ? 'yes' : 'no').padEnd(9)}  ${t}/${f}/${both} of ${r.leaves.length}`);
+    lines.push(
+      `${r.rule.padEnd(width)}  ${(r.fired ? 'yes' : 'no').padEnd(5)}  ${(r.checkedNotFiring ? 'yes' : 'no').padEnd(9)}  ${t}/${f}/${both} of ${r.leaves.length}`,
+    );
   }
   const fired = rules.filter((r) => r.fired).length;
   const leaves = rules.flatMap((r) => r.leaves);
   const both = leaves.filter((l) => l.seenTrue > 0 && l.seenFalse > 0).length;
   lines.push('', `rules fired by a test: ${fired}/${rules.length}; checks seen both true and false: ${both}/${leaves.length}`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** LCOV: each rule is a function at its line; each check a line with two branches (true, false). */
@@ -147,5 +163,5 @@ export function coverageLcov(rules: RuleCoverage[]): string {
     for (const [line, hits] of [...lines.entries()].sort((a, b) => a[0] - b[0])) out.push(`DA:${line},${hits}`);
     out.push(`LF:${lines.size}`, `LH:${[...lines.values()].filter((h) => h > 0).length}`, 'end_of_record');
   }
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }

@@ -12,7 +12,7 @@ export function textReport(files: TestFileResult[]): string {
   }
   const { passed, failed, errors } = totals(files);
   out.push('', `${passed} passed, ${failed} failed${errors ? `, ${errors} file error(s)` : ''}`);
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 export function totals(files: TestFileResult[]): { passed: number; failed: number; errors: number } {
@@ -24,7 +24,10 @@ export function totals(files: TestFileResult[]): { passed: number; failed: numbe
   };
 }
 
-const xml = (s: string) => s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+const xml = (s: string) =>
+  s
+    .replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!)
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
 /** JUnit XML: a testsuite per file, a testcase per test (classname = the rule). */
 export function junitReport(files: TestFileResult[]): string {
@@ -34,7 +37,8 @@ export function junitReport(files: TestFileResult[]): string {
     const failures = f.results.filter((r) => !r.passed).length;
     const time = f.results.reduce((s, r) => s + r.durationMs, 0) / 1000;
     lines.push(`  <testsuite name="${xml(f.file)}" tests="${f.results.length}" failures="${failures}" errors="${f.errors.length}" time="${time.toFixed(3)}">`);
-    for (const e of f.errors) lines.push(`    <testcase name="${xml('load ' + f.file)}" classname="kestrel"><error message="${xml(e.split('\n')[0]!)}">${xml(e)}</error></testcase>`);
+    for (const e of f.errors)
+      lines.push(`    <testcase name="${xml(`load ${f.file}`)}" classname="kestrel"><error message="${xml(e.split('\n')[0]!)}">${xml(e)}</error></testcase>`);
     for (const r of f.results) {
       const open = `    <testcase name="${xml(r.name)}" classname="${xml(r.rule)}" time="${(r.durationMs / 1000).toFixed(3)}"`;
       if (r.passed) lines.push(`${open}/>`);
@@ -43,5 +47,5 @@ export function junitReport(files: TestFileResult[]): string {
     lines.push('  </testsuite>');
   }
   lines.push('</testsuites>');
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

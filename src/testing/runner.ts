@@ -6,19 +6,19 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { readCaptures, type CaptureProblem } from '../sources/jsonl/captures.js';
 import { ProgramBuilder } from '../evaluator/program-builder.js';
-import { Replayer, type Alert, type ReplayOptions } from '../replay/replay.js';
-import { replayScap, scapErrorReason } from '../replay/scap.js';
-import { ScapEventSource } from '../sources/scap/source.js';
 import { FieldCatalogue } from '../fields/catalogue.js';
-import { FlatEventSource, type FlatEvent } from '../sources/jsonl/flat-source.js';
-import { printCondition, type Expr } from '../parser/index.js';
-import type { CompiledRule } from '../rules/model.js';
+import { type Expr, printCondition } from '../parser/index.js';
+import { type Alert, Replayer, type ReplayOptions } from '../replay/replay.js';
+import { replayScap, scapErrorReason } from '../replay/scap.js';
 import { loadRulesFiles } from '../rules/loader.js';
+import type { CompiledRule } from '../rules/model.js';
 import { formatDiagnostic } from '../rules/report.js';
+import { type CaptureProblem, readCaptures } from '../sources/jsonl/captures.js';
+import { type FlatEvent, FlatEventSource } from '../sources/jsonl/flat-source.js';
+import { ScapEventSource } from '../sources/scap/source.js';
 import { CoverageTracker } from './coverage.js';
-import { TestFileSchema, type Expectation, type TestCase } from './schema.js';
+import { type Expectation, type TestCase, TestFileSchema } from './schema.js';
 import { expandCases } from './templates.js';
 
 export interface TestResult {
@@ -155,13 +155,16 @@ function check(expect: Expectation, rule: CompiledRule, result: TestResult, even
     failures.push(`expected '${rule.name}' to fire, it did not.${explainAll(rule, events)}`);
   }
   if (!expect.fires && fired > 0) {
-    failures.push(`expected '${rule.name}' not to fire, it fired ${fired} time(s): ${result.alerts[0]!.output_fields ? JSON.stringify(result.alerts[0]!.output_fields) : ''}`);
+    failures.push(
+      `expected '${rule.name}' not to fire, it fired ${fired} time(s): ${result.alerts[0]!.output_fields ? JSON.stringify(result.alerts[0]!.output_fields) : ''}`,
+    );
   }
   if (expect.fires && expect.count !== undefined && fired !== expect.count && fired > 0) {
     failures.push(`expected '${rule.name}' to fire ${expect.count} time(s), it fired ${fired}`);
   }
   if (expect.priority !== undefined) {
-    for (const a of result.alerts) if (a.priority.toLowerCase() !== expect.priority.toLowerCase()) failures.push(`expected priority ${expect.priority}, the alert has ${a.priority}`);
+    for (const a of result.alerts)
+      if (a.priority.toLowerCase() !== expect.priority.toLowerCase()) failures.push(`expected priority ${expect.priority}, the alert has ${a.priority}`);
   }
   for (const [field, value] of Object.entries(expect.outputFields ?? {})) {
     for (const a of result.alerts) {

@@ -10,7 +10,8 @@ export function expandCases(test: TestCase): TestCase[] {
   const items: Record<string, unknown>[] = [];
   if (strategy === 'vector') {
     const length = Math.max(...keys.map((k) => values[k]!.length));
-    for (const k of keys) if (values[k]!.length !== length) throw new Error(`vector cases need lists of one length: '${k}' has ${values[k]!.length}, expected ${length}`);
+    for (const k of keys)
+      if (values[k]!.length !== length) throw new Error(`vector cases need lists of one length: '${k}' has ${values[k]!.length}, expected ${length}`);
     for (let i = 0; i < length; i++) items.push(Object.fromEntries(keys.map((k) => [k, values[k]![i]])));
   } else {
     let acc: Record<string, unknown>[] = [{}];

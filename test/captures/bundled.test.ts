@@ -29,7 +29,10 @@ async function alertsOf(rules: string, file: string) {
   const run = await runKestrel(['replay', '-r', rules, file, '--json', '--quiet']);
   expect(run.code).toBe(0);
   expect(run.stderr).toBe('');
-  return run.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { rule: string; priority: string; output_fields: Record<string, unknown> });
+  return run.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { rule: string; priority: string; output_fields: Record<string, unknown> });
 }
 
 function check(alerts: Awaited<ReturnType<typeof alertsOf>>, expected: Expected[]) {

@@ -33,12 +33,29 @@ const RULES = write(
 );
 
 const EVENTS = [
-  { 'evt.num': 1, 'evt.type': 'openat', 'evt.rawtime': 1470327477881754223n, 'evt.is_open_write': true, 'fd.name': '/etc/passwd', 'user.name': 'root', 'proc.name': 'vi', 'container.id': 'abc123' },
-  { 'evt.num': 2, 'evt.type': 'openat', 'evt.rawtime': 1470327477881754300n, 'evt.is_open_write': true, 'fd.name': '/etc/passwd', 'proc.name': 'vi', 'container.id': 'host' },
+  {
+    'evt.num': 1,
+    'evt.type': 'openat',
+    'evt.rawtime': 1470327477881754223n,
+    'evt.is_open_write': true,
+    'fd.name': '/etc/passwd',
+    'user.name': 'root',
+    'proc.name': 'vi',
+    'container.id': 'abc123',
+  },
+  {
+    'evt.num': 2,
+    'evt.type': 'openat',
+    'evt.rawtime': 1470327477881754300n,
+    'evt.is_open_write': true,
+    'fd.name': '/etc/passwd',
+    'proc.name': 'vi',
+    'container.id': 'host',
+  },
   { 'evt.num': 3, 'evt.type': 'execve', 'evt.rawtime': 1470327477881754400n, 'proc.name': 'bash', 'proc.aname': ['sshd'] },
   { 'evt.num': 4, 'evt.type': 'read', 'evt.rawtime': 1470327477881754500n, 'proc.name': 'bash' },
 ];
-const jsonl = EVENTS.map((e) => JSON.stringify(e, (_k, v) => (typeof v === 'bigint' ? `BIG${v}` : v)).replace(/"BIG(\d+)"/g, '$1')).join('\n') + '\n';
+const jsonl = `${EVENTS.map((e) => JSON.stringify(e, (_k, v) => (typeof v === 'bigint' ? `BIG${v}` : v)).replace(/"BIG(\d+)"/g, '$1')).join('\n')}\n`;
 const CAPTURE = write('capture.jsonl', jsonl);
 const TZ = { TZ: 'UTC' };
 
@@ -194,11 +211,24 @@ describe('kestrel replay', () => {
   });
 
   it('fires only the first matching rule unless rule_matching=all', async () => {
-    const twice = write('twice.yaml', `- rule: A\n  desc: d\n  condition: evt.type = execve\n  output: A\n  priority: INFO\n- rule: B\n  desc: d\n  condition: evt.type = execve\n  output: B\n  priority: INFO\n`);
+    const twice = write(
+      'twice.yaml',
+      `- rule: A\n  desc: d\n  condition: evt.type = execve\n  output: A\n  priority: INFO\n- rule: B\n  desc: d\n  condition: evt.type = execve\n  output: B\n  priority: INFO\n`,
+    );
     const first = await runKestrel(['replay', '-r', twice, CAPTURE], { env: TZ });
-    expect(first.stdout.split('\n').filter(Boolean).map((l) => l.split(' ')[2])).toEqual(['A']);
+    expect(
+      first.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split(' ')[2]),
+    ).toEqual(['A']);
     const all = await runKestrel(['replay', '-r', twice, CAPTURE, '-o', 'rule_matching=all'], { env: TZ });
-    expect(all.stdout.split('\n').filter(Boolean).map((l) => l.split(' ')[2])).toEqual(['A', 'B']);
+    expect(
+      all.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split(' ')[2]),
+    ).toEqual(['A', 'B']);
   });
 
   it('reports bad lines with file and line number and goes on; --strict stops', async () => {
@@ -211,7 +241,9 @@ describe('kestrel replay', () => {
     expect(run.stderr).toContain(`${mixed}:2: skipped: not valid JSON`);
     expect(run.stderr).toContain(`${mixed}:3: skipped: not a JSON object`);
     expect(run.stderr).toContain(`${mixed}:4: skipped: field 'x' holds an object`);
-    expect(run.stderr).toContain(`${mixed}:6: skipped: field 'proc.pid' must hold an integer from -9223372036854775808 to 9223372036854775807 (int64), found "abc"`);
+    expect(run.stderr).toContain(
+      `${mixed}:6: skipped: field 'proc.pid' must hold an integer from -9223372036854775808 to 9223372036854775807 (int64), found "abc"`,
+    );
     expect(run.stderr).toContain(`${mixed}:7: skipped: field 'evt.is_open_write' must hold true or false, found "maybe"`);
     expect(run.stderr).toContain('5 bad line(s) skipped');
     expect(run.stdout).toContain('Shell sh');

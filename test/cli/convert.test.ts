@@ -87,7 +87,7 @@ describe('kestrel convert: conversions select what the scap selects', () => {
   for (const capture of CAPTURES) {
     it(`${capture}: replay --filter on the conversion = kestrel on the scap${SYSDIG_READS.has(capture) ? ' = sysdig on the scap' : ''}`, async () => {
       const scap = path.join(DIR, capture);
-      const jsonl = path.join(tmp, capture + '.jsonl');
+      const jsonl = path.join(tmp, `${capture}.jsonl`);
       const converted = await runKestrel(['convert', scap, '-o', jsonl, '--fields', FIELDS]);
       expect(converted.stderr).toBe('');
       expect(converted.code).toBe(0);

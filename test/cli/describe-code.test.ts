@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseEventLine } from '../../src/sources/jsonl/captures.js';
-import type { Program } from '../../src/evaluator/program-builder.js';
 import { Engine, type EngineRule, type RuleMatching } from '../../src/evaluator/engine.js';
+import type { Program } from '../../src/evaluator/program-builder.js';
 import { FieldCatalogue } from '../../src/fields/catalogue.js';
-import { FlatEventSource, type FlatEvent } from '../../src/sources/jsonl/flat-source.js';
 import { loadRulesFiles } from '../../src/rules/loader.js';
+import { parseEventLine } from '../../src/sources/jsonl/captures.js';
+import { type FlatEvent, FlatEventSource } from '../../src/sources/jsonl/flat-source.js';
 import { runKestrel } from '../helpers/cli.js';
 import { UPSTREAM_RULE_FILES } from '../helpers/upstream.js';
 
@@ -61,7 +61,9 @@ function recordedEvents(): FlatEvent[] {
   for (const group of ['event-generator', 'labs']) {
     const d = `${ROOT}captures/${group}/`;
     for (const f of readdirSync(d).filter((n) => n.endsWith('.jsonl'))) {
-      for (const line of readFileSync(d + f, 'utf8').split('\n').filter(Boolean)) {
+      for (const line of readFileSync(d + f, 'utf8')
+        .split('\n')
+        .filter(Boolean)) {
         const e = parseEventLine(line);
         if (typeof e !== 'string') events.push(e);
       }

@@ -2,8 +2,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 import { runKestrel } from '../helpers/cli.js';
 import { EVENT_GENERATOR_DIR } from '../helpers/json-schema.js';
 import { UPSTREAM_RULES_DIR } from '../helpers/upstream.js';
@@ -13,7 +13,7 @@ const SAMPLE = path.resolve(`${EVENT_GENERATOR_DIR}samples/expected_outcome.yaml
 const SHM = path.resolve('test/event-generator-suites/execution_from_dev_shm.yaml');
 
 describe('kestrel test on event-generator suites', () => {
-  it('runs them beside kestrel tests, with kestrel\'s text report and exit status', async () => {
+  it("runs them beside kestrel tests, with kestrel's text report and exit status", async () => {
     const ok = await runKestrel(['test', '-r', RULES, SHM]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain(`PASS ${SHM} › execute_from_dev_shm_testCase#3`);
@@ -25,7 +25,7 @@ describe('kestrel test on event-generator suites', () => {
     expect(sample.stdout).toContain('1 passed, 1 failed');
   });
 
-  it('--report-format text: event-generator\'s report, and its exit status (0: tests ran)', async () => {
+  it("--report-format text: event-generator's report, and its exit status (0: tests ran)", async () => {
     const run = await runKestrel(['test', '-r', RULES, SAMPLE, '--report-format', 'text']);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(
@@ -45,10 +45,23 @@ describe('kestrel test on event-generator suites', () => {
 
   it('--report-format json and yaml', async () => {
     const json = await runKestrel(['test', '-r', RULES, SHM, '--report-format', 'json']);
-    const doc = JSON.parse(json.stdout.trim()) as { suite: string; testReports: { test: string; originatingTestCase: Record<string, string>; successfulMatches: number }[] };
+    const doc = JSON.parse(json.stdout.trim()) as {
+      suite: string;
+      testReports: { test: string; originatingTestCase: Record<string, string>; successfulMatches: number }[];
+    };
     expect(doc.suite).toBe('Execution from /dev/shm');
     expect(doc.testReports).toHaveLength(4);
-    expect(doc.testReports[0]).toEqual({ test: 'execute_from_dev_shm_testCase#0', originatingTestCase: { args: '--run', cmdline: 'payload --run', exe: '/dev/shm/kestrel-eg/payload', exePath: '/dev/shm/kestrel-eg/payload', name: 'payload' }, successfulMatches: 1 });
+    expect(doc.testReports[0]).toEqual({
+      test: 'execute_from_dev_shm_testCase#0',
+      originatingTestCase: {
+        args: '--run',
+        cmdline: 'payload --run',
+        exe: '/dev/shm/kestrel-eg/payload',
+        exePath: '/dev/shm/kestrel-eg/payload',
+        name: 'payload',
+      },
+      successfulMatches: 1,
+    });
     const yaml = await runKestrel(['test', '-r', RULES, SAMPLE, '--report-format', 'yaml']);
     expect(yaml.stdout).toContain('testReports:\n    - test: test_expected_outcome_strict\n');
     const docs = parseAllDocuments(yaml.stdout).map((d) => d.toJS());
@@ -56,7 +69,11 @@ describe('kestrel test on event-generator suites', () => {
       {
         suite: 'Read sensitive file untrusted',
         testReports: [
-          { test: 'test_expected_outcome_strict', successfulMatches: 0, generatedWarnings: [{ fieldWarnings: [{ field: 'priority', expected: 'WARNING', got: 'warning' }] }] },
+          {
+            test: 'test_expected_outcome_strict',
+            successfulMatches: 0,
+            generatedWarnings: [{ fieldWarnings: [{ field: 'priority', expected: 'WARNING', got: 'warning' }] }],
+          },
           { test: 'test_expected_outcome_loose', successfulMatches: 1 },
         ],
       },
@@ -81,12 +98,15 @@ describe('kestrel test on event-generator suites', () => {
     expect(bad.stderr).toContain(`unsupported option '-o json_output=true' (rule_matching=first|all)`);
   });
 
-  it('--dump-events writes every test\'s synthesized events as JSONL', async () => {
+  it("--dump-events writes every test's synthesized events as JSONL", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kestrel-eg-'));
     const out = path.join(dir, 'events.jsonl');
     const run = await runKestrel(['test', '-r', RULES, SHM, '--dump-events', out]);
     expect(run.code).toBe(0);
-    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.filter((l) => 'test' in l).map((l) => l['test'])).toEqual([0, 1, 2, 3].map((i) => `execute_from_dev_shm_testCase#${i}`));
     expect(lines.some((l) => l['evt.type'] === 'execve' && l['proc.name'] === 'payload' && l['monitored'] === true)).toBe(true);
   });

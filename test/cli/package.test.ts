@@ -73,7 +73,10 @@ describe('the package', () => {
       for (const [, link] of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
         if (/^[a-z]+:/.test(link!)) continue;
         const target = path.posix.normalize(path.posix.join(path.posix.dirname(doc), link!)).replace(/\/$/, '');
-        expect(files.some((f) => f === target || f.startsWith(target + '/')), `${doc} links to ${link}`).toBe(true);
+        expect(
+          files.some((f) => f === target || f.startsWith(`${target}/`)),
+          `${doc} links to ${link}`,
+        ).toBe(true);
       }
     }
     // Source maps point at sources the package holds.
@@ -87,7 +90,8 @@ describe('the package', () => {
 
   it('installs from the packed tarball with a working kestrel command (offline, from the npm cache)', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kestrel-pack-'));
-    const npm = (...args: string[]) => execFileSync('npm', [...args, '--offline', '--no-audit', '--no-fund'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const npm = (...args: string[]) =>
+      execFileSync('npm', [...args, '--offline', '--no-audit', '--no-fund'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     // Packed as npm publishes it; its scripts are skipped because npm test has just built dist/.
     const tarball = npm('pack', ROOT, '--ignore-scripts', '--pack-destination', dir, '--silent').trim().split('\n').pop()!;
     npm('install', '--prefix', path.join(dir, 'installed'), path.join(dir, tarball), '--ignore-scripts');

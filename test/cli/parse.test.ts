@@ -15,7 +15,13 @@ describe('kestrel parse', () => {
       kind: 'binary',
       left: { kind: 'field', name: 'proc.name' },
       operator: 'in',
-      right: { kind: 'list', items: [{ kind: 'value', value: 'bash' }, { kind: 'value', value: 'sh' }] },
+      right: {
+        kind: 'list',
+        items: [
+          { kind: 'value', value: 'bash' },
+          { kind: 'value', value: 'sh' },
+        ],
+      },
     });
     expect(ast.children[1].kind).toBe('not');
   });

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
 import { footer } from '../../src/cli/commands/profile.js';
 import type { ProfileReport } from '../../src/replay/profile.js';
 import { runKestrel } from '../helpers/cli.js';
@@ -18,7 +18,12 @@ const write = (name: string, text: string) => {
 };
 const rule = (name: string, condition: string) => `- rule: ${name}\n  desc: d\n  condition: ${condition}\n  output: o\n  priority: INFO\n`;
 
-const RULES = write('rules.yaml', rule('Opens of etc', 'evt.type = openat and fd.name startswith /etc') + rule('Shells', 'evt.type = execve and proc.name in (sh, bash)') + rule('Any open', 'evt.type = openat'));
+const RULES = write(
+  'rules.yaml',
+  rule('Opens of etc', 'evt.type = openat and fd.name startswith /etc') +
+    rule('Shells', 'evt.type = execve and proc.name in (sh, bash)') +
+    rule('Any open', 'evt.type = openat'),
+);
 const BASELINE = write('baseline.yaml', rule('Shells', 'evt.type = execve and proc.name = sh') + rule('Old rule', 'evt.type = close'));
 const events = [
   { 'evt.type': 'openat', 'fd.name': '/etc/passwd' },
@@ -29,7 +34,7 @@ const events = [
   { 'evt.type': 'execve', 'proc.name': 'ls' },
   { 'evt.type': 'close' },
 ];
-const CAPTURE = write('capture.jsonl', events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+const CAPTURE = write('capture.jsonl', `${events.map((e) => JSON.stringify(e)).join('\n')}\n`);
 
 describe('kestrel profile', () => {
   it('counts evaluations and matches per rule exactly, with positive times', async () => {
@@ -80,7 +85,7 @@ describe('kestrel profile', () => {
     // The figure is the timed run's extra time relative to the untimed run (never below 0:
     // a negative difference is noise). No assumption on the timings themselves: they depend
     // on the machine and its load.
-    const many = write('many.jsonl', Array.from({ length: 6000 }, (_, i) => JSON.stringify(events[i % events.length])).join('\n') + '\n');
+    const many = write('many.jsonl', `${Array.from({ length: 6000 }, (_, i) => JSON.stringify(events[i % events.length])).join('\n')}\n`);
     const json = JSON.parse((await runKestrel(['profile', '-r', RULES, many, '--json'])).stdout);
     expect(json.timedNs).toBeGreaterThan(0);
     expect(json.untimedNs).toBeGreaterThan(0);
@@ -113,7 +118,7 @@ describe('kestrel profile', () => {
     const padding = 'x'.repeat(200);
     for (let i = 0; i < total && !dead; i += 1000) {
       let chunk = '';
-      for (let j = i; j < i + 1000; j++) chunk += JSON.stringify({ ...events[j % events.length], 'evt.num': j, 'proc.cmdline': padding }) + '\n';
+      for (let j = i; j < i + 1000; j++) chunk += `${JSON.stringify({ ...events[j % events.length], 'evt.num': j, 'proc.cmdline': padding })}\n`;
       if (!child.stdin.write(chunk)) await Promise.race([new Promise((resolve) => child.stdin.once('drain', resolve)), exited]);
     }
     child.stdin.end();

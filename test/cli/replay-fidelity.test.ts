@@ -112,16 +112,23 @@ describe('time fields are derived from evt.rawtime as libsinsp formats them', ()
 });
 
 describe('transformers in outputs', () => {
-  const capture = write('exec.jsonl', `{"evt.type":"execve","evt.rawtime":1534527348514632619,"proc.name":"BaSh","proc.exepath":"/usr/bin/bash","user.name":"Root","proc.cmdline":"aGVsbG8="}\n`);
-  const output = 'lower=%tolower(proc.name) upper=%toupper(proc.name) base=%basename(proc.exepath) len=%len(proc.name) cat=%concat(proc.name, user.name) b64=%b64(proc.cmdline) join=%join("->", (toupper(proc.name), user.name)) nested=%toupper(concat(proc.name, user.name)) w=%2toupper(proc.name)|';
+  const capture = write(
+    'exec.jsonl',
+    `{"evt.type":"execve","evt.rawtime":1534527348514632619,"proc.name":"BaSh","proc.exepath":"/usr/bin/bash","user.name":"Root","proc.cmdline":"aGVsbG8="}\n`,
+  );
+  const output =
+    'lower=%tolower(proc.name) upper=%toupper(proc.name) base=%basename(proc.exepath) len=%len(proc.name) cat=%concat(proc.name, user.name) b64=%b64(proc.cmdline) join=%join("->", (toupper(proc.name), user.name)) nested=%toupper(concat(proc.name, user.name)) w=%2toupper(proc.name)|';
   const rules = write('transformers.yaml', rule('Transformed', 'evt.type = execve', output));
 
   it('prints transformed values in rule outputs and in -p, as conditions read them', async () => {
     const run = await runKestrel(['replay', '-r', rules, capture, '--no-suggested-output', '-p', 'u=%toupper(user.name)'], { env: { TZ: 'UTC' } });
     expect(run.code).toBe(0);
-    expect(lines(run.stdout)).toEqual(['17:35:48.514632619: Informational lower=bash upper=BASH base=bash len=4 cat=BaShRoot b64=hello join=BASH->Root nested=BASHROOT w=BA| u=ROOT']);
+    expect(lines(run.stdout)).toEqual([
+      '17:35:48.514632619: Informational lower=bash upper=BASH base=bash len=4 cat=BaShRoot b64=hello join=BASH->Root nested=BASHROOT w=BA| u=ROOT',
+    ]);
     // The same expressions, used as conditions, hold on the values printed.
-    const condition = 'tolower(proc.name) = bash and toupper(proc.name) = BASH and basename(proc.exepath) = bash and len(proc.name) = 4 and b64(proc.cmdline) = hello';
+    const condition =
+      'tolower(proc.name) = bash and toupper(proc.name) = BASH and basename(proc.exepath) = bash and len(proc.name) = 4 and b64(proc.cmdline) = hello';
     const filtered = await runKestrel(['replay', '--filter', condition, capture, '-p', '%tolower(proc.name) %len(proc.name) %b64(proc.cmdline)']);
     expect(filtered.stdout).toBe('bash 4 hello\n');
   });
@@ -138,8 +145,11 @@ describe('command-line checks', () => {
   const capture = write('c.jsonl', `{"evt.type":"execve","proc.name":"sh"}\n`);
   const rules = write('r.yaml', rule('Shell', 'evt.type = execve', 'shell %proc.name', '  tags: [shell]\n'));
 
-  it('refuses -t together with -D or -T, with Falco\'s message', async () => {
-    for (const conflict of [['-D', 'Shell'], ['-T', 'other']]) {
+  it("refuses -t together with -D or -T, with Falco's message", async () => {
+    for (const conflict of [
+      ['-D', 'Shell'],
+      ['-T', 'other'],
+    ]) {
       const run = await runKestrel(['replay', '-r', rules, capture, '-t', 'shell', ...conflict]);
       expect(run.code).toBe(1);
       expect(run.stderr).toBe('kestrel replay: You can not specify both disabled (-D/-T) and enabled (-t) rules\n');
@@ -148,7 +158,10 @@ describe('command-line checks', () => {
   });
 
   it('reports an unknown field in -p with its position, in both modes', async () => {
-    for (const args of [['-r', rules], ['--filter', 'evt.type = execve']]) {
+    for (const args of [
+      ['-r', rules],
+      ['--filter', 'evt.type = execve'],
+    ]) {
       const run = await runKestrel(['replay', ...args, capture, '-p', 'x=%proc.nme']);
       expect(run.code).toBe(1);
       expect(run.stderr).toContain("error: -p 1:3: unknown field '%proc.nme' in output");

@@ -36,7 +36,9 @@ const RULES = `
 
 /** What sysdig prints for the events a condition selects (every event: `*`, NA as `<NA>`). */
 function sysdigLine(capture: string, condition: string, format: string): string[] {
-  return execFileSync('sysdig', ['-r', capture, '-p', `*${format}`, condition], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  return execFileSync('sysdig', ['-r', capture, '-p', `*${format}`, condition], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
 }
 
 describe('scap captures in the commands', () => {
@@ -48,7 +50,10 @@ describe('scap captures in the commands', () => {
     const rules = write('rules.yaml', RULES);
     const run = await runKestrel(['replay', '-r', rules, CURL, '--json', '--no-suggested-output']);
     expect(run.code, run.stderr).toBe(0);
-    const alerts = run.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { rule: string; output_fields: Record<string, unknown> });
+    const alerts = run.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { rule: string; output_fields: Record<string, unknown> });
     const curl = alerts.filter((a) => a.rule === 'Curl run');
     const [expected] = sysdigLine(CURL, 'evt.type = execve and evt.dir = < and proc.name = curl', '%proc.pname|%proc.cmdline|%proc.cwd|%user.name');
     expect(curl).toHaveLength(1);

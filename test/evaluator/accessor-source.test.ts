@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { Engine, type RuleMatching } from '../../src/evaluator/engine.js';
 import { FieldCatalogue, type ResolvedField } from '../../src/fields/catalogue.js';
 import { eventCodes } from '../../src/fields/events.js';
-import { FlatEventSource, type FlatEvent } from '../../src/sources/jsonl/flat-source.js';
 import type { EventSource, FieldAccessor } from '../../src/fields/source.js';
 import { loadRulesContents } from '../../src/rules/loader.js';
+import { type FlatEvent, FlatEventSource } from '../../src/sources/jsonl/flat-source.js';
 
 /** The flat source with every property read turned into a call, counting the calls. */
 class CallOnlySource implements EventSource<FlatEvent> {
@@ -52,7 +52,10 @@ describe('a source read through accessor calls', () => {
         for (const pid of [0, 2, 9]) {
           const event: FlatEvent = { 'evt.type': 'execve', 'proc.name': name, 'proc.pid': pid };
           const expected = byProperty.evaluate(event).map((r) => r.rule.name);
-          expect(byCall.evaluate(event).map((r) => r.rule.name), JSON.stringify(event)).toEqual(expected);
+          expect(
+            byCall.evaluate(event).map((r) => r.rule.name),
+            JSON.stringify(event),
+          ).toEqual(expected);
           fired += expected.length;
         }
       }

@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { classifyCapture } from '../../src/sources/capture-format.js';
 import { BAD_LINES_LISTED } from '../../src/cli/capture-problems.js';
-import { parseEventLine } from '../../src/sources/jsonl/captures.js';
 import { FieldCatalogue } from '../../src/fields/catalogue.js';
+import { classifyCapture } from '../../src/sources/capture-format.js';
+import { parseEventLine } from '../../src/sources/jsonl/captures.js';
 import { runKestrel } from '../helpers/cli.js';
 import { requireSysdig, sysdigJson, sysdigKnownFields } from '../helpers/sysdig.js';
 import { SCAP_DIR } from '../helpers/upstream.js';
@@ -63,7 +63,10 @@ describe('files that are not captures', () => {
   it('a binary file is one error and exit status 1, with no raw control bytes', async () => {
     const run = await filter(process.execPath);
     expect(run.code).toBe(1);
-    expect(run.stderr.split('\n').filter(Boolean)).toEqual([`${process.execPath}: error: not a capture: ${expected} (found binary data: a NUL byte at offset 8)`, '0 event(s) matched']);
+    expect(run.stderr.split('\n').filter(Boolean)).toEqual([
+      `${process.execPath}: error: not a capture: ${expected} (found binary data: a NUL byte at offset 8)`,
+      '0 event(s) matched',
+    ]);
     expect(run.stderr).not.toMatch(RAW_CONTROL);
   });
 
@@ -91,7 +94,7 @@ describe('files that are not captures', () => {
 describe('bad lines', () => {
   it('lists the first ones, counts the rest, escapes control bytes, and goes on', async () => {
     const lines = [EVENT, ...Array.from({ length: 100 }, (_, i) => `\x1b[31m${i}\x07`), EVENT];
-    const file = write('many-bad.jsonl', lines.join('\n') + '\n');
+    const file = write('many-bad.jsonl', `${lines.join('\n')}\n`);
     const run = await filter(file);
     expect(run.code).toBe(0);
     expect(run.stdout.split('\n').filter(Boolean)).toHaveLength(2);
@@ -181,7 +184,10 @@ describe('values of the wrong type for their field', () => {
 
   it('evt.type must be a name; an unknown name is reported once, with its count', async () => {
     expect(parseEventLine('{"evt.type":3}')).toBe(`field 'evt.type' must hold a string, found 3`);
-    const file = write('types.jsonl', ['{"evt.type":"notasyscall"}', EVENT, '{"evt.type":"notasyscall"}', '{"evt.type":"alsonot"}', '{"evt.type":"notasyscall"}'].join('\n'));
+    const file = write(
+      'types.jsonl',
+      ['{"evt.type":"notasyscall"}', EVENT, '{"evt.type":"notasyscall"}', '{"evt.type":"alsonot"}', '{"evt.type":"notasyscall"}'].join('\n'),
+    );
     const run = await filter(file);
     expect(run.code).toBe(0);
     expect(run.stderr.split('\n').filter(Boolean)).toEqual([
@@ -200,7 +206,7 @@ describe('values of the wrong type for their field', () => {
       .filter((f) => !['charbuf', 'bytebuf', 'ipaddr', 'ipnet', 'dyn'].includes(f.type) && known.has(f.name) && f.name !== 'proc.fdusage')
       .filter((f) => !f.flags.has('arg_required') && !f.flags.has('filter_only'));
     expect(fields.length).toBeGreaterThan(60);
-    const format = '*' + fields.map((f) => `%${f.name}`).join(' ');
+    const format = `*${fields.map((f) => `%${f.name}`).join(' ')}`;
     for (const capture of ['curl_google.scap', 'single_ipv6_conn.scap']) {
       const lines = (await sysdigJson(path.join(SCAP_DIR, capture), format)).split('\n').filter((l) => l.startsWith('{'));
       expect(lines.length).toBeGreaterThan(20);

@@ -5,13 +5,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseEventLine, readEventLine } from '../../src/sources/jsonl/captures.js';
 import { ProgramBuilder } from '../../src/evaluator/program-builder.js';
-import { lineBatches } from '../../src/sources/jsonl/lines.js';
 import { FieldCatalogue } from '../../src/fields/catalogue.js';
-import { exactEvent, SOURCE_TEXT } from '../../src/sources/jsonl/exact-integers.js';
-import { FlatEventSource, type FlatEvent } from '../../src/sources/jsonl/flat-source.js';
 import { parseCondition } from '../../src/parser/index.js';
+import { parseEventLine, readEventLine } from '../../src/sources/jsonl/captures.js';
+import { exactEvent, SOURCE_TEXT } from '../../src/sources/jsonl/exact-integers.js';
+import { type FlatEvent, FlatEventSource } from '../../src/sources/jsonl/flat-source.js';
+import { lineBatches } from '../../src/sources/jsonl/lines.js';
 
 async function* chunks(buffers: Buffer[]): AsyncGenerator<Buffer> {
   for (const b of buffers) yield b;
@@ -124,6 +124,7 @@ describe('integers beyond 2^53 recovered when read', () => {
   it('reads lines leaving rounded values and the text, and makes them exact on demand', () => {
     const line = '{"evt.num":1,"evt.rawtime":1763120567000035217,"proc.name":"a"}';
     const lazy = readEventLine(line) as FlatEvent;
+    // biome-ignore lint/correctness/noPrecisionLoss: the number JSON.parse rounds the line's value to
     expect(lazy['evt.rawtime']).toBe(1763120567000035217);
     expect((lazy as Record<symbol, unknown>)[SOURCE_TEXT]).toBe(line);
     expect(exactEvent(lazy)).toEqual({ 'evt.num': 1, 'evt.rawtime': 1763120567000035217n, 'proc.name': 'a' });

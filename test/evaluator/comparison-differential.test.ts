@@ -7,8 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FieldCatalogue } from '../../src/fields/catalogue.js';
-import { FlatEventSource, type FlatEvent } from '../../src/sources/jsonl/flat-source.js';
 import { parseCondition } from '../../src/parser/index.js';
+import { type FlatEvent, FlatEventSource } from '../../src/sources/jsonl/flat-source.js';
 import { predicate } from '../helpers/evaluate.js';
 import { ReferenceEvaluator } from '../helpers/reference.js';
 
@@ -19,11 +19,83 @@ interface Case {
   conditions: string[];
 }
 
-const STRINGS: unknown[] = ['bash', 'BASH', 'Bash', '', 'ba', 'bash ', '/etc', '/etc/', '/etc/passwd', '/etcx/passwd', 'etc/passwd', '//etc//passwd', '/usr/lib/x.so', 'a*b', 'a.b', 'xaby', '[x]', 'é', 5, 0, true, ['bash'], ['zsh', 'BASH'], []];
-const NUMBERS: unknown[] = [0, 5, -1, 4, 6, 65535, 65536, 4294967295, 2 ** 53, 9007199254740993n, 18446744073709551615n, -9223372036854775808n, '5', ' 5', '-1', '0x10', '1.5', '5x', '', 1.5, true, false, 'true', [5], [1, 9], []];
+const STRINGS: unknown[] = [
+  'bash',
+  'BASH',
+  'Bash',
+  '',
+  'ba',
+  'bash ',
+  '/etc',
+  '/etc/',
+  '/etc/passwd',
+  '/etcx/passwd',
+  'etc/passwd',
+  '//etc//passwd',
+  '/usr/lib/x.so',
+  'a*b',
+  'a.b',
+  'xaby',
+  '[x]',
+  'é',
+  5,
+  0,
+  true,
+  ['bash'],
+  ['zsh', 'BASH'],
+  [],
+];
+const NUMBERS: unknown[] = [
+  0,
+  5,
+  -1,
+  4,
+  6,
+  65535,
+  65536,
+  4294967295,
+  2 ** 53,
+  9007199254740993n,
+  18446744073709551615n,
+  -9223372036854775808n,
+  '5',
+  ' 5',
+  '-1',
+  '0x10',
+  '1.5',
+  '5x',
+  '',
+  1.5,
+  true,
+  false,
+  'true',
+  [5],
+  [1, 9],
+  [],
+];
 // (No IPv4-mapped IPv6 addresses: kestrel deliberately takes ::ffff:a.b.c.d as a.b.c.d, where
 // libsinsp compares families apart; see docs/compatibility.md.)
-const ADDRESSES: unknown[] = ['1.2.3.4', '10.0.0.1', '10.255.255.255', '11.0.0.1', '127.0.0.1', '192.168.1.1', '::1', '::', '0.0.0.0', '2001:db8::1', '2001:DB8:0:0:0:0:0:1', '1.2.3', '256.1.1.1', '01.2.3.4', 'x', '', 5, ['1.2.3.4'], ['10.0.0.1', '8.8.8.8']];
+const ADDRESSES: unknown[] = [
+  '1.2.3.4',
+  '10.0.0.1',
+  '10.255.255.255',
+  '11.0.0.1',
+  '127.0.0.1',
+  '192.168.1.1',
+  '::1',
+  '::',
+  '0.0.0.0',
+  '2001:db8::1',
+  '2001:DB8:0:0:0:0:0:1',
+  '1.2.3',
+  '256.1.1.1',
+  '01.2.3.4',
+  'x',
+  '',
+  5,
+  ['1.2.3.4'],
+  ['10.0.0.1', '8.8.8.8'],
+];
 
 const CASES: Case[] = [
   {
@@ -70,12 +142,37 @@ const CASES: Case[] = [
   {
     key: 'fd.name',
     values: STRINGS,
-    conditions: ['fd.name pmatch (/etc)', 'fd.name pmatch (/etc/)', 'fd.name pmatch (/usr/lib, /var)', 'fd.name pmatch (/)', 'fd.name pmatch (/e*/passwd, /x)', 'fd.name pmatch ("/usr/l?b")', 'fd.name glob "/etc/*"', 'fd.name startswith /etc/', 'basename(fd.name) = passwd', 'fd.name = val(proc.name)'],
+    conditions: [
+      'fd.name pmatch (/etc)',
+      'fd.name pmatch (/etc/)',
+      'fd.name pmatch (/usr/lib, /var)',
+      'fd.name pmatch (/)',
+      'fd.name pmatch (/e*/passwd, /x)',
+      'fd.name pmatch ("/usr/l?b")',
+      'fd.name glob "/etc/*"',
+      'fd.name startswith /etc/',
+      'basename(fd.name) = passwd',
+      'fd.name = val(proc.name)',
+    ],
   },
   {
     key: 'proc.pid',
     values: NUMBERS,
-    conditions: ['proc.pid = 5', 'proc.pid != 5', 'proc.pid < 5', 'proc.pid <= 5', 'proc.pid > 5', 'proc.pid >= 5', 'proc.pid = -1', 'proc.pid > 9007199254740992', 'proc.pid = 9007199254740993', 'proc.pid in (1, 5, 9007199254740993)', 'proc.pid intersects (0)', 'proc.pid = val(proc.ppid)', 'proc.pid exists'],
+    conditions: [
+      'proc.pid = 5',
+      'proc.pid != 5',
+      'proc.pid < 5',
+      'proc.pid <= 5',
+      'proc.pid > 5',
+      'proc.pid >= 5',
+      'proc.pid = -1',
+      'proc.pid > 9007199254740992',
+      'proc.pid = 9007199254740993',
+      'proc.pid in (1, 5, 9007199254740993)',
+      'proc.pid intersects (0)',
+      'proc.pid = val(proc.ppid)',
+      'proc.pid exists',
+    ],
   },
   {
     key: 'evt.rawtime',
@@ -101,17 +198,42 @@ const CASES: Case[] = [
   {
     key: 'evt.is_open_write',
     values: [true, false, 'true', 'false', 0, 1, 2, 'yes', '', [true], [false, true], []],
-    conditions: ['evt.is_open_write = true', 'evt.is_open_write = false', 'evt.is_open_write != true', 'evt.is_open_write != false', 'evt.is_open_write in (true)', 'evt.is_open_write exists'],
+    conditions: [
+      'evt.is_open_write = true',
+      'evt.is_open_write = false',
+      'evt.is_open_write != true',
+      'evt.is_open_write != false',
+      'evt.is_open_write in (true)',
+      'evt.is_open_write exists',
+    ],
   },
   {
     key: 'fd.sip',
     values: ADDRESSES,
-    conditions: ['fd.sip = 1.2.3.4', 'fd.sip != 1.2.3.4', 'fd.sip = "::1"', 'fd.sip != "::1"', 'fd.sip = "2001:db8::1"', 'fd.sip = 0.0.0.0', 'fd.sip = "::"', 'fd.sip in (10.0.0.1, "::1")', 'fd.sip intersects (1.2.3.4)'],
+    conditions: [
+      'fd.sip = 1.2.3.4',
+      'fd.sip != 1.2.3.4',
+      'fd.sip = "::1"',
+      'fd.sip != "::1"',
+      'fd.sip = "2001:db8::1"',
+      'fd.sip = 0.0.0.0',
+      'fd.sip = "::"',
+      'fd.sip in (10.0.0.1, "::1")',
+      'fd.sip intersects (1.2.3.4)',
+    ],
   },
   {
     key: 'fd.snet',
     values: ADDRESSES,
-    conditions: ['fd.snet = 10.0.0.0/8', 'fd.snet != 10.0.0.0/8', 'fd.snet = 0.0.0.0/0', 'fd.snet in (10.0.0.0/8, 192.168.0.0/16)', 'fd.snet = "2001:db8::/32"', 'fd.snet != "2001:db8::/32"', 'fd.snet intersects (127.0.0.0/8)'],
+    conditions: [
+      'fd.snet = 10.0.0.0/8',
+      'fd.snet != 10.0.0.0/8',
+      'fd.snet = 0.0.0.0/0',
+      'fd.snet in (10.0.0.0/8, 192.168.0.0/16)',
+      'fd.snet = "2001:db8::/32"',
+      'fd.snet != "2001:db8::/32"',
+      'fd.snet intersects (127.0.0.0/8)',
+    ],
   },
   {
     key: 'fd.types',
@@ -121,7 +243,14 @@ const CASES: Case[] = [
   {
     key: 'proc.aname',
     values: [['bash', 'sshd'], ['sshd'], [], 'bash', ['BASH', 5]],
-    conditions: ['proc.aname = bash', 'proc.aname != bash', 'proc.aname in (sshd, init)', 'proc.aname startswith ba', 'proc.aname contains sh', 'proc.aname exists'],
+    conditions: [
+      'proc.aname = bash',
+      'proc.aname != bash',
+      'proc.aname in (sshd, init)',
+      'proc.aname startswith ba',
+      'proc.aname contains sh',
+      'proc.aname exists',
+    ],
   },
   {
     // Both ends of a connection: client and server address and port.

@@ -11,14 +11,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { eventJson, parseEventLine } from '../../src/sources/jsonl/captures.js';
-import { ProgramBuilder } from '../../src/evaluator/program-builder.js';
 import { Engine, type RuleMatching } from '../../src/evaluator/engine.js';
+import { ProgramBuilder } from '../../src/evaluator/program-builder.js';
 import { FieldCatalogue } from '../../src/fields/catalogue.js';
-import { FlatEventSource, type FlatEvent } from '../../src/sources/jsonl/flat-source.js';
-import { parseCondition, visit, type Expr } from '../../src/parser/index.js';
-import type { CompiledRule } from '../../src/rules/model.js';
+import { type Expr, parseCondition, visit } from '../../src/parser/index.js';
 import { loadRulesContents, loadRulesFiles } from '../../src/rules/loader.js';
+import type { CompiledRule } from '../../src/rules/model.js';
+import { eventJson, parseEventLine } from '../../src/sources/jsonl/captures.js';
+import { type FlatEvent, FlatEventSource } from '../../src/sources/jsonl/flat-source.js';
 import { ReferenceEvaluator } from '../helpers/reference.js';
 import { UPSTREAM_RULE_FILES } from '../helpers/upstream.js';
 
@@ -29,7 +29,9 @@ function recordedEvents(): FlatEvent[] {
   for (const group of ['event-generator', 'labs']) {
     const dir = `${ROOT}captures/${group}/`;
     for (const f of readdirSync(dir).filter((n) => n.endsWith('.jsonl'))) {
-      for (const line of readFileSync(dir + f, 'utf8').split('\n').filter(Boolean)) {
+      for (const line of readFileSync(dir + f, 'utf8')
+        .split('\n')
+        .filter(Boolean)) {
         const e = parseEventLine(line);
         if (typeof e !== 'string') events.push(e);
       }
@@ -190,7 +192,10 @@ describe('gates (rules skipped by one lookup of a field they require)', () => {
             const event: FlatEvent = { 'evt.type': 'execve', 'proc.pid': pid, 'user.name': user };
             if (name !== undefined) event['proc.name'] = name;
             const expected = reference.fired(rules, event, matching === 'first');
-            expect(engine.evaluate(event).map((r) => r.rule.name), JSON.stringify(event)).toEqual(expected);
+            expect(
+              engine.evaluate(event).map((r) => r.rule.name),
+              JSON.stringify(event),
+            ).toEqual(expected);
             fired += expected.length;
           }
         }

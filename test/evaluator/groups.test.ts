@@ -6,11 +6,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ProgramBuilder } from '../../src/evaluator/program-builder.js';
 import { groupByFirstCheck } from '../../src/evaluator/groups.js';
+import { ProgramBuilder } from '../../src/evaluator/program-builder.js';
 import { FieldCatalogue } from '../../src/fields/catalogue.js';
-import { FlatEventSource, type FlatEvent } from '../../src/sources/jsonl/flat-source.js';
-import { parseCondition, printCondition, type Expr } from '../../src/parser/index.js';
+import { type Expr, parseCondition, printCondition } from '../../src/parser/index.js';
+import { type FlatEvent, FlatEventSource } from '../../src/sources/jsonl/flat-source.js';
 import { ReferenceEvaluator } from '../helpers/reference.js';
 
 function parse(condition: string): Expr {

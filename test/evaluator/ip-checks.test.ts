@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { networkContains, parseIpAddress, parseIpNetwork, sameAddress } from '../../src/fields/ip.js';
 import { AddressCache } from '../../src/operators/matchers.js';
 import { listComparison, scalarComparison } from '../../src/operators/registry.js';
-import { networkContains, parseIpAddress, parseIpNetwork, sameAddress } from '../../src/fields/ip.js';
 
 /** One cache for every check built here, as one planner's checks share theirs. */
 const cache = new AddressCache();

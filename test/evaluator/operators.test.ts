@@ -53,7 +53,7 @@ const cases: [string, boolean][] = [
   ['proc.name < 5', false],
   ['fd.l4proto >= 9', true],
   ['fd.l4proto <= 9', false],
-  ['proc.cmdline contains \'"cat\'', true],
+  ["proc.cmdline contains '\"cat'", true],
   // modifiers
   ['fd.name startswith oneof (/etc, /usr)', true],
   ['fd.name startswith oneof (/etc, /etc/sh)', false],

@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { CheckPlanner } from '../../src/evaluator/checks.js';
 import { Occurrences, orderByCost } from '../../src/evaluator/order.js';
 import { FieldCatalogue } from '../../src/fields/catalogue.js';
+import { type Expr, parseCondition, printCondition } from '../../src/parser/index.js';
 import { FlatEventSource } from '../../src/sources/jsonl/flat-source.js';
-import { parseCondition, printCondition, type Expr } from '../../src/parser/index.js';
 
 const planner = new CheckPlanner(new FlatEventSource(), FieldCatalogue.syscall());
 const plan = (c: Parameters<CheckPlanner<unknown>['plan']>[0]) => planner.plan(c);

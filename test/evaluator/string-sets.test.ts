@@ -1,7 +1,7 @@
 /** The trie-walking string-set test against the builtins it replaces. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { stringSetTest, type StringOp } from '../../src/evaluator/string-sets.js';
+import { type StringOp, stringSetTest } from '../../src/evaluator/string-sets.js';
 
 const naive: Record<StringOp, (v: string, c: string) => boolean> = {
   equals: (v, c) => v === c,

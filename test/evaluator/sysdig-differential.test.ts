@@ -15,25 +15,23 @@
  * converted captures.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseEventLine, readEventLine } from '../../src/sources/jsonl/captures.js';
 import { FieldCatalogue } from '../../src/fields/catalogue.js';
-import { sysdigFormat } from '../../src/sources/jsonl/conversion.js';
 import { parseCondition } from '../../src/parser/index.js';
 import { ConditionValidator } from '../../src/rules/condition-validator.js';
-import { FlatEventSource, type FlatEvent } from '../../src/sources/jsonl/flat-source.js';
+import { parseEventLine, readEventLine } from '../../src/sources/jsonl/captures.js';
+import { sysdigFormat } from '../../src/sources/jsonl/conversion.js';
+import { type FlatEvent, FlatEventSource } from '../../src/sources/jsonl/flat-source.js';
 import { predicate } from '../helpers/evaluate.js';
 import { ReferenceEvaluator } from '../helpers/reference.js';
 import { mapLimit, requireSysdig, sysdigJson, sysdigSelect } from '../helpers/sysdig.js';
-import { SCAP_DIR } from '../helpers/upstream.js';
 import { CONDITIONS } from '../helpers/sysdig-conditions.js';
+import { SCAP_DIR } from '../helpers/upstream.js';
 
 // curl_google_comments.scap uses a newer block format that sysdig 0.29 cannot read.
 const CAPTURES = ['curl_google.scap', 'single_ipv6_conn.scap', 'test_ipv6_client.scap'];
 
-export { CONDITIONS };
-
 /** What sysdig 0.29 predates: each must be rejected by it (see the header). */
-export const UNSUPPORTED_BY_SYSDIG = [
+const UNSUPPORTED_BY_SYSDIG = [
   'tolower(proc.name) = curl',
   'toupper(proc.name) = CURL',
   'b64(proc.name) = x',
@@ -49,7 +47,7 @@ export const UNSUPPORTED_BY_SYSDIG = [
 ];
 
 /** Conditions beyond sysdig 0.29, compared with the reference evaluator on the converted captures. */
-export const REFERENCE_CONDITIONS = [
+const REFERENCE_CONDITIONS = [
   'tolower(proc.name) = curl',
   'toupper(proc.name) = CURL',
   'toupper(proc.name) in (CURL, BASH, TEST_IPV6_CLIENT)',
@@ -117,39 +115,47 @@ describe('kestrel selects exactly the events sysdig (libsinsp) selects', () => {
     expect(CONDITIONS.length).toBeGreaterThanOrEqual(100);
   });
 
-  it.each(CAPTURES)('on %s', async (capture) => {
-    const list = events.get(capture)!;
-    expect(list.length).toBeGreaterThan(20);
-    const mismatches: string[] = [];
-    let nonEmpty = 0;
-    await mapLimit(CONDITIONS, 2, async (condition) => {
-      const reference = await sysdigSelect(SCAP_DIR + capture, condition);
-      let p: (e: FlatEvent) => boolean;
-      try {
-        p = predicate(condition);
-      } catch (error) {
-        if (!('error' in reference)) mismatches.push(`${condition}: kestrel rejected it (${(error as Error).message}), sysdig accepted it`);
-        return;
-      }
-      if ('error' in reference) {
-        mismatches.push(`${condition}: sysdig rejected it (${reference.error.trim()}), kestrel accepted it`);
-        return;
-      }
-      const ours = list.filter((e) => p(e)).map((e) => Number(e['evt.num']));
-      const lazy = lazyEvents.get(capture)!.filter((e) => p(e)).map((e) => Number(e['evt.num']));
-      if (JSON.stringify(lazy) !== JSON.stringify(ours)) mismatches.push(`${condition}: events read with exact integers when read match ${lazy.length}, read exact ${ours.length}`);
-      if (ours.length > 0) nonEmpty++;
-      const expected = reference.nums;
-      if (JSON.stringify(ours) !== JSON.stringify(expected)) {
-        const missing = expected.filter((n) => !ours.includes(n)).slice(0, 5);
-        const extra = ours.filter((n) => !expected.includes(n)).slice(0, 5);
-        mismatches.push(`${condition}: sysdig ${expected.length}, kestrel ${ours.length} (missing ${missing}, extra ${extra})`);
-      }
-    });
-    expect(mismatches.join('\n')).toBe('');
-    // The corpus must exercise the capture, not only select nothing.
-    expect(nonEmpty).toBeGreaterThan(10);
-  }, 180_000);
+  it.each(CAPTURES)(
+    'on %s',
+    async (capture) => {
+      const list = events.get(capture)!;
+      expect(list.length).toBeGreaterThan(20);
+      const mismatches: string[] = [];
+      let nonEmpty = 0;
+      await mapLimit(CONDITIONS, 2, async (condition) => {
+        const reference = await sysdigSelect(SCAP_DIR + capture, condition);
+        let p: (e: FlatEvent) => boolean;
+        try {
+          p = predicate(condition);
+        } catch (error) {
+          if (!('error' in reference)) mismatches.push(`${condition}: kestrel rejected it (${(error as Error).message}), sysdig accepted it`);
+          return;
+        }
+        if ('error' in reference) {
+          mismatches.push(`${condition}: sysdig rejected it (${reference.error.trim()}), kestrel accepted it`);
+          return;
+        }
+        const ours = list.filter((e) => p(e)).map((e) => Number(e['evt.num']));
+        const lazy = lazyEvents
+          .get(capture)!
+          .filter((e) => p(e))
+          .map((e) => Number(e['evt.num']));
+        if (JSON.stringify(lazy) !== JSON.stringify(ours))
+          mismatches.push(`${condition}: events read with exact integers when read match ${lazy.length}, read exact ${ours.length}`);
+        if (ours.length > 0) nonEmpty++;
+        const expected = reference.nums;
+        if (JSON.stringify(ours) !== JSON.stringify(expected)) {
+          const missing = expected.filter((n) => !ours.includes(n)).slice(0, 5);
+          const extra = ours.filter((n) => !expected.includes(n)).slice(0, 5);
+          mismatches.push(`${condition}: sysdig ${expected.length}, kestrel ${ours.length} (missing ${missing}, extra ${extra})`);
+        }
+      });
+      expect(mismatches.join('\n')).toBe('');
+      // The corpus must exercise the capture, not only select nothing.
+      expect(nonEmpty).toBeGreaterThan(10);
+    },
+    180_000,
+  );
 
   it('sysdig 0.29 rejects what it predates (so none of it can be compared with sysdig)', async () => {
     const accepted: string[] = [];
@@ -162,27 +168,30 @@ describe('kestrel selects exactly the events sysdig (libsinsp) selects', () => {
     expect(accepted).toEqual([]);
   }, 120_000);
 
-  it.each(CAPTURES)('beyond sysdig 0.29 (transformers, modifiers, bcontains, bstartswith, intersects): kestrel agrees with the reference evaluator on %s', (capture) => {
-    const reference = new ReferenceEvaluator(new FlatEventSource(), FieldCatalogue.syscall());
-    const mismatches: string[] = [];
-    let nonEmpty = 0;
-    for (const condition of REFERENCE_CONDITIONS) {
-      const parsed = parseCondition(condition);
-      if (!parsed.ok) throw new Error(`${condition}: ${parsed.error.message}`);
-      const p = predicate(condition);
-      for (const list of [events.get(capture)!, lazyEvents.get(capture)!]) {
-        const ours = list.filter((e) => p(e)).map((e) => Number(e['evt.num']));
-        const expected = list.filter((e) => reference.holds(parsed.ast, e)).map((e) => Number(e['evt.num']));
-        if (JSON.stringify(ours) !== JSON.stringify(expected)) {
-          const missing = expected.filter((n) => !ours.includes(n)).slice(0, 5);
-          const extra = ours.filter((n) => !expected.includes(n)).slice(0, 5);
-          mismatches.push(`${condition}: reference ${expected.length}, kestrel ${ours.length} (missing ${missing}, extra ${extra})`);
+  it.each(CAPTURES)(
+    'beyond sysdig 0.29 (transformers, modifiers, bcontains, bstartswith, intersects): kestrel agrees with the reference evaluator on %s',
+    (capture) => {
+      const reference = new ReferenceEvaluator(new FlatEventSource(), FieldCatalogue.syscall());
+      const mismatches: string[] = [];
+      let nonEmpty = 0;
+      for (const condition of REFERENCE_CONDITIONS) {
+        const parsed = parseCondition(condition);
+        if (!parsed.ok) throw new Error(`${condition}: ${parsed.error.message}`);
+        const p = predicate(condition);
+        for (const list of [events.get(capture)!, lazyEvents.get(capture)!]) {
+          const ours = list.filter((e) => p(e)).map((e) => Number(e['evt.num']));
+          const expected = list.filter((e) => reference.holds(parsed.ast, e)).map((e) => Number(e['evt.num']));
+          if (JSON.stringify(ours) !== JSON.stringify(expected)) {
+            const missing = expected.filter((n) => !ours.includes(n)).slice(0, 5);
+            const extra = ours.filter((n) => !expected.includes(n)).slice(0, 5);
+            mismatches.push(`${condition}: reference ${expected.length}, kestrel ${ours.length} (missing ${missing}, extra ${extra})`);
+          }
+          if (list === events.get(capture) && ours.length > 0) nonEmpty++;
         }
-        if (list === events.get(capture) && ours.length > 0) nonEmpty++;
       }
-    }
-    expect(mismatches.join('\n')).toBe('');
-    // The conditions must select events, not only agree on selecting none.
-    expect(nonEmpty).toBeGreaterThan(5);
-  });
+      expect(mismatches.join('\n')).toBe('');
+      // The conditions must select events, not only agree on selecting none.
+      expect(nonEmpty).toBeGreaterThan(5);
+    },
+  );
 });

@@ -3,10 +3,10 @@
  * `kestrel fields --used --sysdig-format` gives (less the fields sysdig 0.29 does not know).
  */
 import { describe, expect, it } from 'vitest';
-import { parseEventLine } from '../../src/sources/jsonl/captures.js';
 import { Replayer } from '../../src/replay/replay.js';
-import type { FlatEvent } from '../../src/sources/jsonl/flat-source.js';
 import { loadRulesFiles } from '../../src/rules/loader.js';
+import { parseEventLine } from '../../src/sources/jsonl/captures.js';
+import type { FlatEvent } from '../../src/sources/jsonl/flat-source.js';
 import { runKestrel } from '../helpers/cli.js';
 import { requireSysdig, sysdigJson, sysdigKnownFields } from '../helpers/sysdig.js';
 import { SCAP_DIR, UPSTREAM_RULE_FILES } from '../helpers/upstream.js';
@@ -28,7 +28,7 @@ describe('upstream stable rules over real captures', () => {
     expect(convertible.length).toBeGreaterThan(25);
     const loaded = loadRulesFiles([stable]);
     for (const capture of CAPTURES) {
-      const jsonl = await sysdigJson(SCAP_DIR + capture, '*' + convertible.join(' '));
+      const jsonl = await sysdigJson(SCAP_DIR + capture, `*${convertible.join(' ')}`);
       const events = jsonl.split('\n').filter(Boolean).map(parseEventLine);
       expect(events.filter((e) => typeof e === 'string')).toEqual([]);
       const replayer = new Replayer(loaded.output!.rules);

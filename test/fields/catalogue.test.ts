@@ -18,7 +18,12 @@ describe('field catalogue', () => {
 
   it('has a description for every field and none for unknown ones', () => {
     for (const f of catalogue.all()) expect(FIELD_DESCRIPTIONS[f.name], f.name).toMatch(/\w{3}/);
-    expect(Object.keys(FIELD_DESCRIPTIONS).sort()).toEqual(catalogue.all().map((f) => f.name).sort());
+    expect(Object.keys(FIELD_DESCRIPTIONS).sort()).toEqual(
+      catalogue
+        .all()
+        .map((f) => f.name)
+        .sort(),
+    );
   });
 
   it('resolves arguments as libsinsp does', () => {

@@ -1,8 +1,8 @@
-import { FieldCatalogue } from '../../src/fields/catalogue.js';
-import { FlatEventSource, type FlatEvent } from '../../src/sources/jsonl/flat-source.js';
 import { ProgramBuilder } from '../../src/evaluator/program-builder.js';
+import { FieldCatalogue } from '../../src/fields/catalogue.js';
 import { parseCondition } from '../../src/parser/index.js';
 import { ConditionValidator } from '../../src/rules/condition-validator.js';
+import { type FlatEvent, FlatEventSource } from '../../src/sources/jsonl/flat-source.js';
 
 /** Compiles a bare condition (checked like a rule's) into a predicate over flat events. */
 export function predicate(condition: string): (event: FlatEvent) => boolean {

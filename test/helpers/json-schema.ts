@@ -30,9 +30,29 @@ export function loadSchemas(): Map<string, Schema> {
 }
 
 const KNOWN = new Set([
-  '$schema', '$id', '$ref', 'title', 'description', 'examples', 'default',
-  'type', 'properties', 'required', 'enum', 'const', 'minLength', 'minimum', 'minItems',
-  'minProperties', 'additionalProperties', 'items', 'pattern', 'allOf', 'if', 'then', 'not',
+  '$schema',
+  '$id',
+  '$ref',
+  'title',
+  'description',
+  'examples',
+  'default',
+  'type',
+  'properties',
+  'required',
+  'enum',
+  'const',
+  'minLength',
+  'minimum',
+  'minItems',
+  'minProperties',
+  'additionalProperties',
+  'items',
+  'pattern',
+  'allOf',
+  'if',
+  'then',
+  'not',
 ]);
 
 /** The instance paths where `value` fails `schema` (empty: valid). */
@@ -58,7 +78,11 @@ export function validate(schemas: Map<string, Schema>, schema: Schema, value: un
   if (typeof value === 'number' && typeof schema['minimum'] === 'number' && value < schema['minimum']) fail('minimum');
   if (Array.isArray(value)) {
     if (typeof schema['minItems'] === 'number' && value.length < schema['minItems']) fail('minItems');
-    if (schema['items']) value.forEach((v, i) => errors.push(...validate(schemas, schema['items'] as Schema, v, `${at}/${i}`)));
+    if (schema['items']) {
+      value.forEach((v, i) => {
+        errors.push(...validate(schemas, schema['items'] as Schema, v, `${at}/${i}`));
+      });
+    }
   }
   if (isObject(value)) {
     const properties = (schema['properties'] ?? {}) as Record<string, Schema>;

@@ -110,7 +110,7 @@ export function typed(info: TypeInfo, v: unknown): Typed {
     case 'bool':
       if (v === true || v === 'true') return 1n;
       if (v === false || v === 'false') return 0n;
-      if (typeof v === 'number' || typeof v === 'bigint') return v == 0 ? 0n : 1n;
+      if (typeof v === 'number' || typeof v === 'bigint') return v === 0 || v === 0n ? 0n : 1n;
       return undefined;
     case 'double': {
       const n = numberOf(v);

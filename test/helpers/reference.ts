@@ -11,13 +11,14 @@
  *   differ, the other operators one end (sinsp_filter_check_fd::compare_ip/_port/_net);
  * - any other field (proc.aname and the like): the check holds when it holds for one value.
  */
-import { eventCodes } from '../../src/fields/events.js';
+
 import { readFileSync } from 'node:fs';
 import type { FieldCatalogue } from '../../src/fields/catalogue.js';
+import { eventCodes } from '../../src/fields/events.js';
 import type { EventSource } from '../../src/fields/source.js';
 import type { BinaryCheckExpr, Expr, Operand, TransformerArg, TransformerExpr } from '../../src/parser/index.js';
 import type { CompiledRule } from '../../src/rules/model.js';
-import { asciiLower, asciiUpper, checkOperator, compare, constant, typed, typeInfo, type TypeInfo } from './reference-compare.js';
+import { asciiLower, asciiUpper, checkOperator, compare, constant, type TypeInfo, typed, typeInfo } from './reference-compare.js';
 
 /** An operand's reading for one event: its type, list-ness, and values (undefined for NA). */
 interface Reading {
@@ -130,7 +131,8 @@ export class ReferenceEvaluator<E> {
   }
 
   private connectionEnds(field: string, op: string, values: unknown[], one: (v: unknown) => boolean): boolean {
-    const allowed = field === 'fd.ip' ? ['=', '==', '!=', 'in'] : field === 'fd.net' ? ['=', '==', '!=', 'in', 'intersects'] : ['=', '==', '!=', '<', '<=', '>', '>=', 'in'];
+    const allowed =
+      field === 'fd.ip' ? ['=', '==', '!=', 'in'] : field === 'fd.net' ? ['=', '==', '!=', 'in', 'intersects'] : ['=', '==', '!=', '<', '<=', '>', '>=', 'in'];
     if (!allowed.includes(op)) throw new Error(`reference: ${field} does not support '${op}' in libsinsp`);
     // compare_net answers false for operators other than =, in and !=.
     if (field === 'fd.net' && op === 'intersects') return false;

@@ -2,9 +2,9 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 
 // One place finds the shared reference material for the tests and the benchmarks.
-import { SHARED_DIR, sharedPath, UPSTREAM_RULE_FILES, upstreamConditions, type UpstreamCondition } from '../../bench/shared.js';
+import { SHARED_DIR, sharedPath, UPSTREAM_RULE_FILES, type UpstreamCondition, upstreamConditions } from '../../bench/shared.js';
 
-export { SHARED_DIR, sharedPath, UPSTREAM_RULE_FILES, upstreamConditions, type UpstreamCondition };
+export { SHARED_DIR, sharedPath, UPSTREAM_RULE_FILES, type UpstreamCondition, upstreamConditions };
 export const UPSTREAM_RULES_DIR = sharedPath('falcosecurity-rules') + path.sep;
 /** The gzipped scap captures the differential tests read. */
 export const SCAP_DIR = sharedPath('captures/scap') + path.sep;

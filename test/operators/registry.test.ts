@@ -7,12 +7,12 @@
 import { describe, expect, it } from 'vitest';
 import { ProgramBuilder } from '../../src/evaluator/program-builder.js';
 import { FieldCatalogue, type FieldType } from '../../src/fields/catalogue.js';
-import { FlatEventSource } from '../../src/sources/jsonl/flat-source.js';
 import { ALL_OPERATORS, OPERATORS, operatorAccepts } from '../../src/operators/registry.js';
 import { TRANSFORMER_NAMES, TRANSFORMERS } from '../../src/operators/transformers.js';
-import { canBeBare } from '../../src/parser/unescape.js';
 import { parseCondition } from '../../src/parser/index.js';
+import { canBeBare } from '../../src/parser/unescape.js';
 import { ConditionValidator } from '../../src/rules/condition-validator.js';
+import { FlatEventSource } from '../../src/sources/jsonl/flat-source.js';
 
 const catalogue = FieldCatalogue.syscall();
 

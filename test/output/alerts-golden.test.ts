@@ -19,7 +19,9 @@ writeFileSync(
 );
 // Quotes, backslash, newline, tab, a control character, non-ASCII, then raw invalid UTF-8 bytes.
 const line = Buffer.concat([
-  Buffer.from('{"evt.type":"execve","evt.rawtime":1700000000123456789,"proc.name":"sh","proc.pid":7,"proc.cmdline":"sh -c \\"echo \\\\\\\\ x\\"\\n\\t\\u0001 caf\u00e9 '),
+  Buffer.from(
+    '{"evt.type":"execve","evt.rawtime":1700000000123456789,"proc.name":"sh","proc.pid":7,"proc.cmdline":"sh -c \\"echo \\\\\\\\ x\\"\\n\\t\\u0001 caf\u00e9 ',
+  ),
   Buffer.from([0xff, 0xfe]),
   Buffer.from('"}\n'),
 ]);

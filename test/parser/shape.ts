@@ -13,7 +13,7 @@ export function shape(node: Node): string {
     case 'unary':
       return `(${node.operator} ${shape(node.left)})`;
     case 'binary':
-      return `(${node.operator}${node.modifier ? ' ' + node.modifier : ''} ${shape(node.left)} ${shape(node.right)})`;
+      return `(${node.operator}${node.modifier ? ` ${node.modifier}` : ''} ${shape(node.left)} ${shape(node.right)})`;
     case 'field':
       return node.arg === undefined ? node.name : `${node.name}[${JSON.stringify(node.arg)}]`;
     case 'transformer':

@@ -30,7 +30,7 @@ const rule = (condition: string, output = 'o %proc.name', extra = '') =>
 
 const chain = (d: Diagnostic) => d.locations.map((l) => [l.itemType, l.itemName, l.position.line, l.position.column]);
 
-describe('messages in Falco\'s words, kestrel\'s explanation in the hint', () => {
+describe("messages in Falco's words, kestrel's explanation in the hint", () => {
   it('an unknown field in a condition', () => {
     const error = firstError(rule('evt.type = open and proc.nobody = x'));
     expect(error).toMatchObject({ code: 'LOAD_ERR_COMPILE_CONDITION', message: 'filter_check called with nonexistent field proc.nobody' });
@@ -48,13 +48,13 @@ describe('messages in Falco\'s words, kestrel\'s explanation in the hint', () =>
     }
   });
 
-  it('a syntax error: libsinsp\'s message, kestrel\'s position', () => {
+  it("a syntax error: libsinsp's message, kestrel's position", () => {
     const error = firstError(rule('evt.type=execve foo'));
     expect(error.message).toBe("unexpected token after 'execve', expecting 'or', 'and'");
     expect(error.locations.at(-1)!.position).toMatchObject({ line: 3, column: 30 });
   });
 
-  it('an unknown event type, as sysdig\'s libsinsp words it', async () => {
+  it("an unknown event type, as sysdig's libsinsp words it", async () => {
     requireSysdig();
     // sysdig 0.29's libsinsp predates parser.cpp's messages, but this one is unchanged since.
     const capture = new URL('../../../shared/captures/scap/curl_google.scap', import.meta.url).pathname;
@@ -64,12 +64,10 @@ describe('messages in Falco\'s words, kestrel\'s explanation in the hint', () =>
   });
 
   it('an engine version that is too new', () => {
-    expect(firstError('- required_engine_version: 9999999\n').message).toBe(
-      'Rules require engine version 0.9999999.0, but engine version is 0.63.0',
-    );
+    expect(firstError('- required_engine_version: 9999999\n').message).toBe('Rules require engine version 0.9999999.0, but engine version is 0.63.0');
   });
 
-  it('are printed after the code frame, and left out of Falco\'s JSON', () => {
+  it("are printed after the code frame, and left out of Falco's JSON", () => {
     const text = rule('evt.type = open and proc.nobody = x');
     const loaded = loadRulesContents([{ name: 'rules.yaml', text }]);
     const error = loaded.results[0]!.errors[0]!;
@@ -84,7 +82,7 @@ describe('messages in Falco\'s words, kestrel\'s explanation in the hint', () =>
 describe('an error of the expanded condition is reported at the rule', () => {
   const text = `- macro: m\n  condition: evt.type in (list_a)\n${rule('m and proc.name = bash')}`;
 
-  it('as Falco\'s compile_condition does, with the position in the macro and the macro in the hint', () => {
+  it("as Falco's compile_condition does, with the position in the macro and the macro in the hint", () => {
     const error = firstError(text);
     expect(error.message).toBe('unknown event type list_a');
     expect(chain(error)).toEqual([
@@ -96,7 +94,7 @@ describe('an error of the expanded condition is reported at the rule', () => {
     expect(error.hint).toBe("this is in macro 'm', which the rule uses");
   });
 
-  it('warnings too, and errors in the rule\'s own text keep their place', () => {
+  it("warnings too, and errors in the rule's own text keep their place", () => {
     const warnings = diagnostics(`- macro: m\n  condition: evt.type = open and evt.dir = <\n${rule('m')}`);
     const deprecated = warnings.find((d) => d.code === 'LOAD_DEPRECATED_ITEM')!;
     expect(chain(deprecated).slice(0, 3)).toEqual([
@@ -200,8 +198,8 @@ describe('YAML anchors and aliases load as yaml-cpp loads them', () => {
   });
 });
 
-describe('the depth limit of Falco\'s rule loader', () => {
-  const nested = (n: number) => '('.repeat(n) + 'evt.type = execve' + ')'.repeat(n);
+describe("the depth limit of Falco's rule loader", () => {
+  const nested = (n: number) => `${'('.repeat(n)}evt.type = execve${')'.repeat(n)}`;
 
   it('is 1000: 198 pairs of parentheses load, 199 do not', () => {
     expect(loadRulesContents([{ name: 'rules.yaml', text: rule(nested(198)) }]).successful).toBe(true);

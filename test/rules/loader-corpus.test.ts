@@ -16,7 +16,9 @@ import { loadRulesFiles } from '../../src/rules/loader.js';
 
 const DIR = fileURLToPath(new URL('../fixtures/loader/', import.meta.url));
 const ITEM_TYPES = ['rule', 'macro', 'list', 'exception', 'required_engine_version', 'required plugin versions entry', 'rules content item'];
-const fixtures = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
+const fixtures = readdirSync(DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 /** The innermost named item (rule, macro, list, exception…), else the innermost item of those types. */
 function itemOf(d: Diagnostic): string {

@@ -116,16 +116,27 @@ describe('expansion', () => {
   });
 
   it('keeps a redefined rule in its first place', () => {
-    const output = load(`${rule('evt.type = open').replace('- rule: r', '- rule: first')}${rule('evt.type = close').replace('- rule: r', '- rule: second')}${rule('evt.type = read').replace('- rule: r', '- rule: first')}`);
+    const output = load(
+      `${rule('evt.type = open').replace('- rule: r', '- rule: first')}${rule('evt.type = close').replace('- rule: r', '- rule: second')}${rule('evt.type = read').replace('- rule: r', '- rule: first')}`,
+    );
     expect(output.rules.map((r) => r.name)).toEqual(['first', 'second']);
     expect(printCondition(output.rules[0]!.condition)).toBe('evt.type = read');
   });
 
   it('lists condition and output fields', () => {
-    const output = load(rule('evt.type = open and proc.aname[2] = x and fd.name exists').replace('output: o', 'output: "%proc.name %fd.name[0] %evt.arg.flags"'));
+    const output = load(
+      rule('evt.type = open and proc.aname[2] = x and fd.name exists').replace('output: o', 'output: "%proc.name %fd.name[0] %evt.arg.flags"'),
+    );
     expect(output.rules[0]!.conditionFields).toEqual(['evt.type', 'proc.aname[2]', 'fd.name']);
     expect(output.rules[0]!.outputFields.slice(0, 3)).toEqual(['proc.name', 'fd.name', 'evt.arg.flags']);
-    expect(output.rules[0]!.outputFields.slice(3)).toEqual(['container.id', 'container.name', 'container.image.repository', 'container.image.tag', 'k8s.pod.name', 'k8s.ns.name']);
+    expect(output.rules[0]!.outputFields.slice(3)).toEqual([
+      'container.id',
+      'container.name',
+      'container.image.repository',
+      'container.image.tag',
+      'k8s.pod.name',
+      'k8s.ns.name',
+    ]);
   });
 });
 

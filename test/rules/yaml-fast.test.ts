@@ -68,9 +68,7 @@ function expectSameTree(text: string): Outcome {
   // Short texts (hand-written and generated ones) are shown whole; real files by line only.
   const whole = text.length <= 3000 ? `\n  text: ${JSON.stringify(text)}` : '';
   const fail = (at: string, what: string, got: unknown, want: unknown, offset?: unknown): never => {
-    throw new Error(
-      `yaml-fast differs from yaml at ${at}: ${what}\n  fast: ${show(got)}\n  yaml: ${show(want)}${where(offset)}${whole}`,
-    );
+    throw new Error(`yaml-fast differs from yaml at ${at}: ${what}\n  fast: ${show(got)}\n  yaml: ${show(want)}${where(offset)}${whole}`);
   };
 
   const problems = docs.flatMap((doc, i) => [
@@ -101,12 +99,17 @@ function expectSameTree(text: string): Outcome {
       if (rangeOf(got)?.[1] !== wantEnd) fail(at, 'range[1]', rangeOf(got)?.[1], wantEnd, wantEnd);
     } else if (isSeq(want) && isSeq(got)) {
       if (got.items.length !== want.items.length) fail(at, 'sequence length', got.items.length, want.items.length, wantStart);
-      want.items.forEach((item, i) => compare(`${at}[${i}]`, got.items[i], item));
+      want.items.forEach((item, i) => {
+        compare(`${at}[${i}]`, got.items[i], item);
+      });
     } else if (isMap(want) && isMap(got)) {
       if (got.items.length !== want.items.length) fail(at, 'number of pairs', got.items.length, want.items.length, wantStart);
       want.items.forEach((pair, i) => {
         const gotPair: unknown = got.items[i];
-        if (!isPair(gotPair)) return fail(`${at}{pair ${i}}`, 'not a Pair', kindOf(gotPair), 'pair', wantStart);
+        if (!isPair(gotPair)) {
+          fail(`${at}{pair ${i}}`, 'not a Pair', kindOf(gotPair), 'pair', wantStart);
+          return;
+        }
         const key = isScalar(pair.key) ? String(pair.key.value) : `{pair ${i}}`;
         compare(`${at}.<key ${show(key)}>`, gotPair.key, pair.key);
         compare(`${at}.${key}`, gotPair.value, pair.value);
@@ -176,7 +179,11 @@ interface Case {
 const CASES: Case[] = [
   // What the upstream files are made of.
   { name: 'simple rule', text: '- rule: x\n  condition: a and b\n', read: true },
-  { name: 'full rule', text: '- rule: Some rule\n  desc: d\n  condition: evt.type = open\n  output: file=%fd.name\n  priority: WARNING\n  tags: [host, T1546.004]\n', read: true },
+  {
+    name: 'full rule',
+    text: '- rule: Some rule\n  desc: d\n  condition: evt.type = open\n  output: file=%fd.name\n  priority: WARNING\n  tags: [host, T1546.004]\n',
+    read: true,
+  },
   { name: 'folded block scalar', text: '- rule: x\n  desc: >\n    some text\n    more text\n  priority: INFO\n', read: true },
   { name: 'folded block scalar at EOF', text: '- macro: m\n  condition: >\n    a\n    and b\n', read: true },
   { name: 'flow list', text: '- list: l\n  items: [ash, bash, csh]\n', read: true },
@@ -185,13 +192,25 @@ const CASES: Case[] = [
   { name: 'flow list with quoted items', text: `- list: l\n  items: ['"10.0.0.0/8"', "a.b", '"sh -c \\"x\\" ''y''"', "[", seq]\n`, read: true },
   { name: 'flow list of double-quoted items without spaces', text: '- list: l\n  items: [\n      "a.org","b.com",\n      "c.net"\n    ]\n', read: true },
   { name: 'plain scalar on the next line', text: '- rule: x\n  priority:\n    WARNING\n', read: true },
-  { name: 'multi-line plain scalar', text: '- macro: m\n  condition:\n    (k8s.ns.name = kube-system\n    and container.image.repository = gke.gcr.io/x)\n', read: true },
+  {
+    name: 'multi-line plain scalar',
+    text: '- macro: m\n  condition:\n    (k8s.ns.name = kube-system\n    and container.image.repository = gke.gcr.io/x)\n',
+    read: true,
+  },
   { name: 'multi-line plain scalar after the key', text: '- macro: m\n  condition: a\n    and b\n      and c\n', read: true },
-  { name: 'comment lines and empty lines between items', text: '# header\n\n- macro: a\n  condition: x\n\n# - macro: b\n#   condition: y\n\n- macro: c\n  condition: z\n', read: true },
+  {
+    name: 'comment lines and empty lines between items',
+    text: '# header\n\n- macro: a\n  condition: x\n\n# - macro: b\n#   condition: y\n\n- macro: c\n  condition: z\n',
+    read: true,
+  },
   { name: 'nested block sequence of maps', text: '- required_plugin_versions:\n    - name: container\n      version: 0.4.0\n', read: true },
   { name: 'required_engine_version', text: '- required_engine_version: 0.57.0\n', read: true },
   { name: 'override map', text: '- rule: r\n  priority: WARNING\n  override:\n    priority: replace\n', read: true },
-  { name: 'plain scalar with colon, hash, quotes', text: `- macro: m\n  condition: fd.typechar='f' and proc.cmdline startswith "sh -c x" and a:b and x#y\n`, read: true },
+  {
+    name: 'plain scalar with colon, hash, quotes',
+    text: `- macro: m\n  condition: fd.typechar='f' and proc.cmdline startswith "sh -c x" and a:b and x#y\n`,
+    read: true,
+  },
 
   // Block scalars.
   { name: 'literal block scalar', text: '- rule: x\n  desc: |\n    line 1\n    line 2\n' },
@@ -259,8 +278,7 @@ const CASES: Case[] = [
   { name: 'indented block sequence', text: '- list: l\n  items:\n    - a\n    - "b"\n' },
   {
     name: 'exceptions',
-    text:
-      '- rule: r\n  condition: c\n  exceptions:\n    - name: proc_names\n      fields: [proc.name, fd.name]\n      comps: [=, startswith]\n      values: [[a, b], [c, d]]\n    - name: one\n      fields: proc.name\n      values:\n        - [x, y]\n        - [z]\n',
+    text: '- rule: r\n  condition: c\n  exceptions:\n    - name: proc_names\n      fields: [proc.name, fd.name]\n      comps: [=, startswith]\n      values: [[a, b], [c, d]]\n    - name: one\n      fields: proc.name\n      values:\n        - [x, y]\n        - [z]\n',
   },
   { name: 'indentless exceptions', text: '- rule: r\n  exceptions:\n  - name: e\n    fields: [a, b]\n    values: [[a, b], [c, d]]\n' },
   { name: 'exception values in block form', text: '- rule: r\n  exceptions:\n    - name: e\n      values:\n        - - a\n          - b\n' },
@@ -268,7 +286,10 @@ const CASES: Case[] = [
   { name: 'flow list with trailing comma on one line', text: '- list: l\n  items: [a, b,]\n' },
   { name: 'flow list with odd spacing', text: '- list: l\n  items: [ a ,b,  c ]\n' },
   { name: 'empty flow list with space', text: '- list: l\n  items: [ ]\n' },
-  { name: 'nested flow lists over lines', text: '- rule: r\n  exceptions:\n    - name: e\n      values: [\n        [a, b],\n        [c,\n         d], []\n      ]\n' },
+  {
+    name: 'nested flow lists over lines',
+    text: '- rule: r\n  exceptions:\n    - name: e\n      values: [\n        [a, b],\n        [c,\n         d], []\n      ]\n',
+  },
   { name: 'flow list with multi-word plain items', text: '- list: l\n  items: [a b, c  d, "e f"]\n' },
   { name: 'flow list with colons', text: '- list: l\n  items: [a:b, "c: d", http://x]\n' },
   { name: 'flow list closing at key column', text: '- list: l\n  items: [\n    a\n  ]\n' },
@@ -403,32 +424,142 @@ const sometimes = <T>(s: Style, feature: Feature, plain: fc.Arbitrary<T>, odd: f
 
 /** Words that can start a plain scalar (or a continuation line of one). */
 const FIRST_WORDS = [
-  'evt.type', 'open', 'proc.name', '(spawned_process', 'not', 'container', 'fd.name', '/etc/shadow', 'Shell', 'a:b', 'x=1',
-  'user=%user.name', 'a#b', "it's", 'say"hi"', '1.2.3', 'true', '~', 'WARNING', 'x-y', 'a,b', 'a]b', "fd.typechar='f'",
-  'http://x/y', '(a', 'T1546.004', 'x]',
+  'evt.type',
+  'open',
+  'proc.name',
+  '(spawned_process',
+  'not',
+  'container',
+  'fd.name',
+  '/etc/shadow',
+  'Shell',
+  'a:b',
+  'x=1',
+  'user=%user.name',
+  'a#b',
+  "it's",
+  'say"hi"',
+  '1.2.3',
+  'true',
+  '~',
+  'WARNING',
+  'x-y',
+  'a,b',
+  'a]b',
+  "fd.typechar='f'",
+  'http://x/y',
+  '(a',
+  'T1546.004',
+  'x]',
 ];
 /** Words valid after the first one on a line. */
 const WORDS = [
-  ...FIRST_WORDS, '=', '!=', 'in', 'and', 'or', '(a,', 'b)', '-', '>', '|', '%proc.name', '*', '&x', '!x', '?', '[b]', '{a}',
-  "''", '""', '"a b"', "'c'", 'startswith', 'pmatch', '(/tmp,', '/var)', '`x`', '@x', ',', '- x', '? x', '...', '---',
-  'café', '𝄞', '"a', 'b"', '\\',
+  ...FIRST_WORDS,
+  '=',
+  '!=',
+  'in',
+  'and',
+  'or',
+  '(a,',
+  'b)',
+  '-',
+  '>',
+  '|',
+  '%proc.name',
+  '*',
+  '&x',
+  '!x',
+  '?',
+  '[b]',
+  '{a}',
+  "''",
+  '""',
+  '"a b"',
+  "'c'",
+  'startswith',
+  'pmatch',
+  '(/tmp,',
+  '/var)',
+  '`x`',
+  '@x',
+  ',',
+  '- x',
+  '? x',
+  '...',
+  '---',
+  'café',
+  '𝄞',
+  '"a',
+  'b"',
+  '\\',
 ];
 /** Valid but unusual first words of a value. */
 const ODD_VALUE_STARTS = ['-x', ':x', '?x', '--x', ':::x'];
 /** Words that are valid YAML at the start of a continuation line, but unusual there. */
-const ODD_LINE_STARTS = [...ODD_VALUE_STARTS, '- x', '? x', '-', '?', '*', '&x', '!x', '%proc.name', '@x', '`x`', '|', '>', '[b]', "'c' d", '"a b" c', ',', '---', '...'];
+const ODD_LINE_STARTS = [
+  ...ODD_VALUE_STARTS,
+  '- x',
+  '? x',
+  '-',
+  '?',
+  '*',
+  '&x',
+  '!x',
+  '%proc.name',
+  '@x',
+  '`x`',
+  '|',
+  '>',
+  '[b]',
+  "'c' d",
+  '"a b" c',
+  ',',
+  '---',
+  '...',
+];
 /** Words that make the text invalid, or not what a rules file means (aliases, tags). */
 const TRAP_WORDS = ['x: y', 'a:', '#c', '[a', '{a', '"q" z', '*a', '&a b', '!t x', '%x', '@x', '|', '>', "'q' z", '- x', 'a :b'];
 const FLOW_WORDS = [
-  'a', 'bash', 'evt.type', '/usr/bin/x', 'mitre_persistence', 'T1546.004', '"q, x"', "'it''s'", '"sh -c \\"x\\""',
-  `'"10.0.0.0/8"'`, 'a b', 'x.y', '=', 'in', 'a:b', '"# not a comment"', 'a#b', '"["', 'dnf-automatic', '""', "''",
+  'a',
+  'bash',
+  'evt.type',
+  '/usr/bin/x',
+  'mitre_persistence',
+  'T1546.004',
+  '"q, x"',
+  "'it''s'",
+  '"sh -c \\"x\\""',
+  `'"10.0.0.0/8"'`,
+  'a b',
+  'x.y',
+  '=',
+  'in',
+  'a:b',
+  '"# not a comment"',
+  'a#b',
+  '"["',
+  'dnf-automatic',
+  '""',
+  "''",
 ];
 /** Valid flow items that rules files rarely have. */
 const ODD_FLOW_WORDS = ['-x', ':x', '?x', 'a:', '&x a', '!!str x', '~', '"\\u00e9"', '"a\\\\b"', '"\\/"', 'a\\b'];
 const TRAP_FLOW_WORDS = ['x: y', '{a: b}', '*x', '#c', '"a" b', '?', 'a :b'];
 const KEYS = [
-  'rule', 'macro', 'list', 'condition', 'output', 'desc', 'priority', 'tags', 'items', 'enabled', 'exceptions', 'append',
-  'override', 'required_engine_version',
+  'rule',
+  'macro',
+  'list',
+  'condition',
+  'output',
+  'desc',
+  'priority',
+  'tags',
+  'items',
+  'enabled',
+  'exceptions',
+  'append',
+  'override',
+  'required_engine_version',
 ] as const;
 type Key = (typeof KEYS)[number];
 
@@ -439,8 +570,7 @@ const firstWord = (s: Style) => withTraps(s, fc.constantFrom(...FIRST_WORDS), fc
 const word = (s: Style) => withTraps(s, fc.constantFrom(...WORDS), fc.constantFrom(...TRAP_WORDS));
 const valueStart = (s: Style) => sometimes(s, 'oddWords', firstWord(s), fc.constantFrom(...ODD_VALUE_STARTS));
 const lineStart = (s: Style) => sometimes(s, 'oddWords', firstWord(s), fc.constantFrom(...ODD_LINE_STARTS));
-const words = (s: Style, start = valueStart(s)) =>
-  fc.tuple(start, fc.array(word(s), { maxLength: 5 })).map(([w, ws]) => [w, ...ws].join(' '));
+const words = (s: Style, start = valueStart(s)) => fc.tuple(start, fc.array(word(s), { maxLength: 5 })).map(([w, ws]) => [w, ...ws].join(' '));
 const flowWord = (s: Style) =>
   withTraps(s, sometimes(s, 'oddWords', fc.constantFrom(...FLOW_WORDS), fc.constantFrom(...ODD_FLOW_WORDS)), fc.constantFrom(...TRAP_FLOW_WORDS));
 
@@ -460,7 +590,10 @@ const interlude = (s: Style) =>
     [emptyLines(s, 2), 2],
     [
       fc
-        .array(fc.tuple(when(s, 'comments', fc.constant(0), fc.integer({ min: 0, max: 6 })), fc.constantFrom('# comment', '#', '# - macro: x', '#   condition: y')), { minLength: 1, maxLength: 3 })
+        .array(
+          fc.tuple(when(s, 'comments', fc.constant(0), fc.integer({ min: 0, max: 6 })), fc.constantFrom('# comment', '#', '# - macro: x', '#   condition: y')),
+          { minLength: 1, maxLength: 3 },
+        )
         .map((cs) => cs.map(([n, c]) => `${sp(n)}${c}\n`).join('')),
       1,
     ],
@@ -486,7 +619,10 @@ const plainValue: ValueArb = (col, s) => {
     .record({
       onKeyLine: fc.boolean(),
       // Empty or comment lines before a value on the next line.
-      between: fc.oneof(sometimes(s, 'gaps', fc.constant(''), emptyLines(s, 2), 4), sometimes(s, 'comments', fc.constant(''), fc.constant(`${sp(ind)}# c\n`), 4)),
+      between: fc.oneof(
+        sometimes(s, 'gaps', fc.constant(''), emptyLines(s, 2), 4),
+        sometimes(s, 'comments', fc.constant(''), fc.constant(`${sp(ind)}# c\n`), 4),
+      ),
       first: words(s),
       rest: fc.array(fc.tuple(when(s, 'gaps', fc.constant(''), emptyLines(s, 2)), shift, words(s, lineStart(s))), { maxLength: 3 }),
       extra: shift,
@@ -504,9 +640,9 @@ const quotedValue: ValueArb = (col, s) =>
     'quotes',
     fc.tuple(quoted, trailingComment(s)).map(([q, c]) => ` ${q}${c}\n`),
     // A quoted scalar broken over lines.
-    fc.tuple(fc.constantFrom('"', "'"), words(s), emptyLines(s, 1), words(s)).map(
-      ([q, a, e, b]) => ` ${q}${a.replaceAll(q, '')}\n${e}${sp(col + s.base)}${b.replaceAll(q, '')}${q}\n`,
-    ),
+    fc
+      .tuple(fc.constantFrom('"', "'"), words(s), emptyLines(s, 1), words(s))
+      .map(([q, a, e, b]) => ` ${q}${a.replaceAll(q, '')}\n${e}${sp(col + s.base)}${b.replaceAll(q, '')}${q}\n`),
     3,
   );
 
@@ -530,7 +666,9 @@ const blockValue: ValueArb = (col, s) => {
       ),
       trailing: emptyLines(s, 2),
     })
-    .map(({ style, chomp, header, leading, first, lines, trailing }) => ` ${style}${chomp}${header}\n${leading}${sp(ind)}${first}\n${lines.join('')}${trailing}`);
+    .map(
+      ({ style, chomp, header, leading, first, lines, trailing }) => ` ${style}${chomp}${header}\n${leading}${sp(ind)}${first}\n${lines.join('')}${trailing}`,
+    );
 };
 
 /** A flow sequence, possibly nested; each gap holds a layout choice (see renderFlow). */
@@ -595,10 +733,7 @@ const afterDash = (s: Style) => sometimes(s, 'indentation', fc.constant(1), fc.c
 
 const blockSeqValue: ValueArb = (col, s) =>
   fc
-    .tuple(
-      seqIndent(col, s),
-      fc.array(fc.tuple(interlude(s), weighted([flowWord(s), 4], [quoted, 1]), trailingComment(s)), { minLength: 1, maxLength: 4 }),
-    )
+    .tuple(seqIndent(col, s), fc.array(fc.tuple(interlude(s), weighted([flowWord(s), 4], [quoted, 1]), trailingComment(s)), { minLength: 1, maxLength: 4 }))
     .map(([ind, items]) => `\n${items.map(([pre, v, c]) => `${pre}${sp(ind)}- ${v}${c}\n`).join('')}`);
 
 const listValue: ValueArb = (col, s) => weighted([flowValue(col, s), 3], [blockSeqValue(col, s), 1]);
@@ -636,14 +771,16 @@ const exceptionsValue: ValueArb = (col, s) =>
 
 const overrideValue: ValueArb = (col, s) =>
   fc
-    .array(fc.tuple(interlude(s), fc.constantFrom('condition', 'output', 'exceptions', 'priority'), fc.constantFrom('append', 'replace')), { minLength: 1, maxLength: 3 })
+    .array(fc.tuple(interlude(s), fc.constantFrom('condition', 'output', 'exceptions', 'priority'), fc.constantFrom('append', 'replace')), {
+      minLength: 1,
+      maxLength: 3,
+    })
     .map((es) => `\n${es.map(([pre, k, v]) => `${pre}${sp(col + s.base)}${k}: ${v}\n`).join('')}`);
 
 const emptyValue: ValueArb = (_col, s) =>
   fc.oneof(sometimes(s, 'spaces', fc.constant('\n'), fc.constant(' \n'), 2), sometimes(s, 'comments', fc.constant('\n'), fc.constant(' # nothing\n'), 2));
 const boolValue: ValueArb = (_col, s) => fc.tuple(fc.constantFrom('true', 'false'), trailingComment(s)).map(([b, c]) => ` ${b}${c}\n`);
-const textValue: ValueArb = (col, s) =>
-  weighted([plainValue(col, s), 4], [blockValue(col, s), 3], [quotedValue(col, s), 1], [emptyValue(col, s), 1]);
+const textValue: ValueArb = (col, s) => weighted([plainValue(col, s), 4], [blockValue(col, s), 3], [quotedValue(col, s), 1], [emptyValue(col, s), 1]);
 
 function valueFor(key: Key, col: number, s: Style): fc.Arbitrary<string> {
   const usual = (() => {
@@ -672,7 +809,11 @@ function valueFor(key: Key, col: number, s: Style): fc.Arbitrary<string> {
 const mapItem = (top: number, s: Style) =>
   fc.tuple(afterDash(s), fc.array(fc.constantFrom(...KEYS), { minLength: 1, maxLength: 6 })).chain(([after, keys]) => {
     const col = top + 1 + after;
-    return mapLines(col, s, keys.map((k) => fc.tuple(fc.constant(k), valueFor(k, col, s)))).map((m) => `${sp(top)}-${sp(after)}${m}`);
+    return mapLines(
+      col,
+      s,
+      keys.map((k) => fc.tuple(fc.constant(k), valueFor(k, col, s))),
+    ).map((m) => `${sp(top)}-${sp(after)}${m}`);
   });
 
 /** An item that is not a map: not a rules item, but YAML all the same. */
@@ -682,7 +823,12 @@ const otherItem = (top: number, s: Style) => fc.oneof(textValue(top, s), flowVal
 const styleArb: fc.Arbitrary<Style> = fc.record({
   on: weighted(
     [fc.constant(Object.fromEntries(FEATURES.map((f) => [f, false])) as Record<Feature, boolean>), 1],
-    [fc.record(Object.fromEntries(FEATURES.map((f) => [f, weighted([fc.constant(false), 2], [fc.constant(true), 1])])) as Record<Feature, fc.Arbitrary<boolean>>), 1],
+    [
+      fc.record(
+        Object.fromEntries(FEATURES.map((f) => [f, weighted([fc.constant(false), 2], [fc.constant(true), 1])])) as Record<Feature, fc.Arbitrary<boolean>>,
+      ),
+      1,
+    ],
   ),
   base: fc.constantFrom<2 | 4>(2, 4),
 });
@@ -704,7 +850,11 @@ const rulesText = (s: Style) =>
         .array(fc.tuple(interlude(s), sometimes(s, 'oddItems', mapItem(f.top, s), otherItem(f.top, s), 4)), { minLength: f.count, maxLength: f.count })
         .map((items) => {
           let text = `${f.head}${items.map(([pre, item]) => `${pre}${item}`).join('')}${f.tail}`;
-          if (f.spacesEvery > 0) text = text.split('\n').map((l, i) => (i % f.spacesEvery === 0 ? `${l}  ` : l)).join('\n');
+          if (f.spacesEvery > 0)
+            text = text
+              .split('\n')
+              .map((l, i) => (i % f.spacesEvery === 0 ? `${l}  ` : l))
+              .join('\n');
           if (f.noFinalNewline) text = text.replace(/\n *$/, '');
           return f.crlf ? text.replaceAll('\n', '\r\n') : text;
         }),

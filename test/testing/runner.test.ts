@@ -15,7 +15,9 @@ const write = (name: string, text: string) => {
   writeFileSync(file, text);
   return file;
 };
-write('rules.yaml', `- rule: Shell in container
+write(
+  'rules.yaml',
+  `- rule: Shell in container
   desc: d
   condition: evt.type = execve and container.id != host and proc.name in (bash, sh)
   output: "shell %proc.name in %container.id"
@@ -25,7 +27,8 @@ write('rules.yaml', `- rule: Shell in container
   condition: evt.type = execve
   output: "exec %proc.name"
   priority: DEBUG
-`);
+`,
+);
 
 describe("kestrel's own rule tests", () => {
   it('pass (test/rule-tests)', async () => {
@@ -78,7 +81,10 @@ tests:
   });
 
   it('rejects bad test files with positions', async () => {
-    const file = write('bad.kestrel-test.yaml', `rules: [rules.yaml]\ntests:\n  - name: x\n    rule: Shell in container\n    events: [{ evt.type: execve }]\n    expect: { fire: true }\n`);
+    const file = write(
+      'bad.kestrel-test.yaml',
+      `rules: [rules.yaml]\ntests:\n  - name: x\n    rule: Shell in container\n    events: [{ evt.type: execve }]\n    expect: { fire: true }\n`,
+    );
     const result = await runTestFile(file);
     expect(result.results).toEqual([]);
     expect(result.errors.join('\n')).toMatch(/bad\.kestrel-test\.yaml:6:13: tests\.0\.expect: /);
@@ -98,12 +104,17 @@ tests:
   });
 
   it('writes JUnit XML', async () => {
-    const file = write('mixed.kestrel-test.yaml', `rules: [rules.yaml]\ntests:\n  - name: ok & good\n    rule: Shell in container\n    events: [{ evt.type: execve, proc.name: sh, container.id: c1 }]\n    expect: { fires: true }\n  - name: "bad <one>"\n    rule: Shell in container\n    events: [{ evt.type: execve, proc.name: ls, container.id: c1 }]\n    expect: { fires: true }\n`);
+    const file = write(
+      'mixed.kestrel-test.yaml',
+      `rules: [rules.yaml]\ntests:\n  - name: ok & good\n    rule: Shell in container\n    events: [{ evt.type: execve, proc.name: sh, container.id: c1 }]\n    expect: { fires: true }\n  - name: "bad <one>"\n    rule: Shell in container\n    events: [{ evt.type: execve, proc.name: ls, container.id: c1 }]\n    expect: { fires: true }\n`,
+    );
     const run = await runKestrel(['test', file, '--reporter', 'junit']);
     const xml = run.stdout;
     expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="kestrel" tests="2" failures="1" errors="0">')).toBe(true);
     expect(xml).toContain('<testcase name="ok &amp; good" classname="Shell in container" time="');
-    expect(xml).toMatch(/<testcase name="bad &lt;one&gt;" classname="Shell in container" time="[0-9.]+"><failure message="expected &apos;Shell in container&apos; to fire, it did not.">/);
+    expect(xml).toMatch(
+      /<testcase name="bad &lt;one&gt;" classname="Shell in container" time="[0-9.]+"><failure message="expected &apos;Shell in container&apos; to fire, it did not.">/,
+    );
     // Valid against the JUnit schema (xmllint; CI installs libxml2-utils).
     const out = path.join(dir, 'report.xml');
     writeFileSync(out, xml);

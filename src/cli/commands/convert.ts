@@ -42,7 +42,7 @@ export async function runConvert(argv: string[], io: CliIO): Promise<number> {
   } else {
     const loaded = loadRulesFiles(values.rules?.length ? values.rules : [bundledRules()], { cwd: io.cwd });
     if (!loaded.output) {
-      for (const r of loaded.results) for (const d of r.errors) io.err(formatDiagnostic(d, loaded.contents) + '\n');
+      for (const r of loaded.results) for (const d of r.errors) io.err(`${formatDiagnostic(d, loaded.contents)}\n`);
       return 1;
     }
     const used = new Set<string>();

@@ -67,7 +67,7 @@ export function renderProgram(p: ProgramCode, matching: string): string {
     p.rules.length > 0 ? `// Rules tried in order (${p.rules.length}):` : '// No rule can match these events.',
     ...p.rules.map((name, i) => `//   ${i + 1}. ${name}`),
   ];
-  const used = p.refs.map((what, i) => `//   r${i}: ${what.length > 160 ? what.slice(0, 157) + '...' : what}`);
+  const used = p.refs.map((what, i) => `//   r${i}: ${what.length > 160 ? `${what.slice(0, 157)}...` : what}`);
   if (used.length > 0) header.push('// References (refs[i] is ri):', ...used);
   return `${header.join('\n')}\nfunction program(refs) {\n${p.source}\n}\n`;
 }

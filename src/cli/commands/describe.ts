@@ -1,14 +1,14 @@
 import { parseArgs } from 'node:util';
-import { formatSemver } from '../../rules/semver.js';
-import { describeRule, type RuleDescription } from '../../rules/describe.js';
-import { loadRulesFiles } from '../../rules/loader.js';
-import { formatDiagnostic } from '../../rules/report.js';
-import { printCondition } from '../../parser/index.js';
-import { UsageError, type CliIO } from '../io.js';
 import { Engine, type RuleMatching } from '../../evaluator/engine.js';
 import { FieldCatalogue } from '../../fields/catalogue.js';
-import { FlatEventSource } from '../../sources/jsonl/flat-source.js';
+import { printCondition } from '../../parser/index.js';
+import { describeRule, type RuleDescription } from '../../rules/describe.js';
+import { loadRulesFiles } from '../../rules/loader.js';
 import type { CompiledRule } from '../../rules/model.js';
+import { formatDiagnostic } from '../../rules/report.js';
+import { formatSemver } from '../../rules/semver.js';
+import { FlatEventSource } from '../../sources/jsonl/flat-source.js';
+import { type CliIO, UsageError } from '../io.js';
 import { programCode, renderProgram } from './describe-code.js';
 
 export const describeUsage = `kestrel describe -r PATH... [--json] [RULE]
@@ -44,7 +44,7 @@ export function runDescribe(argv: string[], io: CliIO): number {
   if (values['rule-matching'] !== undefined && !values.code) throw new UsageError('--rule-matching goes with --code');
   const loaded = loadRulesFiles(paths, { cwd: io.cwd });
   if (!loaded.output) {
-    for (const r of loaded.results) for (const d of r.errors) io.err(formatDiagnostic(d, loaded.contents) + '\n');
+    for (const r of loaded.results) for (const d of r.errors) io.err(`${formatDiagnostic(d, loaded.contents)}\n`);
     io.err('kestrel describe: the rules did not load; run kestrel validate for details\n');
     return 1;
   }
@@ -67,10 +67,10 @@ export function runDescribe(argv: string[], io: CliIO): number {
             lists: output.lists.map((l) => ({ info: { name: l.name, items: l.items }, details: { used: l.used } })),
           }
         : { rules: described };
-    io.out(JSON.stringify(json, null, 2) + '\n');
+    io.out(`${JSON.stringify(json, null, 2)}\n`);
     return 0;
   }
-  io.out(described.map(renderRule).join('\n') + '\n');
+  io.out(`${described.map(renderRule).join('\n')}\n`);
   return 0;
 }
 
@@ -83,7 +83,7 @@ function printCode(rules: CompiledRule[], eventType: string | undefined, matchin
   }
   if (json) {
     const out = programs.map((p) => ({ event_types: p.eventTypes, rules: p.rules, refs: p.refs, source: p.source }));
-    io.out(JSON.stringify({ rule_matching: matching, programs: out }, null, 2) + '\n');
+    io.out(`${JSON.stringify({ rule_matching: matching, programs: out }, null, 2)}\n`);
   } else io.out(programs.map((p) => renderProgram(p, matching)).join('\n'));
   return 0;
 }

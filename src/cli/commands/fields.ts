@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { FieldCatalogue, type FieldDef } from '../../fields/catalogue.js';
 import { FIELD_DESCRIPTIONS } from '../../fields/descriptions.js';
-import { sysdigFormat } from '../../sources/jsonl/conversion.js';
 import { loadRulesFiles } from '../../rules/loader.js';
 import { formatDiagnostic } from '../../rules/report.js';
-import { UsageError, type CliIO } from '../io.js';
+import { sysdigFormat } from '../../sources/jsonl/conversion.js';
+import { type CliIO, UsageError } from '../io.js';
 
 export const fieldsUsage = `kestrel fields [--json] [-r PATH... --used] [--sysdig-format]
 
@@ -33,7 +33,7 @@ export function runFields(argv: string[], io: CliIO): number {
     if (!values.rules?.length) throw new UsageError('--used needs rules (-r)');
     const loaded = loadRulesFiles(values.rules, { cwd: io.cwd });
     if (!loaded.output) {
-      for (const r of loaded.results) for (const d of r.errors) io.err(formatDiagnostic(d, loaded.contents) + '\n');
+      for (const r of loaded.results) for (const d of r.errors) io.err(`${formatDiagnostic(d, loaded.contents)}\n`);
       return 1;
     }
     const used = new Set<string>();
@@ -44,7 +44,7 @@ export function runFields(argv: string[], io: CliIO): number {
   }
 
   if (values['sysdig-format']) {
-    io.out(sysdigFormat(names, catalogue) + '\n');
+    io.out(`${sysdigFormat(names, catalogue)}\n`);
     return 0;
   }
 
@@ -53,7 +53,13 @@ export function runFields(argv: string[], io: CliIO): number {
     return { name, def };
   });
   if (values.json) {
-    io.out(JSON.stringify(rows.map(({ name, def }) => describe(name, def)), null, 2) + '\n');
+    io.out(
+      `${JSON.stringify(
+        rows.map(({ name, def }) => describe(name, def)),
+        null,
+        2,
+      )}\n`,
+    );
     return 0;
   }
   const width = Math.max(...rows.map((r) => r.name.length));

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { codeFrame } from '../../diagnostics/codeframe.js';
-import { formatSyntaxError, parseCondition, stripRanges, type Node } from '../../parser/index.js';
+import { formatSyntaxError, type Node, parseCondition, stripRanges } from '../../parser/index.js';
 import { childrenOf } from '../../parser/visitor.js';
-import { UsageError, type CliIO } from '../io.js';
+import { type CliIO, UsageError } from '../io.js';
 
 export const parseUsage = `kestrel parse 'CONDITION' [--json] [--ranges]
 
@@ -22,7 +22,7 @@ export function runParse(argv: string[], io: CliIO): number {
   const result = parseCondition(text);
   if (!result.ok) {
     if (values.json) {
-      io.out(JSON.stringify({ error: result.error }, null, 2) + '\n');
+      io.out(`${JSON.stringify({ error: result.error }, null, 2)}\n`);
     } else {
       const { hint, ...error } = result.error;
       const frame = codeFrame(text, error.position.line, error.position.column);
@@ -31,9 +31,9 @@ export function runParse(argv: string[], io: CliIO): number {
     return 1;
   }
   if (values.json) {
-    io.out(JSON.stringify(values.ranges ? result.ast : stripRanges(result.ast), null, 2) + '\n');
+    io.out(`${JSON.stringify(values.ranges ? result.ast : stripRanges(result.ast), null, 2)}\n`);
   } else {
-    io.out(renderTree(result.ast) + '\n');
+    io.out(`${renderTree(result.ast)}\n`);
   }
   return 0;
 }

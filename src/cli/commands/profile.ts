@@ -1,15 +1,15 @@
 import { parseArgs } from 'node:util';
-import { expandCapturePaths, readCaptureBatches } from '../../sources/jsonl/captures.js';
-import { CaptureProblemLog } from '../capture-problems.js';
-import { mergeProfileReports, Profiler, type ProfileReport, type RuleProfile } from '../../replay/profile.js';
-import { scapErrorReason, visitScap } from '../../replay/scap.js';
 import { FieldCatalogue } from '../../fields/catalogue.js';
-import type { ScapEvent } from '../../sources/scap/event.js';
-import { ScapEventSource } from '../../sources/scap/source.js';
-import type { FlatEvent } from '../../sources/jsonl/flat-source.js';
+import { mergeProfileReports, type ProfileReport, Profiler, type RuleProfile } from '../../replay/profile.js';
+import { scapErrorReason, visitScap } from '../../replay/scap.js';
 import { loadRulesFiles } from '../../rules/loader.js';
 import { formatDiagnostic } from '../../rules/report.js';
-import { checkStdinOnce, UsageError, type CliIO } from '../io.js';
+import { expandCapturePaths, readCaptureBatches } from '../../sources/jsonl/captures.js';
+import type { FlatEvent } from '../../sources/jsonl/flat-source.js';
+import type { ScapEvent } from '../../sources/scap/event.js';
+import { ScapEventSource } from '../../sources/scap/source.js';
+import { CaptureProblemLog } from '../capture-problems.js';
+import { type CliIO, checkStdinOnce, UsageError } from '../io.js';
 
 export const profileUsage = `kestrel profile -r RULES... CAPTURE... [--baseline RULES...] [--json]
 
@@ -76,7 +76,7 @@ export async function runProfile(argv: string[], io: CliIO): Promise<number> {
   const report = combine(profiler.report(), scap?.profiler);
   const baseReport = base ? combine(base.report(), scap?.base) : undefined;
   if (values.json) {
-    io.out(JSON.stringify({ ...report, badLines: bad, ...(baseReport ? { baseline: baseReport } : {}) }, null, 2) + '\n');
+    io.out(`${JSON.stringify({ ...report, badLines: bad, ...(baseReport ? { baseline: baseReport } : {}) }, null, 2)}\n`);
     return 0;
   }
   io.out(baseReport ? renderComparison(report, baseReport) : renderReport(report));
@@ -87,7 +87,7 @@ export async function runProfile(argv: string[], io: CliIO): Promise<number> {
 function load(paths: string[], io: CliIO) {
   const loaded = loadRulesFiles(paths, { cwd: io.cwd });
   if (!loaded.output) {
-    for (const r of loaded.results) for (const d of r.errors) io.err(formatDiagnostic(d, loaded.contents) + '\n');
+    for (const r of loaded.results) for (const d of r.errors) io.err(`${formatDiagnostic(d, loaded.contents)}\n`);
     return undefined;
   }
   return loaded.output.rules;
@@ -104,7 +104,7 @@ function renderReport(r: ProfileReport): string {
     );
   }
   lines.push('', footer(r));
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 function renderComparison(r: ProfileReport, base: ProfileReport): string {
@@ -121,7 +121,7 @@ function renderComparison(r: ProfileReport, base: ProfileReport): string {
     );
   }
   lines.push('', footer(r), `baseline: ${Math.round(base.eventsPerSecond)} events/s`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** The summary line; `overhead` is the extra fraction, printed as the percentage JSON's figure is. */

@@ -1,20 +1,20 @@
 import { parseArgs } from 'node:util';
-import { FieldCatalogue } from '../../fields/catalogue.js';
-import { expandCapturePaths, readCaptureBatches, type CaptureProblem } from '../../sources/jsonl/captures.js';
-import { EventFilter } from '../../replay/filter.js';
-import { Replayer, type Alert, type ReplayOptions, type ReplayStats } from '../../replay/replay.js';
-import { replayScap, scapErrorReason, visitScap } from '../../replay/scap.js';
-import type { ScapEvent } from '../../sources/scap/event.js';
-import { ScapEventSource } from '../../sources/scap/source.js';
-import { FormatError, parseFormat } from '../../rules/output-format.js';
-import { BAD_LINES_LISTED, CaptureProblemLog } from '../capture-problems.js';
 import { codeFrame } from '../../diagnostics/codeframe.js';
+import { FieldCatalogue } from '../../fields/catalogue.js';
 import { formatSyntaxError, parseCondition } from '../../parser/index.js';
+import { EventFilter } from '../../replay/filter.js';
+import { type Alert, Replayer, type ReplayOptions, type ReplayStats } from '../../replay/replay.js';
+import { replayScap, scapErrorReason, visitScap } from '../../replay/scap.js';
 import { ConditionValidator } from '../../rules/condition-validator.js';
 import { loadRulesFiles } from '../../rules/loader.js';
-import { parsePriority, PRIORITIES, type Priority } from '../../rules/priority.js';
+import { FormatError, parseFormat } from '../../rules/output-format.js';
+import { PRIORITIES, type Priority, parsePriority } from '../../rules/priority.js';
 import { formatDiagnostic } from '../../rules/report.js';
-import { checkStdinOnce, InputError, UsageError, type CliIO } from '../io.js';
+import { type CaptureProblem, expandCapturePaths, readCaptureBatches } from '../../sources/jsonl/captures.js';
+import type { ScapEvent } from '../../sources/scap/event.js';
+import { ScapEventSource } from '../../sources/scap/source.js';
+import { BAD_LINES_LISTED, CaptureProblemLog } from '../capture-problems.js';
+import { type CliIO, checkStdinOnce, InputError, UsageError } from '../io.js';
 
 export const replayUsage = `kestrel replay -r RULES... CAPTURE...   |   kestrel replay --filter 'CONDITION' CAPTURE...
 
@@ -99,7 +99,7 @@ export async function runReplay(argv: string[], io: CliIO): Promise<number> {
   if (rulePaths.length === 0) throw new UsageError('give rules with -r, or a condition with --filter');
   const loaded = loadRulesFiles(rulePaths, { cwd: io.cwd, suggestedOutput: !values['no-suggested-output'] });
   if (!loaded.output) {
-    for (const r of loaded.results) for (const d of r.errors) io.err(formatDiagnostic(d, loaded.contents) + '\n');
+    for (const r of loaded.results) for (const d of r.errors) io.err(`${formatDiagnostic(d, loaded.contents)}\n`);
     io.err('kestrel replay: the rules did not load\n');
     return 1;
   }
@@ -132,7 +132,7 @@ export async function runReplay(argv: string[], io: CliIO): Promise<number> {
   };
   const rules = loaded.output.rules;
   const replayer = new Replayer(rules, replayOptions);
-  const onAlert = (alert: Alert) => io.out(alert.line + '\n');
+  const onAlert = (alert: Alert) => io.out(`${alert.line}\n`);
   // scap captures go through their own source (fields computed from the state engine); one
   // engine serves every scap file of the run, with fresh state per file.
   let scap: { source: ScapEventSource; replayer: Replayer<ScapEvent> } | undefined;
@@ -159,7 +159,9 @@ export async function runReplay(argv: string[], io: CliIO): Promise<number> {
   const onProgress =
     io.stderrIsTTY && !values.quiet
       ? (stats: ReplayStats) => {
-          io.err(`\r${stats.eventsRead} events, ${(stats.bytes / 1e6).toFixed(1)} MB, ${stats.alerts} alerts, ${Math.round(stats.eventsRead / stats.seconds)} events/s`);
+          io.err(
+            `\r${stats.eventsRead} events, ${(stats.bytes / 1e6).toFixed(1)} MB, ${stats.alerts} alerts, ${Math.round(stats.eventsRead / stats.seconds)} events/s`,
+          );
           shown = true;
         }
       : undefined;
@@ -195,7 +197,7 @@ async function runFilter(
   }
   const filterOptions = { json: options.json, ...(options.format !== undefined ? { format: options.format } : {}) };
   const filter = new EventFilter(parsed.ast, filterOptions, catalogue);
-  const onMatch = (line: string) => io.out(line + '\n');
+  const onMatch = (line: string) => io.out(`${line}\n`);
   let scap: { source: ScapEventSource; filter: EventFilter<ScapEvent> } | undefined;
   const readScapFile = async (bytes: AsyncIterable<Buffer>, file: string) => {
     if (scap === undefined) {
@@ -270,8 +272,9 @@ function summary(stats: ReplayStats, problems: CaptureProblem[], liveEventSet: b
     `events: ${stats.eventsRead} read, ${stats.eventsEvaluated} evaluated, ${liveEventSet ? `${stats.eventsIgnored} outside the live event set, ` : ''}${stats.badLines} bad line(s) skipped`,
     `throughput: ${rate} events/s (${stats.seconds.toFixed(3)} s)`,
   ];
-  if (problems.length > 0) lines.push(`bad lines: ${problems.length} (${problems.length > BAD_LINES_LISTED ? `the first ${BAD_LINES_LISTED}` : 'all'} listed above)`);
-  return lines.join('\n') + '\n';
+  if (problems.length > 0)
+    lines.push(`bad lines: ${problems.length} (${problems.length > BAD_LINES_LISTED ? `the first ${BAD_LINES_LISTED}` : 'all'} listed above)`);
+  return `${lines.join('\n')}\n`;
 }
 
 /** Adds the counts of a second replayer (the scap one) to the summary's; time is the run's. */

@@ -1,16 +1,15 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import fg from 'fast-glob';
-import { CoverageTracker, coverageLcov, coverageTable } from '../../testing/coverage.js';
+import { type CoverageTracker, coverageLcov, coverageTable } from '../../testing/coverage.js';
+import { EgCliRunner } from '../../testing/event-generator/cli.js';
+import { isEventGeneratorSuite } from '../../testing/event-generator/detect.js';
+import { type EgReportFormat, egReport, suiteReports } from '../../testing/event-generator/report.js';
+import type { EgFileResult } from '../../testing/event-generator/run.js';
 import { junitReport, textReport, totals } from '../../testing/reporters.js';
 import { runTestFile, type TestFileResult } from '../../testing/runner.js';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { isEventGeneratorSuite } from '../../testing/event-generator/detect.js';
-import { EgCliRunner } from '../../testing/event-generator/cli.js';
-import { egReport, suiteReports, type EgReportFormat } from '../../testing/event-generator/report.js';
-import type { EgFileResult } from '../../testing/event-generator/run.js';
-import { UsageError, type CliIO } from '../io.js';
+import { type CliIO, UsageError } from '../io.js';
 
 export const testUsage = `kestrel test [PATH...] [-r RULES...] [--json] [--reporter junit] [--output FILE]
 
@@ -51,14 +50,17 @@ export async function runTest(argv: string[], io: CliIO): Promise<number> {
     allowPositionals: true,
   });
   if (values.reporter !== undefined && values.reporter !== 'junit') throw new UsageError(`unknown reporter '${values.reporter}' (junit)`);
-  const patterns = positionals.length ? positionals.map((p) => (/\.ya?ml$/.test(p) || fg.isDynamicPattern(p) ? p : `${p.replace(/\/$/, '')}/**/*.kestrel-test.yaml`)) : ['**/*.kestrel-test.yaml'];
+  const patterns = positionals.length
+    ? positionals.map((p) => (/\.ya?ml$/.test(p) || fg.isDynamicPattern(p) ? p : `${p.replace(/\/$/, '')}/**/*.kestrel-test.yaml`))
+    : ['**/*.kestrel-test.yaml'];
   const files = fg.sync(patterns, { cwd: io.cwd, ignore: ['**/node_modules/**'], onlyFiles: true }).sort();
   if (files.length === 0) {
     io.err(`kestrel test: no test files found (${patterns.join(', ')})\n`);
     return 1;
   }
   const reportFormat = values['report-format']?.toLowerCase();
-  if (reportFormat !== undefined && !['text', 'json', 'yaml'].includes(reportFormat)) throw new UsageError(`unknown report format '${values['report-format']}' (text, json, yaml)`);
+  if (reportFormat !== undefined && !['text', 'json', 'yaml'].includes(reportFormat))
+    throw new UsageError(`unknown report format '${values['report-format']}' (text, json, yaml)`);
   let matching: 'first' | 'all' = 'first';
   for (const o of values.option ?? []) {
     const m = /^rule_matching=(first|all)$/.exec(o);
@@ -86,13 +88,18 @@ export async function runTest(argv: string[], io: CliIO): Promise<number> {
     else io.out(text);
     return results.some((f) => f.errors.length > 0) ? 1 : 0;
   }
-  const report = values.reporter === 'junit' ? junitReport(results) : values.json ? JSON.stringify({ files: results, ...totals(results) }, null, 2) + '\n' : textReport(results);
+  const report =
+    values.reporter === 'junit'
+      ? junitReport(results)
+      : values.json
+        ? `${JSON.stringify({ files: results, ...totals(results) }, null, 2)}\n`
+        : textReport(results);
   if (values.output) writeFileSync(values.output, report);
   else io.out(report);
   if (trackers) {
     const coverage = [...trackers.values()].flatMap((t) => t.report());
-    if (values.coverage) io.out('\n' + coverageTable(coverage));
-    if (values['coverage-json']) writeFileSync(values['coverage-json'], JSON.stringify(coverage, null, 2) + '\n');
+    if (values.coverage) io.out(`\n${coverageTable(coverage)}`);
+    if (values['coverage-json']) writeFileSync(values['coverage-json'], `${JSON.stringify(coverage, null, 2)}\n`);
     if (values.lcov) writeFileSync(values.lcov, coverageLcov(coverage));
   }
   const { failed, errors } = totals(results);

@@ -4,15 +4,15 @@
  * with its file and line number and counted, and reading goes on (unless strict); a file that
  * is not a capture is reported once. Integers too large for a double are kept exact.
  */
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, type Stats, statSync } from 'node:fs';
 import path from 'node:path';
 import fg from 'fast-glob';
 import { FieldCatalogue, type FieldType } from '../../fields/catalogue.js';
-import { exactEvent, exactInteger, jsonWithBigInts, mayBeRounded, parseWithExactIntegers, SOURCE_TEXT, type EventWithText } from './exact-integers.js';
-import type { FlatEvent } from './flat-source.js';
 import { isKnownEventName } from '../../fields/events.js';
-import { openCapture } from '../capture-format.js';
 import { TIME_TEXT_FIELDS } from '../../fields/time-fields.js';
+import { openCapture } from '../capture-format.js';
+import { type EventWithText, exactEvent, exactInteger, jsonWithBigInts, mayBeRounded, parseWithExactIntegers, SOURCE_TEXT } from './exact-integers.js';
+import type { FlatEvent } from './flat-source.js';
 import { lineBatches } from './lines.js';
 
 /**
@@ -214,7 +214,7 @@ export function expandCapturePaths(paths: string[], cwd: string): { files: strin
       continue;
     }
     const absolute = path.resolve(cwd, p);
-    let stat;
+    let stat: Stats;
     try {
       stat = statSync(absolute);
     } catch {
@@ -305,7 +305,8 @@ export class EventLineReader {
         if (mayBeRounded(v)) rounded = true;
         continue;
       }
-      if (v === null || (typeof v === 'string' && kind <= ValueKind.Text) || (typeof v === 'boolean' && (kind === ValueKind.Bool || kind === ValueKind.Any))) continue;
+      if (v === null || (typeof v === 'string' && kind <= ValueKind.Text) || (typeof v === 'boolean' && (kind === ValueKind.Bool || kind === ValueKind.Any)))
+        continue;
       if (Array.isArray(v)) {
         for (let j = 0; j < v.length; j++) {
           const x: unknown = v[j];

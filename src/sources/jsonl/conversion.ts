@@ -24,7 +24,6 @@ export function sysdigFormat(fields: string[], catalogue: FieldCatalogue): strin
       // Filter-only fd fields are derived from the fields they stand for.
       keys.push(...DERIVED_FD[name]!);
     } else if (catalogue.get(name)?.flags.has('filter_only')) {
-      continue;
     } else if ((name === 'evt.arg' || name === 'evt.rawarg') && arg !== undefined && !/^[0-9]+$/.test(arg)) {
       // sysdig reads event arguments by name only in the dotted form.
       keys.push(`${name}.${arg}`);
@@ -32,5 +31,5 @@ export function sysdigFormat(fields: string[], catalogue: FieldCatalogue): strin
       keys.push(key);
     }
   }
-  return '*' + [...new Set(keys)].map((k) => `%${k}`).join(' ');
+  return `*${[...new Set(keys)].map((k) => `%${k}`).join(' ')}`;
 }

@@ -5,9 +5,9 @@
  * filter-only fd fields are derived from the client/server/local/remote ones.
  */
 import { ANCESTRY_FIELDS, type ResolvedField } from '../../fields/catalogue.js';
-import { exactProperty } from './exact-integers.js';
 import type { EventSource, FieldAccessor, FieldValue } from '../../fields/source.js';
 import { TIME_FIELDS, TIME_TEXT_FIELDS, timestampOf } from '../../fields/time-fields.js';
+import { exactProperty } from './exact-integers.js';
 
 export type FlatEvent = Record<string, unknown>;
 
@@ -66,7 +66,7 @@ export class FlatEventSource implements EventSource<FlatEvent> {
     // proc.pname defaults to the first ancestor when only the ancestry array is given.
     const ancestors = PARENT_TO_ANCESTRY.get(name);
     if (ancestors) body += `\nv = e[${lit(ancestors)}]; return Array.isArray(v) && v[0] != null ? v[0] : undefined;`;
-    return generated(body + '\nreturn undefined;');
+    return generated(`${body}\nreturn undefined;`);
   }
 }
 
@@ -171,4 +171,3 @@ function rawtimeAccessor(): FieldAccessor<FlatEvent> {
 function clear(values: unknown[]): void {
   while (values.length > 0) values.pop();
 }
-

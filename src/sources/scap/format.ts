@@ -110,12 +110,7 @@ export function blockKind(type: number): BlockKind | undefined {
 
 /** Event blocks whose events carry nparams in their header. */
 export function isV2EventBlock(type: number): boolean {
-  return (
-    type === EV_BLOCK_TYPE_V2 ||
-    type === EV_BLOCK_TYPE_V2_LARGE ||
-    type === EVF_BLOCK_TYPE_V2 ||
-    type === EVF_BLOCK_TYPE_V2_LARGE
-  );
+  return type === EV_BLOCK_TYPE_V2 || type === EV_BLOCK_TYPE_V2_LARGE || type === EVF_BLOCK_TYPE_V2 || type === EVF_BLOCK_TYPE_V2_LARGE;
 }
 
 /** Event blocks with 32 bits of flags between the CPU id and the event. */

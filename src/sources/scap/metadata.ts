@@ -6,9 +6,10 @@
  * A parser reads the block body through a Cursor that throws BlockOverrun when a field would
  * run past the body; the reader turns that into a SCAP_BAD_BLOCK error value.
  */
-import type { FdInfo, FdType, GroupInfo, SocketTuple, ThreadInfo, UserInfo } from './state/model.js';
+
 import * as F from './format.js';
 import { formatIpv4, formatIpv6, isIpv4Mapped } from './net.js';
+import type { FdInfo, FdType, GroupInfo, SocketTuple, ThreadInfo, UserInfo } from './state/model.js';
 
 export interface MachineInfo {
   numCpus: number;
@@ -497,12 +498,7 @@ export function parseFdlist(c: Cursor, type: number, onFd: (tid: number, fd: FdI
   return n;
 }
 
-export function parseUserlist(
-  c: Cursor,
-  type: number,
-  onUser: (u: UserInfo) => void,
-  onGroup: (g: GroupInfo) => void,
-): number {
+export function parseUserlist(c: Cursor, type: number, onUser: (u: UserInfo) => void, onGroup: (g: GroupInfo) => void): number {
   const v2 = type === F.UL_BLOCK_TYPE_V2;
   let n = 0;
   while (c.end - c.pos >= 4) {

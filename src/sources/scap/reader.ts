@@ -13,26 +13,28 @@
  * Memory stays bounded by the largest block (plus one chunk): consumed bytes are dropped.
  * Errors are values (r.error) with a code and the byte offset, never exceptions.
  */
+
+import { type ScapErrorCode, type ScapReadError, scapError } from './errors.js';
 import type { ScapEvent } from './event.js';
 import { EventView } from './event-view.js';
-import { scapError, type ScapErrorCode, type ScapReadError } from './errors.js';
 import * as F from './format.js';
 import {
   BlockOverrun,
   Cursor,
+  type MachineInfo,
+  type MetadataHandler,
   parseFdlist,
   parseIflist,
   parseMachineInfo,
   parseProclist,
   parseUserlist,
-  type MachineInfo,
-  type MetadataHandler,
 } from './metadata.js';
 import { codeOf, LARGE_PAYLOAD, NPARAMS, PPM_EVENT_MAX } from './tables.js';
 
 const PPME_NOTIFICATION_E = codeOf('PPME_NOTIFICATION_E');
 const PPME_INFRASTRUCTURE_EVENT_E = codeOf('PPME_INFRASTRUCTURE_EVENT_E');
-import { Converter, CONVERT_DROP, CONVERT_ERROR } from './converter.js';
+
+import { CONVERT_DROP, CONVERT_ERROR, Converter } from './converter.js';
 
 export const STEP_NEED_MORE = 0;
 export const STEP_EVENT = 1;
@@ -213,7 +215,11 @@ export class ScapReader {
         }
         const magic = this.dv.getUint32(this.pos + 8, true);
         if (magic === F.SHB_MAGIC_SWAPPED) {
-          return this.fail('SCAP_BAD_MAGIC', 'invalid magic number: the capture was written in big-endian byte order, which libscap does not read either', at + 8);
+          return this.fail(
+            'SCAP_BAD_MAGIC',
+            'invalid magic number: the capture was written in big-endian byte order, which libscap does not read either',
+            at + 8,
+          );
         }
         if (magic !== F.SHB_MAGIC) {
           return this.fail('SCAP_BAD_MAGIC', `invalid magic number 0x${magic.toString(16)}: not a scap capture`, at + 8);
@@ -225,7 +231,11 @@ export class ScapReader {
         return this.fail('SCAP_BAD_BLOCK_LENGTH', `block of type 0x${type.toString(16)} has length ${total}, less than ${minTotal}`, at + 4);
       }
       if (total > this.maxBlock) {
-        return this.fail('SCAP_BAD_BLOCK_LENGTH', `block of type 0x${type.toString(16)} has length ${total}, more than the ${this.maxBlock} bytes accepted`, at + 4);
+        return this.fail(
+          'SCAP_BAD_BLOCK_LENGTH',
+          `block of type 0x${type.toString(16)} has length ${total}, more than the ${this.maxBlock} bytes accepted`,
+          at + 4,
+        );
       }
       if (avail < total) {
         if (!this.eof) return STEP_NEED_MORE;
@@ -253,7 +263,11 @@ export class ScapReader {
       } else if (this.state === STATE_EVENTS) {
         // libsinsp restarts the capture on a block among events, which only works for the
         // section header of a concatenated capture
-        return this.fail('SCAP_UNEXPECTED_BLOCK', `unexpected block of type 0x${type.toString(16)} among events: only a new section header may follow events`, at);
+        return this.fail(
+          'SCAP_UNEXPECTED_BLOCK',
+          `unexpected block of type 0x${type.toString(16)} among events: only a new section header may follow events`,
+          at,
+        );
       } else if (kind === undefined) {
         this.stats.unknownBlocks++;
       } else {
@@ -272,7 +286,11 @@ export class ScapReader {
     const major = this.dv.getUint16(bodyStart + 4, true);
     const minor = this.dv.getUint16(bodyStart + 6, true);
     if (major > F.CURRENT_MAJOR_VERSION) {
-      return this.fail('SCAP_VERSION', `cannot correctly parse the capture: format version ${major}.${minor} is newer than ${F.CURRENT_MAJOR_VERSION}.x`, this.base + bodyStart + 4);
+      return this.fail(
+        'SCAP_VERSION',
+        `cannot correctly parse the capture: format version ${major}.${minor} is newer than ${F.CURRENT_MAJOR_VERSION}.x`,
+        this.base + bodyStart + 4,
+      );
     }
     this.version = { major, minor };
     this.state = STATE_META;
@@ -337,12 +355,20 @@ export class ScapReader {
     const v2 = F.isV2EventBlock(type);
     const hdrLen = v2 ? F.EVT_HEADER_SIZE_V2 : F.EVT_HEADER_SIZE_V1;
     if (!F.isLargeEventBlock(type) && total - F.BLOCK_HEADER_SIZE > F.READER_BUF_SIZE) {
-      return this.fail('SCAP_BAD_BLOCK_LENGTH', `event block length ${total - F.BLOCK_HEADER_SIZE} greater than NON-LARGE read buffer size ${F.READER_BUF_SIZE}`, at + 4);
+      return this.fail(
+        'SCAP_BAD_BLOCK_LENGTH',
+        `event block length ${total - F.BLOCK_HEADER_SIZE} greater than NON-LARGE read buffer size ${F.READER_BUF_SIZE}`,
+        at + 4,
+      );
     }
     const evt = bodyStart + 2 + (F.hasEventFlags(type) ? 4 : 0);
     const avail = bodyEnd - evt;
     if (avail < hdrLen) {
-      return this.fail('SCAP_BAD_EVENT', `event header exceeds block payload: block length ${total}, available ${Math.max(avail, 0)}, header size ${hdrLen}`, at);
+      return this.fail(
+        'SCAP_BAD_EVENT',
+        `event header exceeds block payload: block length ${total}, available ${Math.max(avail, 0)}, header size ${hdrLen}`,
+        at,
+      );
     }
     const code = dv.getUint16(evt + 20, true);
     if (code >= PPM_EVENT_MAX) {
@@ -376,7 +402,7 @@ export class ScapReader {
       for (; n >= 0; n--) {
         const p = lens + n * 2 + sum;
         if (p < endAt) {
-          return this.fail('SCAP_BAD_EVENT', 'cannot convert v1 event block to v2 (corrupted trace file - can\'t calculate nparams).', this.base + evt);
+          return this.fail('SCAP_BAD_EVENT', "cannot convert v1 event block to v2 (corrupted trace file - can't calculate nparams).", this.base + evt);
         }
         if (p === endAt) {
           nparams = n;
@@ -385,7 +411,7 @@ export class ScapReader {
         if (n > 0) sum -= dv.getUint16(lens + (n - 1) * 2, true);
       }
       if (nparams < 0) {
-        return this.fail('SCAP_BAD_EVENT', 'cannot convert v1 event block to v2 (corrupted trace file - can\'t calculate nparams) (2).', this.base + evt);
+        return this.fail('SCAP_BAD_EVENT', "cannot convert v1 event block to v2 (corrupted trace file - can't calculate nparams) (2).", this.base + evt);
       }
     }
     const view = this.view;

@@ -12,19 +12,19 @@ import type { ScapEvent } from './event.js';
 import { formatIpv4, formatIpv6 } from './net.js';
 import { ERRNO_NAMES, EVENTS, SIGNAL_NAMES } from './tables.js';
 import {
-  BITS,
-  NA_BYTES,
   absTime,
+  BITS,
   bufferDots,
   cDoubleG,
   cInt,
+  concatenatePaths,
   cSmall,
   cString,
-  concatenatePaths,
   flagNames,
   int64Text,
   isLegacyNull,
   modeNames,
+  NA_BYTES,
   numericConv,
   readInt,
   readSmall,
@@ -33,6 +33,7 @@ import {
 } from './value-text.js';
 
 export { bufferDots, cDoubleG, cInt, concatenatePaths } from './value-text.js';
+
 import eventTable from '../../fields/event-table.json' with { type: 'json' };
 
 const SC_NAMES = (eventTable as unknown as { scNames: string[] }).scNames;
@@ -131,7 +132,12 @@ export function renderParam(e: ScapEvent, i: number, ctx: RenderContext = NONE, 
     case 'PT_UINT32':
     case 'PT_UINT64': {
       const conv = numericConv(fmt);
-      out.value = bits <= 32 ? cSmall(readSmall(bytes, 0, Math.min(width, bytes.length)), bits, conv) : conv === 'd' ? int64Text(bytes, 0, bytes.length) : cInt(num(), bits, conv);
+      out.value =
+        bits <= 32
+          ? cSmall(readSmall(bytes, 0, Math.min(width, bytes.length)), bits, conv)
+          : conv === 'd'
+            ? int64Text(bytes, 0, bytes.length)
+            : cInt(num(), bits, conv);
       break;
     }
     case 'PT_FD': {
@@ -351,7 +357,17 @@ export function renderRawArg(e: ScapEvent, name: string): string | undefined {
   const num = (): bigint => readInt(bytes, 0, Math.min(bits / 8, bytes.length));
   const fmt = info.fmt;
   const conv = (signed: boolean): 'd' | 'u' | 'X' | 'o' | '09d' | undefined =>
-    fmt === 'PF_OCT' ? 'o' : fmt === 'PF_HEX' ? 'X' : fmt === 'PF_DEC' || fmt === 'PF_ID' ? (signed ? 'd' : 'u') : fmt === 'PF_10_PADDED_DEC' ? '09d' : undefined;
+    fmt === 'PF_OCT'
+      ? 'o'
+      : fmt === 'PF_HEX'
+        ? 'X'
+        : fmt === 'PF_DEC' || fmt === 'PF_ID'
+          ? signed
+            ? 'd'
+            : 'u'
+          : fmt === 'PF_10_PADDED_DEC'
+            ? '09d'
+            : undefined;
   switch (info.type) {
     case 'PT_INT8':
     case 'PT_INT16':

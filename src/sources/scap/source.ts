@@ -9,10 +9,10 @@ import type { EventSource, FieldAccessor, FieldValue } from '../../fields/source
 import type { ScapEvent } from './event.js';
 import { fdTypeChar } from './fields/common.js';
 import { l4proto } from './fields/fd.js';
-import { extractor, type Extractor, type ParamRenderer } from './fields/index.js';
+import { type Extractor, extractor, type ParamRenderer } from './fields/index.js';
 import { fixSocketsComingFromProc, type InterfaceInfo, type MachineInfo, type MetadataHandler } from './metadata.js';
-import { paramIndex, renderArg, renderArgs, renderRawArg, type FdRef, type RenderContext } from './render.js';
-import { ScapStateEngine, type EngineOptions, type SeedThread } from './state/engine.js';
+import { type FdRef, paramIndex, type RenderContext, renderArg, renderArgs, renderRawArg } from './render.js';
+import { type EngineOptions, ScapStateEngine, type SeedThread } from './state/engine.js';
 import type { FdInfo, GroupInfo, StateView, ThreadInfo, UserInfo } from './state/model.js';
 import { ERRNO_NAMES } from './tables.js';
 

@@ -6,10 +6,10 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createGunzip, gunzipSync } from 'node:zlib';
+import { type ScapReadError, scapError } from './errors.js';
 import type { ScapEvent } from './event.js';
-import { scapError, type ScapReadError } from './errors.js';
 import type { MachineInfo } from './metadata.js';
-import { ScapReader, STEP_END, STEP_ERROR, STEP_EVENT, type ScapReaderOptions, type ScapReaderStats } from './reader.js';
+import { ScapReader, type ScapReaderOptions, type ScapReaderStats, STEP_END, STEP_ERROR, STEP_EVENT } from './reader.js';
 
 export type ScapSource = string | number | NodeJS.ReadableStream | AsyncIterable<Uint8Array>;
 
@@ -74,7 +74,9 @@ export async function readScap(source: ScapSource, onEvent: EventCallback, optio
           }
         };
         const gunzip = createGunzip({ chunkSize: CHUNK });
-        Readable.from(rest()).on('error', (e) => gunzip.destroy(e)).pipe(gunzip);
+        Readable.from(rest())
+          .on('error', (e) => gunzip.destroy(e))
+          .pipe(gunzip);
         input = gunzip;
       } else {
         input = (async function* () {
@@ -110,11 +112,7 @@ export async function readScap(source: ScapSource, onEvent: EventCallback, optio
  * Reads a capture held in memory (gzip or not), in chunks of `chunkSize` bytes (to exercise
  * the chunk boundaries). For tests and small inputs.
  */
-export function readScapBytes(
-  bytes: Uint8Array,
-  onEvent: EventCallback,
-  options: ScapReaderOptions & { chunkSize?: number } = {},
-): ScapReadResult {
+export function readScapBytes(bytes: Uint8Array, onEvent: EventCallback, options: ScapReaderOptions & { chunkSize?: number } = {}): ScapReadResult {
   let data = bytes;
   const gzip = isGzip(bytes);
   const reader = new ScapReader(options);

@@ -10,7 +10,7 @@ import { formatDiagnostic } from '../../rules/report.js';
 import type { TestFileResult } from '../runner.js';
 import { dumpSimulation } from './dump.js';
 import { toTestFileResult } from './report.js';
-import { EgRunner, type EgFileResult } from './run.js';
+import { type EgFileResult, EgRunner } from './run.js';
 
 export interface EgCliOptions {
   rules: string[] | undefined;

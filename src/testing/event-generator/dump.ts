@@ -12,8 +12,24 @@ import type { EgTest } from './types.js';
 
 /** The fields a dump shows by default: enough to follow the process tree, fds and arguments. */
 export const DUMP_FIELDS = [
-  'evt.num', 'evt.rawtime', 'evt.type', 'evt.dir', 'thread.tid', 'proc.pid', 'proc.ppid', 'proc.name', 'proc.exepath',
-  'proc.cmdline', 'proc.pname', 'user.name', 'user.uid', 'container.id', 'container.name', 'fd.num', 'fd.name', 'evt.args',
+  'evt.num',
+  'evt.rawtime',
+  'evt.type',
+  'evt.dir',
+  'thread.tid',
+  'proc.pid',
+  'proc.ppid',
+  'proc.name',
+  'proc.exepath',
+  'proc.cmdline',
+  'proc.pname',
+  'user.name',
+  'user.uid',
+  'container.id',
+  'container.name',
+  'fd.num',
+  'fd.name',
+  'evt.args',
 ];
 
 export function dumpSimulation(test: EgTest, sim: Simulation, fields: readonly string[] = DUMP_FIELDS): string {
@@ -34,7 +50,7 @@ export function dumpSimulation(test: EgTest, sim: Simulation, fields: readonly s
     row['monitored'] = sim.monitored.has(ev.tid);
     lines.push(JSON.stringify(row));
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 function jsonValue(v: FieldValue): unknown {

@@ -1,23 +1,24 @@
 /** event-generator test descriptions (`event-generator suite test` YAML): loading, offline simulation, outcome check. */
-export { loadSuite, loadSuiteFiles, type LoadOptions } from './loader.js';
+
 export { isEventGeneratorSuite } from './detect.js';
-export { EG_ERRORS, EG_WARNINGS } from './types.js';
+export { DUMP_FIELDS, dumpSimulation } from './dump.js';
+export { type LoadOptions, loadSuite, loadSuiteFiles } from './loader.js';
+export type { EgAlert, EgFieldWarning } from './outcome.js';
+export { type EgFileResult, EgRunner, type EgRunOptions, type EgTestResult, runSuites } from './run.js';
+export { type SimulateOptions, type Simulation, simulateTest } from './sim/simulate.js';
 export type {
+  EgContainerContext,
+  EgContext,
   EgDiagnostic,
   EgErrorCode,
-  EgWarningCode,
-  EgLoadResult,
-  EgTest,
-  EgStep,
-  EgResource,
-  EgFieldBinding,
-  EgContext,
-  EgProcessContext,
-  EgContainerContext,
   EgExpectedOutcome,
+  EgFieldBinding,
+  EgLoadResult,
+  EgProcessContext,
+  EgResource,
+  EgStep,
+  EgTest,
+  EgWarningCode,
   SyscallName,
 } from './types.js';
-export { runSuites, EgRunner, type EgRunOptions, type EgTestResult, type EgFileResult } from './run.js';
-export { simulateTest, type Simulation, type SimulateOptions } from './sim/simulate.js';
-export { dumpSimulation, DUMP_FIELDS } from './dump.js';
-export type { EgAlert, EgFieldWarning } from './outcome.js';
+export { EG_ERRORS, EG_WARNINGS } from './types.js';

@@ -11,18 +11,8 @@ import { extractBindings, resourceFields, SYSCALL_FIELDS } from './bindings.js';
 import { goValue } from './go-format.js';
 import { validateDescription } from './schema.js';
 import { instantiateTemplates, type RawTest } from './templates.js';
-import type {
-  EgContext,
-  EgErrorCode,
-  EgFieldBinding,
-  EgLoadResult,
-  EgProcessContext,
-  EgResource,
-  EgStep,
-  EgTest,
-  EgWarningCode,
-} from './types.js';
-import { childOrigin, containerOrigin, isPlainObject, originAt, parseYaml, type ParsedYaml } from './yaml-tree.js';
+import type { EgContext, EgErrorCode, EgFieldBinding, EgLoadResult, EgProcessContext, EgResource, EgStep, EgTest, EgWarningCode } from './types.js';
+import { childOrigin, containerOrigin, isPlainObject, originAt, type ParsedYaml, parseYaml } from './yaml-tree.js';
 
 export interface LoadOptions {
   /**
@@ -115,7 +105,9 @@ function loadDescription(
   const violations = validateDescription(desc);
   if (violations.length > 0) {
     // Every violation is one diagnostic; event-generator prints them as one error.
-    const errors = violations.map((v) => new LoadError('EG_SCHEMA', `error validating YAML description: at '${pointer(v.path)}': ${v.message}`, locate(v.path)));
+    const errors = violations.map(
+      (v) => new LoadError('EG_SCHEMA', `error validating YAML description: at '${pointer(v.path)}': ${v.message}`, locate(v.path)),
+    );
     throw new SchemaErrors(errors);
   }
   const tests = raw.map((r) => decodeTest(r, position));
@@ -127,7 +119,11 @@ function loadDescription(
   if (options.requireRule ?? true) {
     for (const [index, test] of tests.entries()) {
       if (test.rule === undefined || test.rule === '') {
-        throw new LoadError('EG_NO_RULE', `error loading test "${test.name}" at index ${test.sourceIndex}: absent or empty rule name`, containerOrigin(raw[index]!.value));
+        throw new LoadError(
+          'EG_NO_RULE',
+          `error loading test "${test.name}" at index ${test.sourceIndex}: absent or empty rule name`,
+          containerOrigin(raw[index]!.value),
+        );
       }
     }
   }
@@ -219,7 +215,12 @@ function validateTest(
     const container = test.context.container;
     if (container?.env) {
       const bad = reservedEnv(container.env, reservedPrefixes, reservedKeys);
-      if (bad) throw new LoadError('EG_RESERVED_ENV', `${contextPrefix}error validating container environment variables: ${bad.message}`, at('context', 'container', 'env', bad.key));
+      if (bad)
+        throw new LoadError(
+          'EG_RESERVED_ENV',
+          `${contextPrefix}error validating container environment variables: ${bad.message}`,
+          at('context', 'container', 'env', bad.key),
+        );
     }
     const processes = (rawContext['processes'] as EgProcessContext[] | undefined) ?? [];
     processes.forEach((p, i) => {
@@ -276,7 +277,11 @@ function validateTest(
       const { origin, ...clean } = binding as EgFieldBinding & { origin?: Node };
       if (clean.fieldType === undefined) {
         // Accepted by the loader; event-generator fails the test when it runs the step.
-        warn('EG_BINDING_UNKNOWN_FIELD', `test "${test.name}", step "${step.name}": no resource/preceding step field "${b.srcName}"."${b.srcField}" found`, origin);
+        warn(
+          'EG_BINDING_UNKNOWN_FIELD',
+          `test "${test.name}", step "${step.name}": no resource/preceding step field "${b.srcName}"."${b.srcField}" found`,
+          origin,
+        );
       }
       step.bindings.push(clean);
     }

@@ -36,8 +36,10 @@ export function compareAlert(alert: EgAlert, expected: EgExpectedOutcome | undef
   if (expected === undefined) return [];
   const out: EgFieldWarning[] = [];
   if (expected.source !== undefined && alert.source !== expected.source) out.push({ field: 'source', expected: expected.source, got: alert.source });
-  if (expected.hostname !== undefined && alert.hostname !== expected.hostname) out.push({ field: 'hostname', expected: expected.hostname, got: alert.hostname });
-  if (expected.priority !== undefined && alert.priority !== expected.priority) out.push({ field: 'priority', expected: expected.priority, got: alert.priority });
+  if (expected.hostname !== undefined && alert.hostname !== expected.hostname)
+    out.push({ field: 'hostname', expected: expected.hostname, got: alert.hostname });
+  if (expected.priority !== undefined && alert.priority !== expected.priority)
+    out.push({ field: 'priority', expected: expected.priority, got: alert.priority });
   for (const [key, value] of Object.entries(expected.outputFields ?? {})) {
     const got = alert.outputFields[key];
     if (got !== value) out.push({ field: key, expected: value, got: got ?? '' });

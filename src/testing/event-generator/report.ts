@@ -21,7 +21,11 @@ function toTestResult(r: EgTestResult): TestResult {
   if (r.error !== undefined) failures.push(`error: ${r.error}`);
   else if (!r.passed) {
     if (r.warnings.length === 0) failures.push(`no alert of '${r.rule}' from the test's process${r.explanation.length ? ':' : ''}`);
-    r.warnings.forEach((w, i) => failures.push(`alert ${i + 1} of '${r.rule}' differs: ${w.map((f) => `${f.field} expected ${JSON.stringify(f.expected)}, got ${JSON.stringify(f.got)}`).join('; ')}`));
+    r.warnings.forEach((w, i) => {
+      failures.push(
+        `alert ${i + 1} of '${r.rule}' differs: ${w.map((f) => `${f.field} expected ${JSON.stringify(f.expected)}, got ${JSON.stringify(f.got)}`).join('; ')}`,
+      );
+    });
     if (r.explanation.length > 0) failures.push(r.explanation.map((l) => `  ${l}`).join('\n'));
   }
   return {
@@ -74,7 +78,7 @@ export function egReport(reports: readonly SuiteReport[], format: EgReportFormat
   switch (format) {
     case 'json':
       // Go's json.Encoder: compact, one document a line, <, > and & escaped, map keys sorted.
-      return reports.map((r) => goJson(r) + '\n').join('');
+      return reports.map((r) => `${goJson(r)}\n`).join('');
     case 'yaml':
       // yaml.v3's encoder: 4-space indentation; one document per suite, no separator.
       return reports.map((r) => stringify(r, { indent: 4, indentSeq: true, lineWidth: 0 })).join('');
@@ -117,5 +121,7 @@ function goJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(goJson).join(',')}]`;
   const o = v as Record<string, unknown>;
   // Structs keep their field order; the only map (originatingTestCase) is written with sorted keys.
-  return `{${Object.keys(o).map((k) => `${goJson(k)}:${goJson(o[k])}`).join(',')}}`;
+  return `{${Object.keys(o)
+    .map((k) => `${goJson(k)}:${goJson(o[k])}`)
+    .join(',')}}`;
 }

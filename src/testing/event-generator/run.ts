@@ -6,17 +6,18 @@
  * came, which part of the rule's condition was false on each of the leaf's events of the
  * rule's event types.
  */
-import { ProgramBuilder } from '../../evaluator/program-builder.js';
+
 import type { RuleMatching } from '../../evaluator/engine.js';
+import { ProgramBuilder } from '../../evaluator/program-builder.js';
 import { FieldCatalogue } from '../../fields/catalogue.js';
-import { Replayer, type Alert } from '../../replay/replay.js';
+import { type Alert, Replayer } from '../../replay/replay.js';
 import type { CompiledRule } from '../../rules/model.js';
 import type { ScapEvent } from '../../sources/scap/event.js';
 import { ScapEventSource } from '../../sources/scap/source.js';
 import { explain } from '../runner.js';
 import { loadSuite } from './loader.js';
 import { compareAlert, decodeAlert, type EgAlert, type EgFieldWarning } from './outcome.js';
-import { simulateTest, type Simulation } from './sim/simulate.js';
+import { type Simulation, simulateTest } from './sim/simulate.js';
 import type { EgDiagnostic, EgTest } from './types.js';
 
 export interface EgRunOptions {
@@ -70,7 +71,12 @@ export class EgRunner {
     private readonly options: EgRunOptions = {},
   ) {
     this.hostname = options.hostname ?? 'kestrel-host';
-    this.replayer = new Replayer<ScapEvent>(rules, { matching: options.matching ?? 'first', alerts: { json: true, hostname: this.hostname } }, FieldCatalogue.syscall(), this.source);
+    this.replayer = new Replayer<ScapEvent>(
+      rules,
+      { matching: options.matching ?? 'first', alerts: { json: true, hostname: this.hostname } },
+      FieldCatalogue.syscall(),
+      this.source,
+    );
   }
 
   runFile(text: string, file: string): EgFileResult {
@@ -81,8 +87,20 @@ export class EgRunner {
   runTest(test: EgTest, file: string): EgTestResult {
     const start = process.hrtime.bigint();
     const result: EgTestResult = {
-      file, name: test.name, rule: test.rule, line: test.line, column: test.column, testCase: test.testCase, passed: false, successfulMatches: 0,
-      matched: undefined, warnings: [], alerts: [], explanation: [], error: undefined, durationMs: 0,
+      file,
+      name: test.name,
+      rule: test.rule,
+      line: test.line,
+      column: test.column,
+      testCase: test.testCase,
+      passed: false,
+      successfulMatches: 0,
+      matched: undefined,
+      warnings: [],
+      alerts: [],
+      explanation: [],
+      error: undefined,
+      durationMs: 0,
     };
     let sim: Simulation;
     try {

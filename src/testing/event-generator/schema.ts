@@ -63,25 +63,21 @@ export const ContextSchema = z.looseObject({
 
 const fdBranch = (extra: Record<string, z.ZodType> = {}) => z.looseObject({ ...extra, 'x-metadata': forbidden });
 
-export const ResourceSchema = withBranches(
-  z.looseObject({ type: z.enum(['clientServer', 'fd', 'process']), name: nonEmpty }),
-  'type',
-  {
-    clientServer: z.looseObject({ l4Proto: z.enum(L4_PROTOS), address: z.string(), 'x-metadata': forbidden }),
-    fd: withBranches(z.looseObject({ subtype: z.enum(FD_SUBTYPES) }), 'subtype', {
-      file: fdBranch({ filePath: nonEmpty }),
-      directory: fdBranch({ dirPath: nonEmpty }),
-      pipe: fdBranch(),
-      event: fdBranch(),
-      signalfd: fdBranch(),
-      eventpoll: fdBranch(),
-      inotify: fdBranch(),
-      // The schema documents `fileName` in prose only: it is not checked.
-      memfd: fdBranch(),
-    }),
-    process: z.looseObject({ ...processFields, procName: nonEmpty.optional(), 'x-metadata': forbidden }),
-  },
-);
+export const ResourceSchema = withBranches(z.looseObject({ type: z.enum(['clientServer', 'fd', 'process']), name: nonEmpty }), 'type', {
+  clientServer: z.looseObject({ l4Proto: z.enum(L4_PROTOS), address: z.string(), 'x-metadata': forbidden }),
+  fd: withBranches(z.looseObject({ subtype: z.enum(FD_SUBTYPES) }), 'subtype', {
+    file: fdBranch({ filePath: nonEmpty }),
+    directory: fdBranch({ dirPath: nonEmpty }),
+    pipe: fdBranch(),
+    event: fdBranch(),
+    signalfd: fdBranch(),
+    eventpoll: fdBranch(),
+    inotify: fdBranch(),
+    // The schema documents `fileName` in prose only: it is not checked.
+    memfd: fdBranch(),
+  }),
+  process: z.looseObject({ ...processFields, procName: nonEmpty.optional(), 'x-metadata': forbidden }),
+});
 
 /** One syscall step's schema: its `args` object (required) and no `x-metadata`. */
 const syscall = (args: Record<string, z.ZodType>) => z.looseObject({ args: z.looseObject(args), 'x-metadata': forbidden });

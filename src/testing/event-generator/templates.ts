@@ -92,7 +92,9 @@ function parseCaseSpecs(raw: unknown, origin: Node | undefined): { cases: Case[]
       };
     }
     if ('strategy' in spec && strategy !== 'vector' && strategy !== 'matrix') {
-      return { error: { message: `error decoding: '[${specIndex}].strategy': unknown test case strategy "${strategy}"`, origin: childOrigin(spec, 'strategy') } };
+      return {
+        error: { message: `error decoding: '[${specIndex}].strategy': unknown test case strategy "${strategy}"`, origin: childOrigin(spec, 'strategy') },
+      };
     }
     const values = spec['values'] ?? null;
     if (values !== null && !isPlainObject(values)) {

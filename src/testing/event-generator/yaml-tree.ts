@@ -4,7 +4,7 @@
  * it came from. Copies made while instantiating templates carry those nodes along, so a
  * problem found in a generated test points back at the text that produced it.
  */
-import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
+import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
 
 /** The node of a map or list, and the nodes of its entries (by key or index). */
 interface ContainerOrigin {

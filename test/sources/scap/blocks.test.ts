@@ -9,9 +9,9 @@
  * EVF and the LARGE event blocks, machine info _INT).
  */
 import { describe, expect, it } from 'vitest';
-import { readScapBytes } from '../../../src/sources/scap/stream.js';
-import type { FdInfo, GroupInfo, ThreadInfo, UserInfo } from '../../../src/sources/scap/state/model.js';
 import type { InterfaceInfo, MachineInfo } from '../../../src/sources/scap/metadata.js';
+import type { FdInfo, GroupInfo, ThreadInfo, UserInfo } from '../../../src/sources/scap/state/model.js';
+import { readScapBytes } from '../../../src/sources/scap/stream.js';
 import { codeOf } from '../../../src/sources/scap/tables.js';
 import { Bytes, block, concat, eventBlock, machineInfo, p, shb } from './build.js';
 import { rawCapture } from './helpers.js';
@@ -77,7 +77,9 @@ const PL_TYPES: [string, number, number][] = [
 /** One process list entry of `version`, with distinct values in every field it has. */
 function procEntry(version: number, extra?: (b: Bytes) => void, tid = 100): Uint8Array {
   const b = new Bytes();
-  b.u64(tid).u64(tid - 1).u64(1);
+  b.u64(tid)
+    .u64(tid - 1)
+    .u64(1);
   if (version >= 6) b.u64(7); // sid
   if (version >= 8) b.u64(8); // vpgid
   b.str16('bash').str16('/bin/bash');
@@ -106,7 +108,18 @@ describe('process list blocks', () => {
     expect(r.result.error).toBeUndefined();
     expect(r.threads.map((t) => t.tid)).toEqual([100, 200]);
     const t = r.threads[0]!;
-    expect([t.pid, t.ptid, t.comm, t.exe, t.args, t.cwd, t.fdlimit, t.flags, t.uid, t.gid]).toEqual([99, 1, 'bash', '/bin/bash', ['-c', 'ls', ''], '/home/u', 1024, 0x10, 1000, 1001]);
+    expect([t.pid, t.ptid, t.comm, t.exe, t.args, t.cwd, t.fdlimit, t.flags, t.uid, t.gid]).toEqual([
+      99,
+      1,
+      'bash',
+      '/bin/bash',
+      ['-c', 'ls', ''],
+      '/home/u',
+      1024,
+      0x10,
+      1000,
+      1001,
+    ]);
     expect(t.sid).toBe(version >= 6 ? 7 : -1);
     expect(t.vpgid).toBe(version >= 8 ? 8 : -1);
     expect(t.exepath).toBe(version >= 7 ? '/usr/bin/bash' : '');
@@ -122,8 +135,24 @@ describe('process list blocks', () => {
         : [],
     );
     if (version === 9) {
-      expect([t.pidnsInitStartTs, t.tty, t.loginuid, t.exeWritable, t.capInheritable, t.capPermitted, t.capEffective]).toEqual([123n, 4, 1000, true, 1n, 2n, 3n]);
-      expect([t.exeUpperLayer, t.exeIno, t.exeInoCtime, t.exeInoMtime, t.exeFromMemfd, t.exeLowerLayer, t.pgid]).toEqual([true, 99n, 100n, 101n, true, true, 55]);
+      expect([t.pidnsInitStartTs, t.tty, t.loginuid, t.exeWritable, t.capInheritable, t.capPermitted, t.capEffective]).toEqual([
+        123n,
+        4,
+        1000,
+        true,
+        1n,
+        2n,
+        3n,
+      ]);
+      expect([t.exeUpperLayer, t.exeIno, t.exeInoCtime, t.exeInoMtime, t.exeFromMemfd, t.exeLowerLayer, t.pgid]).toEqual([
+        true,
+        99n,
+        100n,
+        101n,
+        true,
+        true,
+        55,
+      ]);
     } else {
       expect([t.loginuid, t.pgid, t.capEffective]).toEqual([4294967295, -1, 0n]);
     }
@@ -170,8 +199,28 @@ describe('fd list blocks', () => {
     entry((b) => b.u64(0).u64(10).u8(1).str16('/dev/null')); // SCAP_FD_FILE
     entry((b) => b.u64(3).u64(11).u8(3).raw([10, 0, 0, 1]).raw([10, 0, 0, 2]).u16(40000).u16(443).u8(2)); // IPv4 tcp
     entry((b) => b.u64(4).u64(12).u8(5).raw([0, 0, 0, 0]).u16(22).u8(2)); // IPv4 server
-    entry((b) => b.u64(5).u64(13).u8(4).raw([...new Array(10).fill(0), 255, 255, 1, 2, 3, 4]).raw([...new Array(10).fill(0), 255, 255, 5, 6, 7, 8]).u16(1).u16(2).u8(3)); // mapped
-    entry((b) => b.u64(6).u64(14).u8(4).raw([0x20, 0x01, 0x0d, 0xb8, ...new Array(11).fill(0), 1]).raw([...new Array(15).fill(0), 1]).u16(5000).u16(80).u8(2)); // IPv6
+    entry((b) =>
+      b
+        .u64(5)
+        .u64(13)
+        .u8(4)
+        .raw([...new Array(10).fill(0), 255, 255, 1, 2, 3, 4])
+        .raw([...new Array(10).fill(0), 255, 255, 5, 6, 7, 8])
+        .u16(1)
+        .u16(2)
+        .u8(3),
+    ); // mapped
+    entry((b) =>
+      b
+        .u64(6)
+        .u64(14)
+        .u8(4)
+        .raw([0x20, 0x01, 0x0d, 0xb8, ...new Array(11).fill(0), 1])
+        .raw([...new Array(15).fill(0), 1])
+        .u16(5000)
+        .u16(80)
+        .u8(2),
+    ); // IPv6
     entry((b) => b.u64(7).u64(15).u8(8).u64(0xabcn).u64(0xdefn).str16('/run/x.sock')); // unix
     entry((b) => {
       b.u64(8).u64(16).u8(16).u32(0x1001).str16('/var/log/syslog');
@@ -216,7 +265,10 @@ describe('user, interface and machine blocks', () => {
       const body = b.bytes();
       return v2 ? concat(new Bytes().u32(body.length + 4 + 2).bytes(), body, p.u16(0)) : body; // V2 entries may carry unknown trailing bytes
     };
-    return concat(entry((b) => b.u8(0).u32(0).u32(0).str16('root').str16('/root').str16('/bin/bash')), entry((b) => b.u8(1).u32(27).str16('sudo')));
+    return concat(
+      entry((b) => b.u8(0).u32(0).u32(0).str16('root').str16('/root').str16('/bin/bash')),
+      entry((b) => b.u8(1).u32(27).str16('sudo')),
+    );
   };
   it.each([
     ['UL (0x206)', 0x206, false],
@@ -239,8 +291,25 @@ describe('user, interface and machine blocks', () => {
     return concat(
       entry((b) => b.u16(1).u16(2).raw([127, 0, 0, 1]).raw([255, 0, 0, 0]).raw([127, 255, 255, 255]).u64(1000).raw(Buffer.from('lo'))),
       entry((b) => b.u16(3).u16(4).raw([10, 0, 0, 5]).raw([255, 255, 255, 0]).raw([10, 0, 0, 255]).raw(Buffer.from('eth0'))),
-      entry((b) => b.u16(2).u16(2).raw([...new Array(15).fill(0), 1]).raw(new Array(16).fill(255)).raw(new Array(16).fill(0)).u64(10).raw(Buffer.from('lo'))),
-      entry((b) => b.u16(4).u16(4).raw([0xfe, 0x80, ...new Array(14).fill(0)]).raw(new Array(16).fill(0)).raw(new Array(16).fill(0)).raw(Buffer.from('eth0'))),
+      entry((b) =>
+        b
+          .u16(2)
+          .u16(2)
+          .raw([...new Array(15).fill(0), 1])
+          .raw(new Array(16).fill(255))
+          .raw(new Array(16).fill(0))
+          .u64(10)
+          .raw(Buffer.from('lo')),
+      ),
+      entry((b) =>
+        b
+          .u16(4)
+          .u16(4)
+          .raw([0xfe, 0x80, ...new Array(14).fill(0)])
+          .raw(new Array(16).fill(0))
+          .raw(new Array(16).fill(0))
+          .raw(Buffer.from('eth0')),
+      ),
     );
   };
   it.each([
@@ -364,7 +433,9 @@ describe('errors name the file, the byte offset and a code', () => {
     expect(err(concat(shb(), block(0x201, new Uint8Array(0), { total: 8 })))).toMatchObject({ code: 'SCAP_BAD_BLOCK_LENGTH', offset: shb().length + 4 });
     const huge = concat(shb(), new Bytes().u32(0x204).u32(0xfffffff0).bytes());
     expect(err(huge)).toMatchObject({ code: 'SCAP_BAD_BLOCK_LENGTH' });
-    expect(err(concat(shb(), block(0x201, new Uint8Array(180), { trailer: 1 }), eventBlock(openX())))?.message).toBe('wrong block total length, header=192, trailer=1');
+    expect(err(concat(shb(), block(0x201, new Uint8Array(180), { trailer: 1 }), eventBlock(openX())))?.message).toBe(
+      'wrong block total length, header=192, trailer=1',
+    );
     const big = eventBlock({ type: OPEN_X, params: [p.u64(1), new Uint8Array(70000)] }, 'EVF_V2', 2);
     expect(err(concat(shb(), big))?.message).toContain('greater than NON-LARGE read buffer size 65536');
   });
@@ -374,7 +445,11 @@ describe('errors name the file, the byte offset and a code', () => {
     const at = shb().length;
     const lens = ev.slice();
     new DataView(lens.buffer).setUint16(8 + 2 + 4 + 26 + 2, 5000, true); // name's length
-    expect(err(concat(shb(), lens))).toMatchObject({ code: 'SCAP_BAD_EVENT', offset: at + 14, message: expect.stringContaining('param 1 len 5000 exceeds event len') });
+    expect(err(concat(shb(), lens))).toMatchObject({
+      code: 'SCAP_BAD_EVENT',
+      offset: at + 14,
+      message: expect.stringContaining('param 1 len 5000 exceeds event len'),
+    });
     const long = ev.slice();
     new DataView(long.buffer).setUint32(8 + 6 + 16, 60000, true); // event len
     expect(err(concat(shb(), long))?.message).toMatch(/len 60000 is larger than the \d+ bytes available in the block/);

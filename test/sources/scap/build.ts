@@ -63,7 +63,19 @@ export function shb(opts: { magic?: number; major?: number; minor?: number; opti
 export function machineInfo(hostname: string, numCpus = 4): Uint8Array {
   const name = new Uint8Array(128);
   name.set(Buffer.from(hostname));
-  return block(0x201, new Bytes().u32(numCpus).u64(8n << 30n).u64(32768).raw(name).u64(1700000000000000000n).u64(0).u64(0).u64(0).bytes());
+  return block(
+    0x201,
+    new Bytes()
+      .u32(numCpus)
+      .u64(8n << 30n)
+      .u64(32768)
+      .raw(name)
+      .u64(1700000000000000000n)
+      .u64(0)
+      .u64(0)
+      .u64(0)
+      .bytes(),
+  );
 }
 
 export interface EventSpec {
@@ -84,7 +96,10 @@ export function eventBlock(e: EventSpec, kind: 'EV' | 'EVF' | 'EV_V2' | 'EVF_V2'
   const len = hdr + e.params.length * lenSize + data;
   const b = new Bytes().u16(e.cpu ?? 0);
   if (kind.startsWith('EVF')) b.u32(e.flags ?? 0);
-  b.u64(e.ts ?? 1000n).u64(e.tid ?? 42).u32(len).u16(e.type);
+  b.u64(e.ts ?? 1000n)
+    .u64(e.tid ?? 42)
+    .u32(len)
+    .u16(e.type);
   if (v2) b.u32(e.params.length);
   for (const p of e.params) lenSize === 2 ? b.u16(p.length) : b.u32(p.length);
   for (const p of e.params) b.raw(p);

@@ -13,8 +13,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { FieldCatalogue } from '../../../src/fields/catalogue.js';
 import { ProgramBuilder } from '../../../src/evaluator/program-builder.js';
+import { FieldCatalogue } from '../../../src/fields/catalogue.js';
 import { parseCondition } from '../../../src/parser/index.js';
 import { ConditionValidator } from '../../../src/rules/condition-validator.js';
 import type { ScapEvent } from '../../../src/sources/scap/event.js';
@@ -42,12 +42,27 @@ interface Allowed {
 }
 
 /** Generic exits, and exits these captures record without parameters. */
-const GENERIC_EXITS = ['mprotect', 'arch_prctl', 'set_tid_address', 'set_robust_list', 'rt_sigaction', 'rt_sigprocmask', 'clock_gettime', 'getrusage', 'gettimeofday', 'madvise', 'setsockopt', 'getsockopt', 'getpeername', 'getsockname'].map((t) => `${t}<`);
+const GENERIC_EXITS = [
+  'mprotect',
+  'arch_prctl',
+  'set_tid_address',
+  'set_robust_list',
+  'rt_sigaction',
+  'rt_sigprocmask',
+  'clock_gettime',
+  'getrusage',
+  'gettimeofday',
+  'madvise',
+  'setsockopt',
+  'getsockopt',
+  'getpeername',
+  'getsockname',
+].map((t) => `${t}<`);
 
 const VERSION_DIFFERENCES: Allowed[] = [
   {
     conditions: /\bevt\.num\b/,
-    reason: 'libscap\'s converter (converter/table.cpp) drops the enter events it merges into their exits: HEAD numbers only the events left',
+    reason: "libscap's converter (converter/table.cpp) drops the enter events it merges into their exits: HEAD numbers only the events left",
   },
   {
     conditions: /\bfd\./,
@@ -57,17 +72,18 @@ const VERSION_DIFFERENCES: Allowed[] = [
   {
     conditions: /\bfd\.typechar\b/,
     events: ['open>', 'open<'],
-    reason: 'HEAD\'s extract_typechar (event.h) has no case for open: an open whose fd is not in the table (its enter, a failed open) is o; 0.29 said f',
+    reason: "HEAD's extract_typechar (event.h) has no case for open: an open whose fd is not in the table (its enter, a failed open) is o; 0.29 said f",
   },
   {
     conditions: /\bevt\.failed\b/,
     events: ['open>', 'connect>', 'switch>', 'procexit>', ...GENERIC_EXITS],
-    reason: 'HEAD: evt.failed is NA on events without a return value (enter events, generic exits, exits recorded without parameters, switch, procexit; event.h has_return_value); 0.29 said false',
+    reason:
+      'HEAD: evt.failed is NA on events without a return value (enter events, generic exits, exits recorded without parameters, switch, procexit; event.h has_return_value); 0.29 said false',
   },
   {
     conditions: /\bproc\.pname\b/,
     capture: 'curl_google.scap',
-    reason: 'HEAD starts ancestry at the main thread of the event\'s process (get_ancestor_process): curl\'s second thread has parent bash, 0.29 said curl',
+    reason: "HEAD starts ancestry at the main thread of the event's process (get_ancestor_process): curl's second thread has parent bash, 0.29 said curl",
   },
   {
     conditions: /\buser\.name\b/,
@@ -77,7 +93,8 @@ const VERSION_DIFFERENCES: Allowed[] = [
     conditions: /\bfd\.(port|rport|sport|sip|rip)\b/,
     events: ['connect<', 'sendto<'],
     capture: 'test_ipv6_client.scap',
-    reason: 'a second connect of a connected UDP socket: HEAD overwrites the destination (libs commit 3ce014124, parsers.cpp parse_connect_exit); 0.29 kept the first',
+    reason:
+      'a second connect of a connected UDP socket: HEAD overwrites the destination (libs commit 3ce014124, parsers.cpp parse_connect_exit); 0.29 kept the first',
   },
 ];
 
@@ -178,7 +195,11 @@ describe('sysdig conditions evaluated natively over scap', () => {
         const missing = expected.filter((n) => !mine.has(n) && !explained(c.condition, n));
         const extra = c.selected.filter((n) => !theirs.has(n) && !explained(c.condition, n));
         if (missing.length + extra.length === 0) return;
-        const show = (l: number[]) => l.slice(0, 5).map((n) => `${n} ${typeOf.get(n)}`).join(', ');
+        const show = (l: number[]) =>
+          l
+            .slice(0, 5)
+            .map((n) => `${n} ${typeOf.get(n)}`)
+            .join(', ');
         mismatches.push(`${c.condition}: sysdig ${expected.length}, kestrel ${c.selected.length} (missing ${show(missing)}; extra ${show(extra)})`);
       });
       expect(mismatches.sort()).toEqual([]);

@@ -4,10 +4,10 @@
  * run over the real captures.
  */
 import { describe, expect, it } from 'vitest';
-import { readScapBytes } from '../../../src/sources/scap/stream.js';
-import { CONVERSIONS, CONVERTER_MANAGED, EVENTS, NPARAMS, OLD_VERSION, codeOf } from '../../../src/sources/scap/tables.js';
 import { renderArgs } from '../../../src/sources/scap/render.js';
-import { concat, eventBlock, p, shb, type EventSpec } from './build.js';
+import { readScapBytes } from '../../../src/sources/scap/stream.js';
+import { CONVERSIONS, CONVERTER_MANAGED, codeOf, EVENTS, NPARAMS, OLD_VERSION } from '../../../src/sources/scap/tables.js';
+import { concat, type EventSpec, eventBlock, p, shb } from './build.js';
 import { CAPTURES, rawCapture, readAll } from './helpers.js';
 
 const code = codeOf;
@@ -31,7 +31,15 @@ describe('scap converter', () => {
     );
     expect(result.error).toBeUndefined();
     expect(result.stats.droppedEvents).toBe(1);
-    expect(out).toEqual([{ id: 'PPME_SYSCALL_READ_X', tid: 7, num: 1, params: ['0500000000000000', '6869000102', '0300000000000000', '64000000'], args: 'res=5 data=hi... fd=3 size=100' }]);
+    expect(out).toEqual([
+      {
+        id: 'PPME_SYSCALL_READ_X',
+        tid: 7,
+        num: 1,
+        params: ['0500000000000000', '6869000102', '0300000000000000', '64000000'],
+        args: 'res=5 data=hi... fd=3 size=100',
+      },
+    ]);
   });
 
   it('without the enter event the added parameters take their default value', () => {
@@ -39,7 +47,7 @@ describe('scap converter', () => {
     expect(out[0]!.params.slice(2)).toEqual(['0000000000000000', '00000000']);
   });
 
-  it('enter events are kept per thread: another thread\'s enter event is not used', () => {
+  it("enter events are kept per thread: another thread's enter event is not used", () => {
     const { out } = convert(
       { type: code('PPME_SYSCALL_READ_E'), tid: 1, params: [p.u64(3), p.u32(100)] },
       { type: code('PPME_SYSCALL_READ_E'), tid: 2, params: [p.u64(4), p.u32(200)] },

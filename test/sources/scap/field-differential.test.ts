@@ -30,10 +30,25 @@ const END = '\x1d';
 
 /** Fields sysdig 0.29 prints though `sysdig -l` does not list them (found by trying each catalogue field). */
 const UNLISTED = [
-  'evt.outputtime', 'util.cnt', 'evt.latency.quantized', 'evt.count.procinfo', 'evt.count.threadinfo',
-  'evt.buflen.in', 'evt.buflen.out', 'evt.buflen.file', 'evt.buflen.file.in', 'evt.buflen.file.out',
-  'evt.buflen.net', 'evt.buflen.net.in', 'evt.buflen.net.out', 'thread.vmsize.b', 'thread.vmrss.b',
-  'evt.infra.docker.name', 'evt.infra.docker.container.id', 'evt.infra.docker.container.name', 'evt.infra.docker.container.image',
+  'evt.outputtime',
+  'util.cnt',
+  'evt.latency.quantized',
+  'evt.count.procinfo',
+  'evt.count.threadinfo',
+  'evt.buflen.in',
+  'evt.buflen.out',
+  'evt.buflen.file',
+  'evt.buflen.file.in',
+  'evt.buflen.file.out',
+  'evt.buflen.net',
+  'evt.buflen.net.in',
+  'evt.buflen.net.out',
+  'thread.vmsize.b',
+  'thread.vmrss.b',
+  'evt.infra.docker.name',
+  'evt.infra.docker.container.id',
+  'evt.infra.docker.container.name',
+  'evt.infra.docker.container.image',
 ];
 /**
  * Fields with an argument: ancestry by index and event parameters by position and by the
@@ -53,11 +68,22 @@ const NO_PLAIN_FORM = new Set(['proc.aname', 'proc.apid']);
 
 const ALL = undefined;
 /** Syscalls the captures record as generic events. */
-const GENERIC = ['mprotect', 'arch_prctl', 'set_tid_address', 'set_robust_list', 'rt_sigaction', 'rt_sigprocmask', 'clock_gettime', 'getrusage', 'gettimeofday', 'madvise'];
+const GENERIC = [
+  'mprotect',
+  'arch_prctl',
+  'set_tid_address',
+  'set_robust_list',
+  'rt_sigaction',
+  'rt_sigprocmask',
+  'clock_gettime',
+  'getrusage',
+  'gettimeofday',
+  'madvise',
+];
 /** Exit events these captures record without parameters (not instrumented then: no return value). */
 const BARE_EXITS = ['setsockopt', 'getsockopt', 'getpeername', 'getsockname'];
 const CONVERTER =
-  'libscap\'s converter (userspace/libscap/engine/savefile/converter/table.cpp), which 0.29 did not have, ' +
+  "libscap's converter (userspace/libscap/engine/savefile/converter/table.cpp), which 0.29 did not have, " +
   'drops the enter events it merges into their exits';
 const PLACEHOLDER =
   'single_ipv6_conn.scap has no process list: its thread is a placeholder, which HEAD makes with pid -1 and no ' +
@@ -101,27 +127,70 @@ const VERSION_DIFFERENCES: Allowed[] = [
     reason: `${CONVERTER}, so HEAD's first event (sinsp.cpp m_firstevent_ts: the first non-meta event sinsp sees) is a later one; 0.29 counted from before its first printed event`,
   },
   {
-    fields: ['evt.args', 'evt.info', 'evt.arg[0]', 'evt.arg[1]', 'evt.arg[2]', 'evt.arg.addr', 'evt.arg.mode', 'evt.arg.fd', 'evt.arg.flags', 'evt.arg.offset', 'evt.arg.res', 'evt.arg.size', 'evt.arg.domain', 'evt.arg.type', 'evt.arg.proto', 'evt.arg.val', 'evt.arg.cmd', 'evt.arg.request', 'evt.arg.backlog', 'evt.arg.tuple'],
+    fields: [
+      'evt.args',
+      'evt.info',
+      'evt.arg[0]',
+      'evt.arg[1]',
+      'evt.arg[2]',
+      'evt.arg.addr',
+      'evt.arg.mode',
+      'evt.arg.fd',
+      'evt.arg.flags',
+      'evt.arg.offset',
+      'evt.arg.res',
+      'evt.arg.size',
+      'evt.arg.domain',
+      'evt.arg.type',
+      'evt.arg.proto',
+      'evt.arg.val',
+      'evt.arg.cmd',
+      'evt.arg.request',
+      'evt.arg.backlog',
+      'evt.arg.tuple',
+    ],
     reason:
       `${CONVERTER} and gives the exit the enter's parameters (0.29 exits had none of them); mmap's res became PT_ERRNO (decimal, event_table.c). ` +
-      'Each parameter\'s text is compared with convert: false in sysdig-differential.test.ts',
+      "Each parameter's text is compared with convert: false in sysdig-differential.test.ts",
   },
-  { fields: ['evt.category'], types: GENERIC, reason: 'HEAD takes a generic event\'s category from its event code, EC_OTHER (event.h get_category); 0.29 from the syscall table' },
-  { fields: ['syscall.type'], types: ['procexit'], reason: 'procexit is EC_TRACEPOINT, not a syscall, in HEAD (sinsp_filtercheck_event.cpp TYPE_SYSCALL_TYPE)' },
+  {
+    fields: ['evt.category'],
+    types: GENERIC,
+    reason: "HEAD takes a generic event's category from its event code, EC_OTHER (event.h get_category); 0.29 from the syscall table",
+  },
+  {
+    fields: ['syscall.type'],
+    types: ['procexit'],
+    reason: 'procexit is EC_TRACEPOINT, not a syscall, in HEAD (sinsp_filtercheck_event.cpp TYPE_SYSCALL_TYPE)',
+  },
   {
     fields: ['evt.failed'],
     types: [...GENERIC, ...BARE_EXITS, 'open', 'connect', 'switch', 'procexit'],
-    reason: 'HEAD: NA for events without a return value (enter events, generic exits, exits without parameters, switch, procexit; event.h has_return_value); 0.29 said false',
+    reason:
+      'HEAD: NA for events without a return value (enter events, generic exits, exits without parameters, switch, procexit; event.h has_return_value); 0.29 said false',
   },
   {
-    fields: ['fd.num', 'fd.type', 'fd.name', 'fd.directory', 'fd.filename', 'fd.is_server', 'fd.uid', 'fd.connected', 'fd.name_changed', 'fd.typechar', 'fd.containername', 'fd.containerdirectory'],
+    fields: [
+      'fd.num',
+      'fd.type',
+      'fd.name',
+      'fd.directory',
+      'fd.filename',
+      'fd.is_server',
+      'fd.uid',
+      'fd.connected',
+      'fd.name_changed',
+      'fd.typechar',
+      'fd.containername',
+      'fd.containerdirectory',
+    ],
     types: ['mmap'],
     reason: 'mmap is an fd event in HEAD (event_table.c: EF_USES_FD on PPME_SYSCALL_MMAP_X, fd parameter from the converter)',
   },
   {
     fields: ['fd.typechar'],
     types: ['open'],
-    reason: 'HEAD\'s extract_typechar (event.h) has no case for open: an open whose fd is not in the table (its enter, a failed open) is o; 0.29 said f',
+    reason: "HEAD's extract_typechar (event.h) has no case for open: an open whose fd is not in the table (its enter, a failed open) is o; 0.29 said f",
   },
   {
     fields: ['fd.name'],
@@ -132,14 +201,27 @@ const VERSION_DIFFERENCES: Allowed[] = [
     fields: ['fd.dev', 'fd.dev.major', 'fd.dev.minor'],
     reason: 'HEAD reads m_dev of every fd (0 for pipes and sockets; sinsp_filtercheck_fd.cpp TYPE_DEV); 0.29 gave NA or another union member',
   },
-  { fields: ['fd.cport'], types: ['bind', 'listen'], reason: 'a listening socket has no client port in HEAD (sinsp_filtercheck_fd.cpp TYPE_CLIENTPORT: IPV4/IPV6_SOCK only)' },
+  {
+    fields: ['fd.cport'],
+    types: ['bind', 'listen'],
+    reason: 'a listening socket has no client port in HEAD (sinsp_filtercheck_fd.cpp TYPE_CLIENTPORT: IPV4/IPV6_SOCK only)',
+  },
   {
     fields: ['fd.containername', 'fd.containerdirectory'],
     reason: 'HEAD\'s container plugin puts host threads in the container "host" (host:/path); 0.29 had an empty id',
   },
   {
-    fields: ['container.image', 'container.image.id', 'container.image.repository', 'container.image.tag', 'container.image.digest', 'container.privileged', 'container.mounts', 'k8s.pod.labels'],
-    reason: 'HEAD\'s container plugin gives the host container empty values (false for privileged); 0.29 gave NA outside containers',
+    fields: [
+      'container.image',
+      'container.image.id',
+      'container.image.repository',
+      'container.image.tag',
+      'container.image.digest',
+      'container.privileged',
+      'container.mounts',
+      'k8s.pod.labels',
+    ],
+    reason: "HEAD's container plugin gives the host container empty values (false for privileged); 0.29 gave NA outside containers",
   },
   {
     fields: ['proc.is_container_healthcheck', 'proc.is_container_liveness_probe', 'proc.is_container_readiness_probe'],
@@ -152,19 +234,43 @@ const VERSION_DIFFERENCES: Allowed[] = [
   { fields: ['proc.sname'], reason: 'HEAD: the session leader of sid -1 is no thread, an empty name (docs/scap-fields.md); 0.29 took the oldest ancestor' },
   {
     fields: ['proc.pname', 'proc.pcmdline'],
-    types: ['clone', 'set_robust_list', 'socket', 'connect', 'close', 'mmap', 'munmap', 'mprotect', 'open', 'fstat', 'read', 'futex', 'access', 'stat', 'gettimeofday', 'poll', 'sendto', 'switch', 'ioctl', 'recvfrom', 'madvise', 'procexit'],
+    types: [
+      'clone',
+      'set_robust_list',
+      'socket',
+      'connect',
+      'close',
+      'mmap',
+      'munmap',
+      'mprotect',
+      'open',
+      'fstat',
+      'read',
+      'futex',
+      'access',
+      'stat',
+      'gettimeofday',
+      'poll',
+      'sendto',
+      'switch',
+      'ioctl',
+      'recvfrom',
+      'madvise',
+      'procexit',
+    ],
     capture: 'curl_google.scap',
-    reason: 'HEAD starts ancestry at the main thread of the event\'s process (thread_manager get_ancestor_process); 0.29 used a secondary thread\'s own parent, its process',
+    reason:
+      "HEAD starts ancestry at the main thread of the event's process (thread_manager get_ancestor_process); 0.29 used a secondary thread's own parent, its process",
   },
   {
     fields: ['proc.nchilds'],
     capture: 'curl_google.scap',
-    reason: 'HEAD counts the process\'s other alive threads (threadinfo.h get_num_not_leader_threads); 0.29 counted child processes',
+    reason: "HEAD counts the process's other alive threads (threadinfo.h get_num_not_leader_threads); 0.29 counted child processes",
   },
   {
     fields: ['proc.nthreads'],
     types: ['procexit'],
-    reason: 'HEAD decrements the thread group\'s alive count when it parses procexit, before fields are read (parsers.cpp parse_thread_exit)',
+    reason: "HEAD decrements the thread group's alive count when it parses procexit, before fields are read (parsers.cpp parse_thread_exit)",
   },
   {
     fields: ['fd.name', 'fd.name_changed', 'fd.sip', 'fd.rip', 'fd.sport', 'fd.rport', 'fd.sproto', 'fd.rproto', 'fd.is_server'],
@@ -193,9 +299,12 @@ const KESTREL_GAPS: Allowed[] = [
   {
     fields: ['evt.rawtime.ns', 'evt.reltime.ns', 'evt.deltatime.ns', 'evt.latency.ns'],
     reason:
-      'libsinsp prints PF_10_PADDED_DEC fields with %09 (sinsp_filtercheck.cpp rawval_to_string); kestrel\'s output valueText (src/output/render.ts) prints the bare number',
+      "libsinsp prints PF_10_PADDED_DEC fields with %09 (sinsp_filtercheck.cpp rawval_to_string); kestrel's output valueText (src/output/render.ts) prints the bare number",
   },
-  { fields: ['proc.fdusage'], reason: 'libsinsp prints PT_DOUBLE with one decimal (0.0; sinsp_filtercheck.cpp rawval_to_string); kestrel\'s valueText prints 0' },
+  {
+    fields: ['proc.fdusage'],
+    reason: "libsinsp prints PT_DOUBLE with one decimal (0.0; sinsp_filtercheck.cpp rawval_to_string); kestrel's valueText prints 0",
+  },
   {
     fields: ['evt.buffer'],
     reason: 'libsinsp prints a buffer\'s non-printable bytes as "." (PF_NORMAL); kestrel\'s valueText prints the bytes as they are',
@@ -244,9 +353,9 @@ function sysdigValues(file: string, fields: string[]): Map<string, string[]> {
   const BATCH = 60;
   for (let k = 0; k < fields.length; k += BATCH) {
     const batch = fields.slice(k, k + BATCH);
-    const format = '*%evt.rawtime %evt.cpu %thread.tid %evt.dir' + batch.map((f) => `${SEP}%${f}`).join('') + END;
+    const format = `*%evt.rawtime %evt.cpu %thread.tid %evt.dir${batch.map((f) => `${SEP}%${f}`).join('')}${END}`;
     const text = execFileSync('sysdig', ['-r', file, '-p', format], { encoding: 'latin1', maxBuffer: 1 << 30 });
-    for (const record of text.split(END + '\n')) {
+    for (const record of text.split(`${END}\n`)) {
       if (record === '') continue;
       const [key, ...values] = record.split(SEP);
       const row = out.get(key!) ?? [];
@@ -319,7 +428,10 @@ describe('scap fields against sysdig', () => {
         if (e.first.length < 3) e.first.push(m);
         byField.set(m.field, e);
       }
-      const report = [...byField].map(([f, e]) => `${f} x${e.count} [${[...e.types].join(',')}] ${e.first.map((m) => `#${m.num} ${m.type}: kestrel ${JSON.stringify(m.kestrel.slice(0, 120))} sysdig ${JSON.stringify(m.sysdig.slice(0, 120))}`).join(' | ')}`);
+      const report = [...byField].map(
+        ([f, e]) =>
+          `${f} x${e.count} [${[...e.types].join(',')}] ${e.first.map((m) => `#${m.num} ${m.type}: kestrel ${JSON.stringify(m.kestrel.slice(0, 120))} sysdig ${JSON.stringify(m.sysdig.slice(0, 120))}`).join(' | ')}`,
+      );
       expect(report).toEqual([]);
     }, 120_000);
   }

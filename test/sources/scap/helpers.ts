@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { readScapBytes } from '../../../src/sources/scap/stream.js';
-import type { ScapReadResult } from '../../../src/sources/scap/stream.js';
 import type { ScapReaderOptions } from '../../../src/sources/scap/reader.js';
 import { renderArgs } from '../../../src/sources/scap/render.js';
+import type { ScapReadResult } from '../../../src/sources/scap/stream.js';
+import { readScapBytes } from '../../../src/sources/scap/stream.js';
 
 export const CAPTURE_DIR = '../shared/captures/scap';
 export const CAPTURES = ['curl_google.scap', 'curl_google_comments.scap', 'single_ipv6_conn.scap', 'test_ipv6_client.scap'];

@@ -5,22 +5,31 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ScapEvent } from '../../../src/sources/scap/event.js';
-import { cDoubleG, cInt, concatenatePaths, renderArg, renderArgs, renderParam, renderRawArg, type RenderContext } from '../../../src/sources/scap/render.js';
 import { formatIpv6 } from '../../../src/sources/scap/net.js';
+import { cDoubleG, cInt, concatenatePaths, type RenderContext, renderArg, renderArgs, renderParam, renderRawArg } from '../../../src/sources/scap/render.js';
 import { readScapBytes } from '../../../src/sources/scap/stream.js';
-import { EVENTS, codeOf, fixedWidth } from '../../../src/sources/scap/tables.js';
+import { codeOf, EVENTS, fixedWidth } from '../../../src/sources/scap/tables.js';
 import { Bytes, concat, eventBlock, p, shb } from './build.js';
 
 /** Renders parameter `name` of event `id`, the other parameters holding zeros. */
-function render(id: string, name: string, value: Uint8Array, ctx: RenderContext = {}): { value: string; resolved: string; arg: string | undefined; raw: string | undefined } {
+function render(
+  id: string,
+  name: string,
+  value: Uint8Array,
+  ctx: RenderContext = {},
+): { value: string; resolved: string; arg: string | undefined; raw: string | undefined } {
   const info = EVENTS[codeOf(id)]!;
   const params = info.params.map((q) => (q.name === name ? value : new Uint8Array(fixedWidth(q.type))));
   const index = info.params.findIndex((q) => q.name === name);
   let out: ReturnType<typeof render> | undefined;
-  readScapBytes(concat(shb(), eventBlock({ type: info.code, params })), (e: ScapEvent) => {
-    const r = renderParam(e, index, ctx);
-    out = { value: r.value, resolved: r.resolved, arg: renderArg(e, index, ctx), raw: renderRawArg(e, name) };
-  }, { convert: false });
+  readScapBytes(
+    concat(shb(), eventBlock({ type: info.code, params })),
+    (e: ScapEvent) => {
+      const r = renderParam(e, index, ctx);
+      out = { value: r.value, resolved: r.resolved, arg: renderArg(e, index, ctx), raw: renderRawArg(e, name) };
+    },
+    { convert: false },
+  );
   return out!;
 }
 
@@ -67,9 +76,21 @@ describe('parameter rendering', () => {
     const t4 = new Bytes().u8(2).raw([1, 2, 3, 4]).u16(5).raw([6, 7, 8, 9]).u16(80).bytes();
     expect(render('PPME_SOCKET_CONNECT_X', 'tuple', t4).value).toBe('1.2.3.4:5->6.7.8.9:80');
     const mapped = (a: number[]) => [...new Array(10).fill(0), 255, 255, ...a];
-    const t6m = new Bytes().u8(10).raw(mapped([1, 2, 3, 4])).u16(5).raw(mapped([6, 7, 8, 9])).u16(80).bytes();
+    const t6m = new Bytes()
+      .u8(10)
+      .raw(mapped([1, 2, 3, 4]))
+      .u16(5)
+      .raw(mapped([6, 7, 8, 9]))
+      .u16(80)
+      .bytes();
     expect(render('PPME_SOCKET_CONNECT_X', 'tuple', t6m).value).toBe('1.2.3.4:5->6.7.8.9:80');
-    const t6 = new Bytes().u8(10).raw([0x20, 1, 0x0d, 0xb8, ...new Array(11).fill(0), 1]).u16(5).raw([...new Array(15).fill(0), 1]).u16(80).bytes();
+    const t6 = new Bytes()
+      .u8(10)
+      .raw([0x20, 1, 0x0d, 0xb8, ...new Array(11).fill(0), 1])
+      .u16(5)
+      .raw([...new Array(15).fill(0), 1])
+      .u16(80)
+      .bytes();
     expect(render('PPME_SOCKET_CONNECT_X', 'tuple', t6).value).toBe('2001:db8::1:5->::1:80');
     const tu = new Bytes().u8(1).u64(0xabcn).u64(0xffff88003c420800n).raw(Buffer.from('/var/run/x\0')).bytes();
     expect(render('PPME_SOCKET_CONNECT_X', 'tuple', tu).value).toBe('abc->ffff88003c420800 /var/run/x');
@@ -95,7 +116,7 @@ describe('parameter rendering', () => {
     expect(render('PPME_SYSCALL_EXECVE_19_X', 'exe', p.str('(NULL)')).raw).toBe('<NA>');
   });
 
-  it('paths: relative ones resolved against the cwd, or the dirfd\'s directory', () => {
+  it("paths: relative ones resolved against the cwd, or the dirfd's directory", () => {
     const ctx: RenderContext = { threadKnown: true, cwd: () => '/home/u', dirPath: (fd) => (fd === 5 ? '/etc' : undefined) };
     expect(render('PPME_SYSCALL_OPEN_X', 'name', p.str('a/../b.txt'), ctx)).toMatchObject({ value: 'a/../b.txt', resolved: '/home/u/b.txt' });
     expect(render('PPME_SYSCALL_OPEN_X', 'name', p.str('/abs'), ctx).resolved).toBe('');
@@ -104,7 +125,13 @@ describe('parameter rendering', () => {
     const info = EVENTS[codeOf('PPME_SYSCALL_OPENAT_2_X')]!;
     const params = info.params.map((q) => (q.name === 'dirfd' ? i64(5) : q.name === 'name' ? p.str('passwd') : new Uint8Array(fixedWidth(q.type))));
     readScapBytes(concat(shb(), eventBlock({ type: info.code, params })), (e) => {
-      expect(renderParam(e, info.params.findIndex((q) => q.name === 'name'), ctx).resolved).toBe('/etc/passwd');
+      expect(
+        renderParam(
+          e,
+          info.params.findIndex((q) => q.name === 'name'),
+          ctx,
+        ).resolved,
+      ).toBe('/etc/passwd');
     });
   });
 

@@ -5,9 +5,9 @@
 import { closeSync, openSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { ScapReader, STEP_EVENT, STEP_NEED_MORE, STEP_END } from '../../../src/sources/scap/reader.js';
-import { readScap } from '../../../src/sources/scap/stream.js';
 import { formatScapError } from '../../../src/sources/scap/errors.js';
+import { ScapReader, STEP_END, STEP_EVENT, STEP_NEED_MORE } from '../../../src/sources/scap/reader.js';
+import { readScap } from '../../../src/sources/scap/stream.js';
 import { codeOf } from '../../../src/sources/scap/tables.js';
 import { concat, eventBlock, p, shb } from './build.js';
 import { CAPTURE_DIR, rawCapture, readAll } from './helpers.js';
@@ -39,7 +39,9 @@ describe('scap drivers', () => {
     expect(formatScapError(missing.error!)).toMatch(/^\/nonexistent\/x\.scap: byte 0: cannot read the capture: ENOENT/);
     const text = await readScap('package.json', () => {});
     expect(text.error).toMatchObject({ code: 'SCAP_BAD_MAGIC', offset: 0, file: 'package.json' });
-    const notGzip = await readScap(Readable.from([Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10])]), () => {}, { file: 'bad.gz' });
+    const notGzip = await readScap(Readable.from([Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10])]), () => {}, {
+      file: 'bad.gz',
+    });
     expect(notGzip.error?.file).toBe('bad.gz');
     expect(['SCAP_IO', 'SCAP_TRUNCATED']).toContain(notGzip.error?.code);
   });

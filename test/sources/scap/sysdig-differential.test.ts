@@ -14,10 +14,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import eventTable from '../../../src/fields/event-table.json' with { type: 'json' };
+import { type FdRef, type RenderContext, renderParam, renderRawArg } from '../../../src/sources/scap/render.js';
 import { readScap } from '../../../src/sources/scap/stream.js';
 import { EVENTS } from '../../../src/sources/scap/tables.js';
-import { renderParam, renderRawArg, type FdRef, type RenderContext } from '../../../src/sources/scap/render.js';
-import eventTable from '../../../src/fields/event-table.json' with { type: 'json' };
 import { requireSysdig } from '../../helpers/sysdig.js';
 
 const DIR = '../shared/captures/scap';
@@ -62,10 +62,14 @@ interface SysdigEvent {
 }
 
 function sysdigEvents(file: string): Map<number, SysdigEvent> {
-  const out = execFileSync('sysdig', ['-r', file, '-p', ['*%evt.num', '%evt.type', '%evt.dir', '%evt.rawtime', '%evt.cpu', '%thread.tid', '%evt.args'].join(SEP)], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 28,
-  });
+  const out = execFileSync(
+    'sysdig',
+    ['-r', file, '-p', ['*%evt.num', '%evt.type', '%evt.dir', '%evt.rawtime', '%evt.cpu', '%thread.tid', '%evt.args'].join(SEP)],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+    },
+  );
   const events = new Map<number, SysdigEvent>();
   for (const line of out.split('\n')) {
     if (line === '') continue;
@@ -145,7 +149,13 @@ describe('scap reader against sysdig', () => {
           const s = sys.get(e.num);
           if (s === undefined) return;
           matched++;
-          const header = [expectedType({ type: e.type, params: () => e.paramUint(0) }), info.direction === 'enter' ? '>' : '<', e.ts().toString(), String(e.cpu), String(e.tid)];
+          const header = [
+            expectedType({ type: e.type, params: () => e.paramUint(0) }),
+            info.direction === 'enter' ? '>' : '<',
+            e.ts().toString(),
+            String(e.cpu),
+            String(e.tid),
+          ];
           expect(header, `event ${e.num}`).toEqual([s.type, s.dir, s.rawtime, s.cpu, s.tid]);
           // 0.29 printed no arguments for either generic event; HEAD only hides the exit's
           if (info.name === 'syscall') return;
@@ -167,7 +177,10 @@ describe('scap reader against sysdig', () => {
             // FSPATH: with a known thread an absolute path has no resolved text; relative ones need the real cwd
             const mine = r.resolved === '' || p.type === 'PT_FSPATH' || p.type === 'PT_FSRELPATH' ? r.value : `${r.value}(${r.resolved})`;
             comparedParams++;
-            if (mine !== theirs.get(p.name)) mismatches.push(`${e.num} ${info.id} ${p.name} (${p.type} ${p.fmt}): kestrel ${JSON.stringify(mine)} sysdig ${JSON.stringify(theirs.get(p.name))}`);
+            if (mine !== theirs.get(p.name))
+              mismatches.push(
+                `${e.num} ${info.id} ${p.name} (${p.type} ${p.fmt}): kestrel ${JSON.stringify(mine)} sysdig ${JSON.stringify(theirs.get(p.name))}`,
+              );
           }
         },
         { convert: false },

@@ -2,12 +2,12 @@
  * The simulated host: each context, resource and step emits the driver's events, and the
  * state engine, reading them as a capture, gives the fields a rule would see.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadSuite } from '../../../src/testing/event-generator/index.js';
-import { simulateTest, BASE_IMAGE, TEST_ID_ENV } from '../../../src/testing/event-generator/sim/simulate.js';
-import { parseCapabilities } from '../../../src/testing/event-generator/sim/flags.js';
 import { dumpSimulation } from '../../../src/testing/event-generator/dump.js';
+import { loadSuite } from '../../../src/testing/event-generator/index.js';
+import { parseCapabilities } from '../../../src/testing/event-generator/sim/flags.js';
+import { BASE_IMAGE, simulateTest, TEST_ID_ENV } from '../../../src/testing/event-generator/sim/simulate.js';
 import { EVENT_GENERATOR_DIR } from '../../helpers/json-schema.js';
 import { replayTest } from './sim-helpers.js';
 
@@ -15,11 +15,33 @@ function test(body: string): string {
   return `tests:\n  - name: t\n    runner: HostRunner\n${body.replace(/^/gm, '    ')}\n`;
 }
 
-const PROC = ['proc.name', 'proc.exepath', 'proc.exe', 'proc.args', 'proc.cmdline', 'proc.pname', 'proc.aname[1]', 'proc.aname[2]', 'user.name', 'user.uid', 'proc.env', 'container.id', 'container.name', 'container.image', 'thread.cap_effective', 'proc.is_exe_upper_layer'];
+const PROC = [
+  'proc.name',
+  'proc.exepath',
+  'proc.exe',
+  'proc.args',
+  'proc.cmdline',
+  'proc.pname',
+  'proc.aname[1]',
+  'proc.aname[2]',
+  'user.name',
+  'user.uid',
+  'proc.env',
+  'container.id',
+  'container.name',
+  'container.image',
+  'thread.cap_effective',
+  'proc.is_exe_upper_layer',
+];
 
 describe('process chain', () => {
   it('starts each process from its parent by clone and execve, from event-generator down to the leaf', () => {
-    const r = replayTest(test(`context:\n  processes:\n    - name: node\n      exePath: /opt/app/node-bin\n    - name: webapp\n      exe: /srv/webapp\n      args: "--port 8080 'a b'"`), PROC);
+    const r = replayTest(
+      test(
+        `context:\n  processes:\n    - name: node\n      exePath: /opt/app/node-bin\n    - name: webapp\n      exe: /srv/webapp\n      args: "--port 8080 'a b'"`,
+      ),
+      PROC,
+    );
     const execs = r.of('execve');
     expect(execs).toHaveLength(2);
     const leaf = execs[1]!;
@@ -61,7 +83,11 @@ describe('process chain', () => {
   it('creates a missing user with a fresh uid and finds an existing one', () => {
     const r = replayTest(test(`context:\n  processes:\n    - user: alice\n    - user: bob\n    - user: root`), PROC);
     const uids = r.of('execve').map((e) => [e['user.name'], e['user.uid']]);
-    expect(uids).toEqual([['alice', 1000], ['bob', 1001], ['root', 0]]);
+    expect(uids).toEqual([
+      ['alice', 1000],
+      ['bob', 1001],
+      ['root', 0],
+    ]);
   });
 
   it('gives the leaf the capabilities of its file (all by default)', () => {
@@ -104,7 +130,10 @@ const FD = ['fd.name', 'fd.type', 'fd.typechar', 'fd.num', 'evt.res', 'evt.arg.f
 
 describe('resources', () => {
   it('opens a file read-write, created when missing', () => {
-    const r = replayTest(test(`resources:\n  - { type: fd, name: f, subtype: file, filePath: /tmp/x/new.txt }\n  - { type: fd, name: g, subtype: file, filePath: /etc/shadow }`), FD);
+    const r = replayTest(
+      test(`resources:\n  - { type: fd, name: f, subtype: file, filePath: /tmp/x/new.txt }\n  - { type: fd, name: g, subtype: file, filePath: /etc/shadow }`),
+      FD,
+    );
     const [created, existing] = r.of('openat');
     expect(created!['fd.name']).toBe('/tmp/x/new.txt');
     expect(created!['evt.arg.flags']).toBe('O_CREAT|O_RDWR|O_F_CREATED');
@@ -126,7 +155,12 @@ describe('resources', () => {
     ['inotify', 'inotify_init1', 'inotify'],
     ['memfd', 'memfd_create', 'memfd'],
   ])('%s: %s makes an fd of type %s', (subtype, syscall, type) => {
-    const r = replayTest(test(`resources:\n  - { type: fd, name: x, subtype: ${subtype} }\nsteps:\n  - { type: syscall, name: w, syscall: write, args: { fd: "\${x.${subtype === 'pipe' ? 'writeFd' : 'fd'}}", buffer: abc } }`), FD);
+    const r = replayTest(
+      test(
+        `resources:\n  - { type: fd, name: x, subtype: ${subtype} }\nsteps:\n  - { type: syscall, name: w, syscall: write, args: { fd: "\${x.${subtype === 'pipe' ? 'writeFd' : 'fd'}}", buffer: abc } }`,
+      ),
+      FD,
+    );
     expect(r.of(syscall)).toHaveLength(1);
     const w = r.of('write')[0]!;
     expect(w['fd.type']).toBe(type);
@@ -134,7 +168,12 @@ describe('resources', () => {
   });
 
   it('clientServer: a listening server and a connected client on the address', () => {
-    const r = replayTest(test(`resources:\n  - { type: clientServer, name: cs, l4Proto: tcp4, address: "11.11.11.11:80" }\nsteps:\n  - { type: syscall, name: w, syscall: write, args: { fd: "\${cs.client.fd}", buffer: abc } }`), FD);
+    const r = replayTest(
+      test(
+        `resources:\n  - { type: clientServer, name: cs, l4Proto: tcp4, address: "11.11.11.11:80" }\nsteps:\n  - { type: syscall, name: w, syscall: write, args: { fd: "\${cs.client.fd}", buffer: abc } }`,
+      ),
+      FD,
+    );
     expect(r.of('listen')).toHaveLength(1);
     const w = r.of('write')[0]!;
     expect(w['fd.typechar']).toBe('4');
@@ -144,7 +183,12 @@ describe('resources', () => {
   });
 
   it('process: a child that runs, whose pid a step can use', () => {
-    const r = replayTest(test(`resources:\n  - { type: process, name: p, procName: sleeper }\nsteps:\n  - { type: syscall, name: k, syscall: kill, args: { pid: "\${p.pid}", sig: SIGKILL } }`), [...PROC, 'evt.rawarg.pid', 'evt.arg.sig']);
+    const r = replayTest(
+      test(
+        `resources:\n  - { type: process, name: p, procName: sleeper }\nsteps:\n  - { type: syscall, name: k, syscall: kill, args: { pid: "\${p.pid}", sig: SIGKILL } }`,
+      ),
+      [...PROC, 'evt.rawarg.pid', 'evt.arg.sig'],
+    );
     const exec = r.of('execve').at(-1)!;
     expect(exec['proc.name']).toBe('sleeper');
     const kill = r.of('kill')[0]!;
@@ -154,11 +198,32 @@ describe('resources', () => {
   });
 });
 
-const STEP = ['fd.name', 'fd.nameraw', 'evt.arg.flags', 'evt.res', 'evt.rawres', 'fd.num', 'evt.arg.target', 'evt.arg.linkpath', 'evt.arg.oldpath', 'evt.arg.newpath', 'evt.arg.domain', 'fd.rip', 'evt.arg.resolve', 'proc.name', 'evt.rawarg.flags'];
+const STEP = [
+  'fd.name',
+  'fd.nameraw',
+  'evt.arg.flags',
+  'evt.res',
+  'evt.rawres',
+  'fd.num',
+  'evt.arg.target',
+  'evt.arg.linkpath',
+  'evt.arg.oldpath',
+  'evt.arg.newpath',
+  'evt.arg.domain',
+  'fd.rip',
+  'evt.arg.resolve',
+  'proc.name',
+  'evt.rawarg.flags',
+];
 
 describe('syscall steps', () => {
   it('open and openat: fd.name is the resolved path', () => {
-    const r = replayTest(test(`resources:\n  - { type: fd, name: d, subtype: directory, dirPath: /dev }\nsteps:\n  - { type: syscall, name: o, syscall: open, args: { pathname: /etc/../etc/passwd, flags: O_RDONLY } }\n  - { type: syscall, name: a, syscall: openat, args: { dirFd: "\${d.fd}", pathname: ./random, flags: "O_WRONLY|O_TRUNC", mode: 0 } }`), STEP);
+    const r = replayTest(
+      test(
+        `resources:\n  - { type: fd, name: d, subtype: directory, dirPath: /dev }\nsteps:\n  - { type: syscall, name: o, syscall: open, args: { pathname: /etc/../etc/passwd, flags: O_RDONLY } }\n  - { type: syscall, name: a, syscall: openat, args: { dirFd: "\${d.fd}", pathname: ./random, flags: "O_WRONLY|O_TRUNC", mode: 0 } }`,
+      ),
+      STEP,
+    );
     const open = r.of('open')[0]!;
     expect(open['fd.name']).toBe('/etc/passwd');
     expect(open['fd.nameraw']).toBe('/etc/../etc/passwd');
@@ -169,14 +234,24 @@ describe('syscall steps', () => {
   });
 
   it('openat2 with its how', () => {
-    const r = replayTest(test(`resources:\n  - { type: fd, name: d, subtype: directory, dirPath: /etc }\nsteps:\n  - { type: syscall, name: o, syscall: openat2, args: { dirFd: "\${d.fd}", pathname: shadow, how: { flags: O_RDONLY, resolve: RESOLVE_NO_MAGICLINKS } } }`), STEP);
+    const r = replayTest(
+      test(
+        `resources:\n  - { type: fd, name: d, subtype: directory, dirPath: /etc }\nsteps:\n  - { type: syscall, name: o, syscall: openat2, args: { dirFd: "\${d.fd}", pathname: shadow, how: { flags: O_RDONLY, resolve: RESOLVE_NO_MAGICLINKS } } }`,
+      ),
+      STEP,
+    );
     const o = r.of('openat2')[0]!;
     expect(o['fd.name']).toBe('/etc/shadow');
     expect(o['evt.arg.resolve']).toBe('RESOLVE_NO_MAGICLINKS');
   });
 
   it('symlink, symlinkat, link, linkat', () => {
-    const r = replayTest(test(`resources:\n  - { type: fd, name: d, subtype: directory, dirPath: /tmp/d }\nsteps:\n  - { type: syscall, name: s, syscall: symlink, args: { target: /etc/shadow, linkPath: /tmp/d/l1 } }\n  - { type: syscall, name: t, syscall: symlinkat, args: { target: /etc/shadow, newDirFd: "\${d.fd}", linkPath: l2 } }\n  - { type: syscall, name: l, syscall: link, args: { oldPath: /etc/shadow, newPath: /tmp/d/h1 } }\n  - { type: syscall, name: m, syscall: linkat, args: { oldDirFd: "\${d.fd}", oldPath: h1, newDirFd: "\${d.fd}", newPath: h2, flags: AT_SYMLINK_FOLLOW } }`), STEP);
+    const r = replayTest(
+      test(
+        `resources:\n  - { type: fd, name: d, subtype: directory, dirPath: /tmp/d }\nsteps:\n  - { type: syscall, name: s, syscall: symlink, args: { target: /etc/shadow, linkPath: /tmp/d/l1 } }\n  - { type: syscall, name: t, syscall: symlinkat, args: { target: /etc/shadow, newDirFd: "\${d.fd}", linkPath: l2 } }\n  - { type: syscall, name: l, syscall: link, args: { oldPath: /etc/shadow, newPath: /tmp/d/h1 } }\n  - { type: syscall, name: m, syscall: linkat, args: { oldDirFd: "\${d.fd}", oldPath: h1, newDirFd: "\${d.fd}", newPath: h2, flags: AT_SYMLINK_FOLLOW } }`,
+      ),
+      STEP,
+    );
     expect(r.of('symlink')[0]!['evt.arg.target']).toBe('/etc/shadow');
     expect(r.of('symlink')[0]!['evt.arg.linkpath']).toBe('/tmp/d/l1');
     expect(r.of('symlinkat')[0]!['evt.arg.linkpath']).toBe('/tmp/d/l2');
@@ -187,7 +262,12 @@ describe('syscall steps', () => {
   });
 
   it('socket, connect and sendto', () => {
-    const r = replayTest(test(`steps:\n  - { type: syscall, name: s, syscall: socket, args: { domain: AF_INET, type: SOCK_DGRAM, protocol: 0 } }\n  - { type: syscall, name: c, syscall: connect, args: { fd: "\${s.ret}", address: "8.8.8.8:53" } }\n  - { type: syscall, name: t, syscall: sendto, args: { fd: "\${s.ret}", buf: hello, len: 5, flags: 0, destAddr: "8.8.8.8:53" } }`), STEP);
+    const r = replayTest(
+      test(
+        `steps:\n  - { type: syscall, name: s, syscall: socket, args: { domain: AF_INET, type: SOCK_DGRAM, protocol: 0 } }\n  - { type: syscall, name: c, syscall: connect, args: { fd: "\${s.ret}", address: "8.8.8.8:53" } }\n  - { type: syscall, name: t, syscall: sendto, args: { fd: "\${s.ret}", buf: hello, len: 5, flags: 0, destAddr: "8.8.8.8:53" } }`,
+      ),
+      STEP,
+    );
     expect(r.of('socket')[0]!['evt.arg.domain']).toBe('AF_INET');
     const c = r.of('connect')[0]!;
     expect(String(c['fd.name'])).toMatch(/^10\.0\.0\.2:\d+->8\.8\.8\.8:53$/);
@@ -195,7 +275,12 @@ describe('syscall steps', () => {
   });
 
   it('dup, dup2, dup3 copy the descriptor', () => {
-    const r = replayTest(test(`resources:\n  - { type: fd, name: f, subtype: file, filePath: /etc/passwd }\nsteps:\n  - { type: syscall, name: a, syscall: dup, args: { oldFd: "\${f.fd}" } }\n  - { type: syscall, name: b, syscall: dup2, args: { oldFd: "\${f.fd}", newFd: 100 } }\n  - { type: syscall, name: c, syscall: dup3, args: { oldFd: "\${f.fd}", newFd: 101, flags: O_CLOEXEC } }\n  - { type: syscall, name: w, syscall: write, args: { fd: "\${c.ret}", buffer: x } }`), STEP);
+    const r = replayTest(
+      test(
+        `resources:\n  - { type: fd, name: f, subtype: file, filePath: /etc/passwd }\nsteps:\n  - { type: syscall, name: a, syscall: dup, args: { oldFd: "\${f.fd}" } }\n  - { type: syscall, name: b, syscall: dup2, args: { oldFd: "\${f.fd}", newFd: 100 } }\n  - { type: syscall, name: c, syscall: dup3, args: { oldFd: "\${f.fd}", newFd: 101, flags: O_CLOEXEC } }\n  - { type: syscall, name: w, syscall: write, args: { fd: "\${c.ret}", buffer: x } }`,
+      ),
+      STEP,
+    );
     expect(r.of('dup')[0]!['evt.rawres']).toBe(4);
     expect(r.of('dup2')[0]!['evt.rawres']).toBe(100);
     expect(r.of('write')[0]!['fd.name']).toBe('/etc/passwd');
@@ -203,13 +288,23 @@ describe('syscall steps', () => {
   });
 
   it('init_module and finit_module', () => {
-    const r = replayTest(test(`resources:\n  - { type: fd, name: f, subtype: file, filePath: /tmp/m.ko }\nsteps:\n  - { type: syscall, name: i, syscall: init_module, args: { moduleImage: abc, paramValues: "x=1" } }\n  - { type: syscall, name: j, syscall: finit_module, args: { fd: "\${f.fd}", paramValues: "y=2", flags: MODULE_INIT_IGNORE_VERMAGIC } }`), [...STEP, 'evt.arg.uargs']);
+    const r = replayTest(
+      test(
+        `resources:\n  - { type: fd, name: f, subtype: file, filePath: /tmp/m.ko }\nsteps:\n  - { type: syscall, name: i, syscall: init_module, args: { moduleImage: abc, paramValues: "x=1" } }\n  - { type: syscall, name: j, syscall: finit_module, args: { fd: "\${f.fd}", paramValues: "y=2", flags: MODULE_INIT_IGNORE_VERMAGIC } }`,
+      ),
+      [...STEP, 'evt.arg.uargs'],
+    );
     expect(r.of('init_module')[0]!['evt.arg.uargs']).toBe('x=1');
     expect(r.of('finit_module')[0]!['fd.name']).toBe('/tmp/m.ko');
   });
 
   it('read and write carry the data and size', () => {
-    const r = replayTest(test(`steps:\n  - { type: syscall, name: w, syscall: write, args: { fd: 1, buffer: "hello" } }\n  - { type: syscall, name: r, syscall: read, args: { fd: 0, len: 16 } }`), STEP);
+    const r = replayTest(
+      test(
+        `steps:\n  - { type: syscall, name: w, syscall: write, args: { fd: 1, buffer: "hello" } }\n  - { type: syscall, name: r, syscall: read, args: { fd: 0, len: 16 } }`,
+      ),
+      STEP,
+    );
     expect(r.of('write')[0]!['evt.rawres']).toBe(5);
     expect(r.of('read')[0]!['evt.rawres']).toBe(16);
   });
@@ -217,7 +312,12 @@ describe('syscall steps', () => {
 
 describe('scripts', () => {
   it('runs before and after in one bash -c child of the leaf, resumed by SIGUSR1 after the steps; sleep advances the clock', () => {
-    const r = replayTest(test(`before: |\n  echo hi\n  sleep 2\n  touch /tmp/a\nafter: "rm -f /tmp/a"\nsteps:\n  - { type: syscall, name: w, syscall: write, args: { fd: 1, buffer: x } }`), [...PROC, 'evt.rawtime', 'evt.arg.sig']);
+    const r = replayTest(
+      test(
+        `before: |\n  echo hi\n  sleep 2\n  touch /tmp/a\nafter: "rm -f /tmp/a"\nsteps:\n  - { type: syscall, name: w, syscall: write, args: { fd: 1, buffer: x } }`,
+      ),
+      [...PROC, 'evt.rawtime', 'evt.arg.sig'],
+    );
     const execs = r.of('execve');
     const names = execs.map((e) => e['proc.name']);
     expect(names).toEqual(['event-generator', 'bash', 'touch', 'sleep', 'rm']);
@@ -252,8 +352,13 @@ describe('every upstream sample', () => {
 });
 
 describe('cleanup', () => {
-  it('closes the steps\' fds and releases the resources, last first, after the steps', () => {
-    const r = replayTest(test(`resources:\n  - { type: fd, name: f, subtype: file, filePath: /etc/passwd }\n  - { type: process, name: p }\nsteps:\n  - { type: syscall, name: o, syscall: open, args: { pathname: /etc/hosts, flags: O_RDONLY } }`), ['fd.name', 'evt.arg.sig']);
+  it("closes the steps' fds and releases the resources, last first, after the steps", () => {
+    const r = replayTest(
+      test(
+        `resources:\n  - { type: fd, name: f, subtype: file, filePath: /etc/passwd }\n  - { type: process, name: p }\nsteps:\n  - { type: syscall, name: o, syscall: open, args: { pathname: /etc/hosts, flags: O_RDONLY } }`,
+      ),
+      ['fd.name', 'evt.arg.sig'],
+    );
     const closes = r.of('close').map((c) => c['fd.name']);
     expect(closes).toEqual(['/etc/hosts', '/etc/passwd']);
     expect(r.of('kill').map((k) => k['evt.arg.sig'])).toEqual(['SIGKILL']);
@@ -262,11 +367,16 @@ describe('cleanup', () => {
 
 describe('--dump-events', () => {
   it('writes the synthesized stream as JSONL with the fields as rules read them', () => {
-    const loaded = loadSuite(test(`steps:\n  - { type: syscall, name: o, syscall: open, args: { pathname: /etc/shadow, flags: O_RDONLY } }`), 'x.yaml', { requireRule: false });
+    const loaded = loadSuite(test(`steps:\n  - { type: syscall, name: o, syscall: open, args: { pathname: /etc/shadow, flags: O_RDONLY } }`), 'x.yaml', {
+      requireRule: false,
+    });
     expect(loaded.errors).toEqual([]);
     const t = loaded.tests[0]!;
     const sim = simulateTest(t);
-    const lines = dumpSimulation(t, sim).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = dumpSimulation(t, sim)
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines[0]).toMatchObject({ test: 't', testId: sim.testId, leafTid: sim.leaf.tid });
     expect(lines).toHaveLength(sim.events.length + 1);
     const open = lines.find((l) => l['evt.type'] === 'open' && l['evt.dir'] === '<' && l['monitored'] === true)!;

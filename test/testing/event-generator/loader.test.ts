@@ -4,9 +4,9 @@
  * bad description with its code, event-generator's message and the position.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { isEventGeneratorSuite, loadSuite, loadSuiteFiles, type EgLoadResult } from '../../../src/testing/event-generator/index.js';
+import { parse } from 'yaml';
+import { type EgLoadResult, isEventGeneratorSuite, loadSuite, loadSuiteFiles } from '../../../src/testing/event-generator/index.js';
 import { EVENT_GENERATOR_DIR } from '../../helpers/json-schema.js';
 
 const SAMPLES_DIR = `${EVENT_GENERATOR_DIR}samples/`;
@@ -97,12 +97,15 @@ describe('event-generator samples', () => {
       expect(test.steps.map((s) => [s.name, s.syscall])).toEqual(steps.map((s) => [s['name'], s['syscall']]));
       test.steps.forEach((step, j) => {
         const args = steps[j]!['args'] as Raw;
-        const flat = Object.entries(args).flatMap(([k, v]) => (v && typeof v === 'object' ? Object.entries(v).map(([kk, vv]) => [`${k}.${kk}`, vv]) : [[k, v]]));
+        const flat = Object.entries(args).flatMap(([k, v]) =>
+          v && typeof v === 'object' ? Object.entries(v).map(([kk, vv]) => [`${k}.${kk}`, vv]) : [[k, v]],
+        );
         const bound = flat.filter(([, v]) => typeof v === 'string' && v.startsWith('${'));
         expect(step.bindings.map((b) => [b.localField, `\${${b.srcName}.${b.srcField}}`])).toEqual(bound);
         for (const b of step.bindings) {
           const resourceIndex = resources.findIndex((r) => r['name'] === b.srcName);
-          const source = resourceIndex >= 0 ? { kind: 'resource', index: resourceIndex } : { kind: 'step', index: steps.findIndex((s) => s['name'] === b.srcName) };
+          const source =
+            resourceIndex >= 0 ? { kind: 'resource', index: resourceIndex } : { kind: 'step', index: steps.findIndex((s) => s['name'] === b.srcName) };
           expect(b.source).toEqual(source);
           expect(b.fieldType).toBeDefined();
           if (b.source.kind === 'step') expect(b.source.index).toBeLessThan(j);
@@ -195,7 +198,9 @@ describe('templates', () => {
   });
 
   it('reads unquoted placeholders on indented lines (as goccy/go-yaml does), not at column 1', () => {
-    expect(load(`${HEADER}    description: %{ item.d }\n    cases:\n      - strategy: vector\n        values: { d: hello }\n`).tests[0]!.description).toBe('hello');
+    expect(load(`${HEADER}    description: %{ item.d }\n    cases:\n      - strategy: vector\n        values: { d: hello }\n`).tests[0]!.description).toBe(
+      'hello',
+    );
     const text = `tests:\n- name: %{ item.n }\n  runner: HostRunner\n`;
     const e = error(text);
     expect(e.code).toBe('EG_YAML_PARSE');
@@ -223,7 +228,9 @@ describe('templates', () => {
     let text = `${HEADER}    cases:\n      - strategy: zip\n        values: { a: 1 }\n`;
     let e = error(text);
     expect(e.code).toBe('EG_TEMPLATE');
-    expect(e.message).toBe(`error instantiating test templates: error parsing test case specs for test at index 0: error decoding: '[0].strategy': unknown test case strategy "zip"`);
+    expect(e.message).toBe(
+      `error instantiating test templates: error parsing test case specs for test at index 0: error decoding: '[0].strategy': unknown test case strategy "zip"`,
+    );
     expect(e).toMatchObject(at(text, 'zip'));
 
     text = `${HEADER}    cases:\n      - strategy: matrix\n        values: { a: [1], b: 2 }\n`;
@@ -235,7 +242,9 @@ describe('templates', () => {
 
     text = `${HEADER}    cases:\n      - strategy: vector\n        values: { a: 1, b: 2 }\n      - strategy: vector\n        values: { a: 1 }\n`;
     e = error(text);
-    expect(e.message).toBe('error instantiating test templates: error parsing test case specs for test at index 0: test cases specify heterogeneous set of keys');
+    expect(e.message).toBe(
+      'error instantiating test templates: error parsing test case specs for test at index 0: test cases specify heterogeneous set of keys',
+    );
   });
 
   it('points a schema error in a substituted value at the case value', () => {
@@ -261,7 +270,11 @@ describe('document shape', () => {
     expect(error(text)).toMatchObject({ code: 'EG_YAML_DECODE', line: 1, column: 1 });
     expect(error('other: 1\n')).toMatchObject({ code: 'EG_TEMPLATE', message: 'error instantiating test templates: no tests found' });
     expect(error('')).toMatchObject({ code: 'EG_TEMPLATE', message: 'error instantiating test templates: no tests found' });
-    expect(error('tests: 3\n')).toMatchObject({ code: 'EG_TEMPLATE', message: 'error instantiating test templates: unexpected tests type: must be a list', ...at('tests: 3\n', '3') });
+    expect(error('tests: 3\n')).toMatchObject({
+      code: 'EG_TEMPLATE',
+      message: 'error instantiating test templates: unexpected tests type: must be a list',
+      ...at('tests: 3\n', '3'),
+    });
     text = 'tests:\n  - just a string\n';
     expect(error(text)).toMatchObject({ message: 'error instantiating test templates: unexpected test type: must be an object', ...at(text, 'just') });
   });
@@ -301,7 +314,8 @@ describe('test checks', () => {
     const e = error(text);
     expect(e).toMatchObject({
       code: 'EG_NAME_NOT_UNIQUE',
-      message: 'error validating description: error validating name uniqueness in test "t" (index: 0): test step at index 0 and test resource at index 0 have the same name "x"',
+      message:
+        'error validating description: error validating name uniqueness in test "t" (index: 0): test step at index 0 and test resource at index 0 have the same name "x"',
       ...at(text, 'x, syscall'),
     });
   });
@@ -327,11 +341,13 @@ describe('test checks', () => {
     });
     text = `${HEADER}    context:\n      processes:\n        - env: { A: b }\n        - env: { SUITE: "1" }\n`;
     expect(error(text)).toMatchObject({
-      message: 'error validating description: error validating test context: error validating environment variables of process at index 1: environment variable "SUITE" is reserved',
+      message:
+        'error validating description: error validating test context: error validating environment variables of process at index 1: environment variable "SUITE" is reserved',
     });
     text = `${HEADER}    resources:\n      - type: process\n        name: p\n        env: { SUITE: "1" }\n`;
     expect(error(text)).toMatchObject({
-      message: 'error validating description: error validating test resources: error validating environment variables of process resource at index 0: environment variable "SUITE" is reserved',
+      message:
+        'error validating description: error validating test resources: error validating environment variables of process resource at index 0: environment variable "SUITE" is reserved',
     });
     expect(load(text, { reservedEnvKeys: [] }).errors).toEqual([]);
   });
@@ -360,7 +376,13 @@ describe('test checks', () => {
     expect(result.errors).toEqual([]);
     expect(result.tests).toHaveLength(1);
     expect(result.warnings).toEqual([
-      { severity: 'warning', code: 'EG_BINDING_UNKNOWN_FIELD', message: 'test "t", step "w": no resource/preceding step field "p"."fd" found', file: 'suite.yaml', ...at(text, '"${p.fd}"') },
+      {
+        severity: 'warning',
+        code: 'EG_BINDING_UNKNOWN_FIELD',
+        message: 'test "t", step "w": no resource/preceding step field "p"."fd" found',
+        file: 'suite.yaml',
+        ...at(text, '"${p.fd}"'),
+      },
     ]);
   });
 });
@@ -373,7 +395,8 @@ describe('suite checks', () => {
   });
 
   it('test names are unique per rule, within and across files', () => {
-    const text = 'tests:\n  - name: a\n    rule: R\n    runner: HostRunner\n  - name: a\n    rule: S\n    runner: HostRunner\n  - name: a\n    rule: R\n    runner: HostRunner\n';
+    const text =
+      'tests:\n  - name: a\n    rule: R\n    runner: HostRunner\n  - name: a\n    rule: S\n    runner: HostRunner\n  - name: a\n    rule: R\n    runner: HostRunner\n';
     expect(error(text)).toMatchObject({
       code: 'EG_TEST_NAME_NOT_UNIQUE',
       message: `error validating test suite "R"'s test names uniqueness: test (source: suite.yaml, index: 2) and test (source: suite.yaml, index: 0) have the same name "a"`,
@@ -393,7 +416,7 @@ describe('suite checks', () => {
 });
 
 describe('YAML streams', () => {
-  it('reads the first document of a stream, as goccy/go-yaml\'s decoder does, but the whole stream must parse', () => {
+  it("reads the first document of a stream, as goccy/go-yaml's decoder does, but the whole stream must parse", () => {
     const first = `${HEADER}---\ntests: []\n`;
     expect(load(first).tests.map((t) => t.name)).toEqual(['t']);
     const text = `${HEADER}---\ntests: [\n`;
@@ -405,9 +428,22 @@ describe('robustness and template arithmetic', () => {
   it('never throws: any document gives tests or diagnostics', async () => {
     const { default: fc } = await import('fast-check');
     const { stringify } = await import('yaml');
-    const scalar = fc.oneof(fc.constantFrom<unknown>(null, '', 'HostRunner', 'syscall', 'fd', 'matrix', 'vector', '%{ item.a }', '${x.y}', '${x}'), fc.integer(), fc.string());
+    const scalar = fc.oneof(
+      fc.constantFrom<unknown>(null, '', 'HostRunner', 'syscall', 'fd', 'matrix', 'vector', '%{ item.a }', '${x.y}', '${x}'),
+      fc.integer(),
+      fc.string(),
+    );
     const value = fc.letrec((tie) => ({
-      node: fc.oneof({ depthSize: 'small' }, scalar, fc.array(tie('node'), { maxLength: 3 }), fc.dictionary(fc.constantFrom('tests', 'name', 'runner', 'rule', 'cases', 'strategy', 'values', 'a', 'steps', 'resources', 'type', 'args', 'context', 'processes'), tie('node'), { maxKeys: 4 })),
+      node: fc.oneof(
+        { depthSize: 'small' },
+        scalar,
+        fc.array(tie('node'), { maxLength: 3 }),
+        fc.dictionary(
+          fc.constantFrom('tests', 'name', 'runner', 'rule', 'cases', 'strategy', 'values', 'a', 'steps', 'resources', 'type', 'args', 'context', 'processes'),
+          tie('node'),
+          { maxKeys: 4 },
+        ),
+      ),
     })).node;
     fc.assert(
       fc.property(value, (doc) => {
@@ -424,7 +460,10 @@ describe('robustness and template arithmetic', () => {
     const word = fc.constantFrom('p', 'q', 'r s', '0644');
     const spec = fc.oneof(
       fc.record({ strategy: fc.constant('vector'), values: fc.record({ a: word, b: word }) }),
-      fc.record({ strategy: fc.constant('matrix'), values: fc.record({ a: fc.array(word, { minLength: 1, maxLength: 3 }), b: fc.array(word, { minLength: 1, maxLength: 3 }) }) }),
+      fc.record({
+        strategy: fc.constant('matrix'),
+        values: fc.record({ a: fc.array(word, { minLength: 1, maxLength: 3 }), b: fc.array(word, { minLength: 1, maxLength: 3 }) }),
+      }),
     );
     const { stringify } = await import('yaml');
     fc.assert(

@@ -2,13 +2,13 @@
  * Running event-generator suites offline against the upstream rules: the outcome each test
  * gets is the one event-generator, checking Falco's alerts, would report.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadRulesFiles } from '../../../src/rules/loader.js';
 import type { CompiledRule } from '../../../src/rules/model.js';
 import { loadSuite } from '../../../src/testing/event-generator/index.js';
-import { runSuites, EgRunner } from '../../../src/testing/event-generator/run.js';
 import { goFloat } from '../../../src/testing/event-generator/outcome.js';
+import { EgRunner, runSuites } from '../../../src/testing/event-generator/run.js';
 import { EVENT_GENERATOR_DIR } from '../../helpers/json-schema.js';
 import { UPSTREAM_RULES_DIR } from '../../helpers/upstream.js';
 
@@ -47,7 +47,11 @@ describe('the upstream samples with a rule', () => {
     const dir = `${EVENT_GENERATOR_DIR}samples/`;
     const withRule = readdirSync(dir)
       .filter((f) => f.endsWith('.yaml'))
-      .flatMap((f) => loadSuite(readFileSync(dir + f, 'utf8'), f, { requireRule: false }).tests.filter((t) => t.rule).map(() => f));
+      .flatMap((f) =>
+        loadSuite(readFileSync(dir + f, 'utf8'), f, { requireRule: false })
+          .tests.filter((t) => t.rule)
+          .map(() => f),
+      );
     expect([...new Set(withRule)]).toEqual(['expected_outcome.yaml']);
   });
 });
@@ -61,7 +65,13 @@ describe('the kestrel suites for the stable rules', () => {
       expect(result!.errors).toEqual([]);
       expect(result!.results.length).toBeGreaterThan(0);
       for (const r of result!.results) {
-        expect({ name: r.name, passed: r.passed, error: r.error, warnings: r.warnings, explanation: r.explanation }).toEqual({ name: r.name, passed: true, error: undefined, warnings: [], explanation: [] });
+        expect({ name: r.name, passed: r.passed, error: r.error, warnings: r.warnings, explanation: r.explanation }).toEqual({
+          name: r.name,
+          passed: true,
+          error: undefined,
+          warnings: [],
+          explanation: [],
+        });
         expect(r.matched?.rule).toBe(r.rule);
       }
     });
@@ -100,7 +110,12 @@ describe('outcome', () => {
   it('says which expected field differed', () => {
     const [r] = one(SHADOW.replace('PATH', '/etc/shadow').replace('HOST', 'other-host').replace('proc.name: reader', 'proc.name: writer'));
     expect(r!.passed).toBe(false);
-    expect(r!.warnings).toEqual([[{ field: 'hostname', expected: 'other-host', got: 'kestrel-host' }, { field: 'proc.name', expected: 'writer', got: 'reader' }]]);
+    expect(r!.warnings).toEqual([
+      [
+        { field: 'hostname', expected: 'other-host', got: 'kestrel-host' },
+        { field: 'proc.name', expected: 'writer', got: 'reader' },
+      ],
+    ]);
   });
 
   it('takes the hostname of the simulated machine from the options', () => {
@@ -108,7 +123,7 @@ describe('outcome', () => {
     expect(r!.passed).toBe(true);
   });
 
-  it('explains a rule that did not fire: which part of its condition was false on the leaf\'s events', () => {
+  it("explains a rule that did not fire: which part of its condition was false on the leaf's events", () => {
     const [r] = one(SHADOW.replace('PATH', '/etc/hostname').replace('HOST', 'kestrel-host'));
     expect(r!.passed).toBe(false);
     expect(r!.alerts).toEqual([]);

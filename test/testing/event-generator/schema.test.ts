@@ -50,8 +50,31 @@ describe('event-generator schemas in zod', () => {
     ).values(),
   ];
   const JUNK: unknown[] = [
-    null, '', 'x', -1, 0, 1.5, true, [], [1], {}, { a: 'b' }, { a: '' }, '${a.b}', '${x}',
-    'HostRunner', 'unix', 'file', 'pipe', 'process', 'fd', 'syscall', 'openat2', 'kill', 'sendto', 'matrix',
+    null,
+    '',
+    'x',
+    -1,
+    0,
+    1.5,
+    true,
+    [],
+    [1],
+    {},
+    { a: 'b' },
+    { a: '' },
+    '${a.b}',
+    '${x}',
+    'HostRunner',
+    'unix',
+    'file',
+    'pipe',
+    'process',
+    'fd',
+    'syscall',
+    'openat2',
+    'kill',
+    'sendto',
+    'matrix',
   ];
   /** Every property name the schemas know, plus x-metadata. */
   const KEYS = [...new Set([...schemas.values()].flatMap((s) => propertyNames(s)))];
@@ -113,9 +136,11 @@ describe('event-generator schemas in zod', () => {
     );
   });
 
-  it('reports a violation at the offending node, in the validator\'s words', () => {
+  it("reports a violation at the offending node, in the validator's words", () => {
     const doc = { tests: [{ name: 'n', runner: 'HostRunner', resources: [{ type: 'clientServer', name: 'cs', l4Proto: 'tcp5', address: '' }] }] };
-    expect(validateDescription(doc)).toEqual([{ path: ['tests', 0, 'resources', 0, 'l4Proto'], message: "value must be one of 'udp4', 'udp6', 'tcp4', 'tcp6', 'unix'" }]);
+    expect(validateDescription(doc)).toEqual([
+      { path: ['tests', 0, 'resources', 0, 'l4Proto'], message: "value must be one of 'udp4', 'udp6', 'tcp4', 'tcp6', 'unix'" },
+    ]);
     expect(validateDescription({ tests: [{ runner: 'HostRunner' }] })).toEqual([{ path: ['tests', 0], message: "missing property 'name'" }]);
   });
 });

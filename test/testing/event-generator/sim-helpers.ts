@@ -4,7 +4,7 @@ import type { FieldValue } from '../../../src/fields/source.js';
 import type { ScapEvent } from '../../../src/sources/scap/event.js';
 import { ScapEventSource } from '../../../src/sources/scap/source.js';
 import { loadSuite } from '../../../src/testing/event-generator/index.js';
-import { simulateTest, type Simulation } from '../../../src/testing/event-generator/sim/simulate.js';
+import { type Simulation, simulateTest } from '../../../src/testing/event-generator/sim/simulate.js';
 
 export interface Replayed {
   sim: Simulation;

@@ -50,7 +50,12 @@ describe('event-generator suites for the stable rules', () => {
       if (NOT_COVERED[rule.name]) expect(covered.has(rule.name), rule.name).toBe(false);
       else expect(covered.has(rule.name), `no suite for '${rule.name}'`).toBe(true);
     }
-    expect(rules.filter((r) => NOT_COVERED[r.name]).map((r) => r.name).sort()).toEqual(Object.keys(NOT_COVERED).sort());
+    expect(
+      rules
+        .filter((r) => NOT_COVERED[r.name])
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(Object.keys(NOT_COVERED).sort());
   });
 
   it('each expected outcome matches its rule: source, priority, output fields, event type', () => {
@@ -68,7 +73,10 @@ describe('event-generator suites for the stable rules', () => {
         for (const field of fields) expect(rule!.outputFields, `${test.name}: ${field} is not in the output of '${rule!.name}'`).toContain(field);
         const type = outcome.outputFields?.['evt.type'];
         if (type !== undefined) {
-          expect(eventCodes(type).some((c) => rule!.eventTypes.codes.has(c)), `${test.name}: '${rule!.name}' does not take ${type}`).toBe(true);
+          expect(
+            eventCodes(type).some((c) => rule!.eventTypes.codes.has(c)),
+            `${test.name}: '${rule!.name}' does not take ${type}`,
+          ).toBe(true);
           // The event comes from a step, or from starting the process chain.
           const fromSteps = test.steps.some((s) => s.syscall === type);
           expect(fromSteps || (type === 'execve' && test.context.processes.length > 0), `${test.name}: nothing issues ${type}`).toBe(true);

@@ -2,7 +2,7 @@
  * Helpers shared by the extractors: thread lineage as libsinsp walks it, exact 64-bit
  * values, addresses and paths as libsinsp prints them.
  */
-import type { FdInfo, ThreadInfo, StateView } from '../state/model.js';
+import type { FdInfo, StateView, ThreadInfo } from '../state/model.js';
 
 /** libsinsp's PPM_CL_IS_MAIN_THREAD and PPM_CL_CHILD_IN_PIDNS clone flags. */
 export const PPM_CL_CHILD_IN_PIDNS = 1 << 29;
@@ -88,7 +88,7 @@ export function wrapU64(v: bigint): bigint {
 export function cmdline(t: ThreadInfo): string {
   const args = t.args;
   if (args.length === 0) return t.comm;
-  return t.comm + ' ' + args.join(' ');
+  return `${t.comm} ${args.join(' ')}`;
 }
 
 /** libsinsp's get_cwd: the main thread's cwd (threads share it), './' without a main thread. */
@@ -99,7 +99,7 @@ export function cwdOf(t: ThreadInfo, s: StateView): string {
 /** The cwd as a directory prefix for joining relative paths (with its trailing '/'). */
 export function cwdDir(t: ThreadInfo, s: StateView): string {
   const cwd = cwdOf(t, s);
-  return cwd.endsWith('/') ? cwd : cwd + '/';
+  return cwd.endsWith('/') ? cwd : `${cwd}/`;
 }
 
 /** The environment of t's process (threads share the main thread's). */

@@ -97,13 +97,13 @@ function globRegExp(glob: string): RegExp {
       if (end < 0) re += '\\[';
       else {
         let body = glob.slice(i + 1, end);
-        if (body.startsWith('!')) body = '^' + body.slice(1);
-        re += '[' + body.replace(/\\/g, '\\\\') + ']';
+        if (body.startsWith('!')) body = `^${body.slice(1)}`;
+        re += `[${body.replace(/\\/g, '\\\\')}]`;
         i = end;
       }
     } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   }
-  return new RegExp(re + '$', 's');
+  return new RegExp(`${re}$`, 's');
 }
 
 /** container.mount*: by index, or by a glob on the source (on the destination for mount.source). */
@@ -137,12 +137,11 @@ function sinceStart(read: (pidnsStart: bigint, ts: bigint) => FieldValue): Extra
 type Builder = (field: ResolvedField) => Extractor;
 
 export const CONTAINER_FIELDS: Record<string, Builder> = {
-  'container.id': () =>
-    (ev, s) => {
-      const t = s.thread(ev.tid);
-      if (t === undefined) return undefined;
-      return infoOf(t, s)?.id ?? containerId(t);
-    },
+  'container.id': () => (ev, s) => {
+    const t = s.thread(ev.tid);
+    if (t === undefined) return undefined;
+    return infoOf(t, s)?.id ?? containerId(t);
+  },
   'container.full_id': () => onContainer((c) => str(c.extra['fullId']) ?? c.id),
   'container.name': () => onContainer((c) => c.name),
   'container.image': () => onContainer((c) => c.image),
@@ -189,13 +188,13 @@ export const CONTAINER_FIELDS: Record<string, Builder> = {
     onContainer((c, _t, s) => {
       if (str(c.extra['cniJson'])) return str(c.extra['ip']) ?? '';
       const sb = sandbox(c, s);
-      return sb === undefined ? undefined : str(sb.extra['ip']) ?? '';
+      return sb === undefined ? undefined : (str(sb.extra['ip']) ?? '');
     }),
   'k8s.pod.cni.json': () =>
     onContainer((c, _t, s) => {
       const own = str(c.extra['cniJson']);
       if (own) return own;
       const sb = sandbox(c, s);
-      return sb === undefined ? undefined : str(sb.extra['cniJson']) ?? '';
+      return sb === undefined ? undefined : (str(sb.extra['cniJson']) ?? '');
     }),
 };

@@ -94,7 +94,15 @@ for (const e of events) {
   const main = e.categories.find((x) => !SOURCE_CATEGORIES.has(x)) ?? e.categories[0] ?? 'EC_UNKNOWN';
   eventCategoryName[c] = CATEGORY_NAMES[main] ?? 'unknown';
   eventCategoryKind[c] =
-    main === 'EC_IO_READ' ? CAT_IO_READ : main === 'EC_IO_WRITE' ? CAT_IO_WRITE : main === 'EC_IO_OTHER' ? CAT_IO_OTHER : main === 'EC_MEMORY' ? CAT_MEMORY : CAT_OTHER;
+    main === 'EC_IO_READ'
+      ? CAT_IO_READ
+      : main === 'EC_IO_WRITE'
+        ? CAT_IO_WRITE
+        : main === 'EC_IO_OTHER'
+          ? CAT_IO_OTHER
+          : main === 'EC_MEMORY'
+            ? CAT_MEMORY
+            : CAT_OTHER;
   eventName[c] = e.name;
   eventId[c] = e.id;
   eventFdParam[c] = e.params.findIndex((p) => p.name === 'fd' && p.type === 'PT_FD');

@@ -4,8 +4,9 @@
  * evt.rawarg.*, evt.buffer) is the reader's: those go through the ParamRenderer
  * delegation point and are NA until one is connected.
  */
-import eventTable from '../../../fields/event-table.json' with { type: 'json' };
+
 import type { ResolvedField } from '../../../fields/catalogue.js';
+import eventTable from '../../../fields/event-table.json' with { type: 'json' };
 import type { ScapEvent } from '../event.js';
 import type { FdInfo, StateView } from '../state/model.js';
 import { concatenatePaths, isMainThread, u64, wrapU64 } from './common.js';

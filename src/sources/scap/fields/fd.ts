@@ -160,7 +160,7 @@ export function dirOf(t: ThreadInfo, dirfd: number, name: string, s: StateView):
   if (dirfd === PPM_AT_FDCWD) return cwdDir(t, s);
   const fd = fdTable(t, s).get(dirfd);
   if (fd === undefined || fd.name === '') return '<UNKNOWN>/';
-  return fd.name.endsWith('/') ? fd.name : fd.name + '/';
+  return fd.name.endsWith('/') ? fd.name : `${fd.name}/`;
 }
 
 /** libsinsp's extract_typechar: the fd type an fd-creating event implies. */
@@ -201,7 +201,7 @@ function dedupeSlashes(p: string): string {
 
 function containerPrefix(t: ThreadInfo): string {
   // The container plugin's id: "host" for threads outside containers.
-  return (t.containerId === '' ? 'host' : t.containerId) + ':';
+  return `${t.containerId === '' ? 'host' : t.containerId}:`;
 }
 
 function directory(fd: FdInfo | undefined, t: ThreadInfo, ev: ScapEvent, s: StateView, renderer: ParamRenderer | undefined): string | undefined {
@@ -352,8 +352,7 @@ export const FD_FIELDS: Record<string, Builder> = {
       const p = l4proto(fd);
       return p === undefined ? '<NA>' : p;
     }),
-  'fd.sockfamily': () =>
-    withFd((fd) => (isSocket(fd) || isServerSocket(fd) ? 'ip' : fd.type === 'unix' ? 'unix' : undefined)),
+  'fd.sockfamily': () => withFd((fd) => (isSocket(fd) || isServerSocket(fd) ? 'ip' : fd.type === 'unix' ? 'unix' : undefined)),
   'fd.is_server': () =>
     withFd((fd, t, _ev, s) => {
       if (isServerSocket(fd)) return true;
@@ -410,4 +409,3 @@ export const FD_FIELDS: Record<string, Builder> = {
   'fd.lnet': () => localRemote('local', 'ip'),
   'fd.rnet': () => localRemote('remote', 'ip'),
 };
-

@@ -79,9 +79,7 @@ const OPENAT2_X = codeOf('PPME_SYSCALL_OPENAT2_X');
 const RENAMEAT2_X = codeOf('PPME_SYSCALL_RENAMEAT2_X');
 const SYMLINKAT_X = codeOf('PPME_SYSCALL_SYMLINKAT_X');
 /** *at() events whose path is relative to the directory fd the event carries. */
-const DIRFD_EVENTS = new Set(
-  ['NEWFSTATAT_X', 'FCHOWNAT_X', 'FCHMODAT_X', 'MKDIRAT_X', 'UNLINKAT_2_X', 'MKNODAT_X'].map((x) => codeOf('PPME_SYSCALL_' + x)),
-);
+const DIRFD_EVENTS = new Set(['NEWFSTATAT_X', 'FCHOWNAT_X', 'FCHMODAT_X', 'MKDIRAT_X', 'UNLINKAT_2_X', 'MKNODAT_X'].map((x) => codeOf(`PPME_SYSCALL_${x}`)));
 
 function succeeded(ev: ScapEvent, c: Compiled): boolean {
   const i = c.successParam;
@@ -94,7 +92,7 @@ function succeeded(ev: ScapEvent, c: Compiled): boolean {
 function eventDirFd(t: ThreadInfo, ev: ScapEvent, s: StateView): string {
   const fd = currentFd(t, ev, s);
   if (fd === undefined || fd.type !== 'directory') return '<UNKNOWN>';
-  return fd.name === '' || fd.name.endsWith('/') ? fd.name : fd.name + '/';
+  return fd.name === '' || fd.name.endsWith('/') ? fd.name : `${fd.name}/`;
 }
 
 function build(role: Role, raw: boolean): Extractor {
@@ -143,5 +141,3 @@ export const FSPATH_FIELDS: Record<string, (field: ResolvedField) => Extractor> 
   'fs.path.target': () => build('target', false),
   'fs.path.targetraw': () => build('target', true),
 };
-
-

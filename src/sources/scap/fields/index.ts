@@ -11,7 +11,7 @@ import { FD_FIELDS } from './fd.js';
 import { FDLIST_FIELDS } from './fdlist.js';
 import { FSPATH_FIELDS } from './fspath.js';
 import { THREAD_FIELDS } from './thread.js';
-import { NA, type Extractor, type ExtractorOptions } from './types.js';
+import { type Extractor, type ExtractorOptions, NA } from './types.js';
 import { USER_FIELDS } from './user.js';
 
 export type { Extractor, ExtractorOptions, ParamRenderer } from './types.js';
@@ -24,7 +24,7 @@ for (const table of [THREAD_FIELDS, FD_FIELDS, EVT_FIELDS, USER_FIELDS, CONTAINE
 }
 BUILDERS.set('util.cnt', () => counter());
 
-const DNS = 'a host name from libsinsp\'s DNS cache, which resolves live lookups; a replayed capture has none';
+const DNS = "a host name from libsinsp's DNS cache, which resolves live lookups; a replayed capture has none";
 const DEPRECATED = 'deprecated: the container plugin extracts nothing for it';
 const DEPRECATED_K8S = 'deprecated (use the k8smeta plugin): the container plugin extracts nothing for it';
 
@@ -34,7 +34,7 @@ export const NA_BY_DESIGN: ReadonlyMap<string, string> = new Map([
   ['fd.sip.name', DNS],
   ['fd.lip.name', DNS],
   ['fd.rip.name', DNS],
-  ['thread.cpu', 'set only on procinfo events (sysdig\'s periodic CPU samples), which Falco captures do not carry'],
+  ['thread.cpu', "set only on procinfo events (sysdig's periodic CPU samples), which Falco captures do not carry"],
   ['thread.cpu.user', 'set only on procinfo events, which Falco captures do not carry'],
   ['thread.cpu.system', 'set only on procinfo events, which Falco captures do not carry'],
   ['evt.pluginname', 'syscall events come from no plugin'],
@@ -45,9 +45,7 @@ export const NA_BY_DESIGN: ReadonlyMap<string, string> = new Map([
   ['proc.is_container_healthcheck', DEPRECATED],
   ['proc.is_container_liveness_probe', DEPRECATED],
   ['proc.is_container_readiness_probe', DEPRECATED],
-  ...['rc', 'svc', 'rs', 'deployment'].flatMap((k) =>
-    ['name', 'id', 'label', 'labels'].map((p): [string, string] => [`k8s.${k}.${p}`, DEPRECATED_K8S]),
-  ),
+  ...['rc', 'svc', 'rs', 'deployment'].flatMap((k) => ['name', 'id', 'label', 'labels'].map((p): [string, string] => [`k8s.${k}.${p}`, DEPRECATED_K8S])),
   ['k8s.ns.id', DEPRECATED_K8S],
   ['k8s.ns.label', DEPRECATED_K8S],
   ['k8s.ns.labels', DEPRECATED_K8S],

@@ -158,7 +158,7 @@ export const THREAD_FIELDS: Record<string, Builder> = {
       let text = '';
       const push = (p: ThreadInfo) => {
         const args = argsText(p);
-        text = text === '' ? args : text + ' ' + args;
+        text = text === '' ? args : `${text} ${args}`;
         return true;
       };
       return onThread((t, _ev, s) => {
@@ -185,7 +185,7 @@ export const THREAD_FIELDS: Record<string, Builder> = {
       for (const a of t.args) n += a.length;
       return n;
     }),
-  'proc.exeline': () => onThread((t) => t.exe + ' ' + argsText(t)),
+  'proc.exeline': () => onThread((t) => `${t.exe} ${argsText(t)}`),
   'proc.env': (f) => {
     // A name reads one variable; no argument (or a numeric one) the whole environment.
     const name = f.arg !== undefined && !/^[0-9]+$/.test(f.arg) ? f.arg : undefined;
@@ -235,17 +235,62 @@ export const THREAD_FIELDS: Record<string, Builder> = {
   'proc.vpid': () => onThread((t) => (t.vpid === -1 ? undefined : t.vpid)),
   'proc.pvpid': () => onThread((t, _ev, s) => s.thread(t.ptid)?.vpid),
   'proc.sid': () => onThread((t) => t.sid),
-  'proc.sname': () => leaderField((t) => t.sid, true, (t) => t.comm),
-  'proc.sid.exe': () => leaderField((t) => t.sid, true, (t) => t.exe),
-  'proc.sid.exepath': () => leaderField((t) => t.sid, true, (t) => t.exepath),
+  'proc.sname': () =>
+    leaderField(
+      (t) => t.sid,
+      true,
+      (t) => t.comm,
+    ),
+  'proc.sid.exe': () =>
+    leaderField(
+      (t) => t.sid,
+      true,
+      (t) => t.exe,
+    ),
+  'proc.sid.exepath': () =>
+    leaderField(
+      (t) => t.sid,
+      true,
+      (t) => t.exepath,
+    ),
   'proc.vpgid': () => onThread((t) => t.vpgid),
-  'proc.vpgid.name': () => leaderField((t) => t.vpgid, true, (t) => t.comm),
-  'proc.vpgid.exe': () => leaderField((t) => t.vpgid, true, (t) => t.exe),
-  'proc.vpgid.exepath': () => leaderField((t) => t.vpgid, true, (t) => t.exepath),
+  'proc.vpgid.name': () =>
+    leaderField(
+      (t) => t.vpgid,
+      true,
+      (t) => t.comm,
+    ),
+  'proc.vpgid.exe': () =>
+    leaderField(
+      (t) => t.vpgid,
+      true,
+      (t) => t.exe,
+    ),
+  'proc.vpgid.exepath': () =>
+    leaderField(
+      (t) => t.vpgid,
+      true,
+      (t) => t.exepath,
+    ),
   'proc.pgid': () => onThread((t) => t.pgid),
-  'proc.pgid.name': () => leaderField((t) => t.pgid, false, (t) => t.comm),
-  'proc.pgid.exe': () => leaderField((t) => t.pgid, false, (t) => t.exe),
-  'proc.pgid.exepath': () => leaderField((t) => t.pgid, false, (t) => t.exepath),
+  'proc.pgid.name': () =>
+    leaderField(
+      (t) => t.pgid,
+      false,
+      (t) => t.comm,
+    ),
+  'proc.pgid.exe': () =>
+    leaderField(
+      (t) => t.pgid,
+      false,
+      (t) => t.exe,
+    ),
+  'proc.pgid.exepath': () =>
+    leaderField(
+      (t) => t.pgid,
+      false,
+      (t) => t.exepath,
+    ),
   'proc.duration': () => onThread((t, ev) => (t.cloneTs === 0n ? undefined : durationSince(ev, t.cloneTs))),
   'proc.ppid.duration': () =>
     onThread((t, ev, s) => {
@@ -256,10 +301,11 @@ export const THREAD_FIELDS: Record<string, Builder> = {
       return fdOpenCount(t, s);
     }),
   'proc.pid.ts': () => nonZero((t) => t.cloneTs),
-  'proc.ppid.ts': () => onThread((t, _ev, s) => {
-    const p = s.thread(t.ptid);
-    return p === undefined ? undefined : u64(p.cloneTs);
-  }),
+  'proc.ppid.ts': () =>
+    onThread((t, _ev, s) => {
+      const p = s.thread(t.ptid);
+      return p === undefined ? undefined : u64(p.cloneTs);
+    }),
   'proc.is_exe_writable': () => onThread((t) => t.exeWritable),
   'proc.is_exe_upper_layer': () => onThread((t) => t.exeUpperLayer),
   'proc.is_exe_lower_layer': () => onThread((t) => t.exeLowerLayer),
@@ -274,9 +320,7 @@ export const THREAD_FIELDS: Record<string, Builder> = {
     nonZero((t) => t.exeInoCtimeDurationCloneTs ?? (t.cloneTs !== 0n && t.exeInoCtime !== 0n ? wrapU64(t.cloneTs - t.exeInoCtime) : 0n)),
   'proc.exe_ino.ctime_duration_pidns_start': () =>
     nonZero(
-      (t) =>
-        t.exeInoCtimeDurationPidnsStart ??
-        (t.pidnsInitStartTs !== 0n && t.exeInoCtime > t.pidnsInitStartTs ? t.exeInoCtime - t.pidnsInitStartTs : 0n),
+      (t) => t.exeInoCtimeDurationPidnsStart ?? (t.pidnsInitStartTs !== 0n && t.exeInoCtime > t.pidnsInitStartTs ? t.exeInoCtime - t.pidnsInitStartTs : 0n),
     ),
   'proc.pidns_init_start_ts': () => nonZero((t) => t.pidnsInitStartTs),
   'thread.cap_permitted': () => onThread((t) => capsToString(t.capPermitted)),
@@ -322,7 +366,7 @@ export const THREAD_FIELDS: Record<string, Builder> = {
     onThread((t) => {
       if (t.cgroups.length === 0) return undefined;
       let text = '';
-      for (const [subsys, path] of t.cgroups) text += (text === '' ? '' : ' ') + subsys + '=' + path;
+      for (const [subsys, path] of t.cgroups) text += `${(text === '' ? '' : ' ') + subsys}=${path}`;
       return text;
     }),
   'thread.cgroup': (f) => {

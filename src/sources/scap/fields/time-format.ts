@@ -25,7 +25,7 @@ export function timeString(ts: bigint, offsetSeconds: number, date: boolean, ns:
     out = `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)} `;
   }
   out += `${pad(Math.floor(s / 3600), 2)}:${pad(Math.floor((s % 3600) / 60), 2)}:${pad(s % 60, 2)}`;
-  if (ns) out += '.' + pad(nsec, 9);
+  if (ns) out += `.${pad(nsec, 9)}`;
   return out;
 }
 

@@ -3,7 +3,7 @@
  * uid/gid and the capture's user and group tables. An unknown uid or gid prints libsinsp's
  * fallbacks: root's name and home for id 0, `<NA>` text otherwise.
  */
-import type { ThreadInfo, StateView } from '../state/model.js';
+import type { StateView, ThreadInfo } from '../state/model.js';
 import type { Extractor, FieldValue } from './types.js';
 
 function onThread(read: (t: ThreadInfo, s: StateView) => FieldValue): Extractor {

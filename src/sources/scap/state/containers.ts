@@ -47,8 +47,15 @@ function matchLayouts(cgroup: string, layouts: readonly (readonly [string, strin
   return undefined;
 }
 
-const PODMAN: readonly (readonly [string, string])[] = [['/libpod-', '.scope'], ['/libpod-', '.scope/container'], ['/libpod-', '']];
-const DOCKER: readonly (readonly [string, string])[] = [['/', ''], ['/docker-', '.scope']];
+const PODMAN: readonly (readonly [string, string])[] = [
+  ['/libpod-', '.scope'],
+  ['/libpod-', '.scope/container'],
+  ['/libpod-', ''],
+];
+const DOCKER: readonly (readonly [string, string])[] = [
+  ['/', ''],
+  ['/docker-', '.scope'],
+];
 const CRI: readonly (readonly [string, string])[] = [
   ['/', ''],
   ['/crio-', ''],

@@ -5,7 +5,7 @@
  * are kept for their exit. Built once from the event table; the per-event path only reads
  * typed arrays.
  */
-import { EVENTS, codeOf } from '../synth/table.js';
+import { codeOf, EVENTS } from '../synth/table.js';
 import type { FdType } from './model.js';
 
 // Handler ids, by event code (a Uint8Array lookup keeps the dispatch allocation-free).
@@ -133,8 +133,28 @@ on(H_CHDIR, 'PPME_SYSCALL_CHDIR_X');
 on(H_FCHDIR, 'PPME_SYSCALL_FCHDIR_X');
 on(H_GETCWD, 'PPME_SYSCALL_GETCWD_X');
 // every read/write exit marks its socket connected; the socket calls also carry a tuple
-on(H_READ_TUPLE, 'PPME_SYSCALL_READ_X', 'PPME_SYSCALL_READV_X', 'PPME_SYSCALL_PREAD_X', 'PPME_SYSCALL_PREADV_X', 'PPME_SOCKET_RECVFROM_X', 'PPME_SOCKET_RECVMSG_X', 'PPME_SOCKET_RECVMMSG_X', 'PPME_SOCKET_RECV_X');
-on(H_WRITE_TUPLE, 'PPME_SYSCALL_WRITE_X', 'PPME_SYSCALL_WRITEV_X', 'PPME_SYSCALL_PWRITE_X', 'PPME_SYSCALL_PWRITEV_X', 'PPME_SOCKET_SENDTO_X', 'PPME_SOCKET_SENDMSG_X', 'PPME_SOCKET_SENDMMSG_X', 'PPME_SOCKET_SEND_X');
+on(
+  H_READ_TUPLE,
+  'PPME_SYSCALL_READ_X',
+  'PPME_SYSCALL_READV_X',
+  'PPME_SYSCALL_PREAD_X',
+  'PPME_SYSCALL_PREADV_X',
+  'PPME_SOCKET_RECVFROM_X',
+  'PPME_SOCKET_RECVMSG_X',
+  'PPME_SOCKET_RECVMMSG_X',
+  'PPME_SOCKET_RECV_X',
+);
+on(
+  H_WRITE_TUPLE,
+  'PPME_SYSCALL_WRITE_X',
+  'PPME_SYSCALL_WRITEV_X',
+  'PPME_SYSCALL_PWRITE_X',
+  'PPME_SYSCALL_PWRITEV_X',
+  'PPME_SOCKET_SENDTO_X',
+  'PPME_SOCKET_SENDMSG_X',
+  'PPME_SOCKET_SENDMMSG_X',
+  'PPME_SOCKET_SEND_X',
+);
 on(H_SETUID, 'PPME_SYSCALL_SETUID_X', 'PPME_SYSCALL_SETRESUID_X', 'PPME_SYSCALL_SETREUID_X');
 on(H_SETGID, 'PPME_SYSCALL_SETGID_X', 'PPME_SYSCALL_SETRESGID_X', 'PPME_SYSCALL_SETREGID_X');
 on(H_SETSID, 'PPME_SYSCALL_SETSID_X');
@@ -173,7 +193,8 @@ for (const e of EVENTS) {
   if (e.direction === 'enter' && e.code + 1 < N && HANDLER[e.code + 1] !== H_NONE && EVENTS[e.code + 1]!.direction === 'exit') STORE_ENTER[e.code] = 1;
 }
 export const SKIP_EMPTY_ENTER = new Uint8Array(N);
-for (const id of ['PPME_SYSCALL_OPEN_E', 'PPME_SYSCALL_CREAT_E', 'PPME_SYSCALL_OPENAT_2_E', 'PPME_SYSCALL_OPENAT2_E', 'PPME_SYSCALL_EXECVE_19_E']) SKIP_EMPTY_ENTER[C(id)] = 1;
+for (const id of ['PPME_SYSCALL_OPEN_E', 'PPME_SYSCALL_CREAT_E', 'PPME_SYSCALL_OPENAT_2_E', 'PPME_SYSCALL_OPENAT2_E', 'PPME_SYSCALL_EXECVE_19_E'])
+  SKIP_EMPTY_ENTER[C(id)] = 1;
 /** Parameter names of each layout (for completing older layouts). */
 export const PARAM_NAMES: readonly (readonly string[])[] = EVENTS.map((e) => e.params.map((p) => p.name));
 for (const e of EVENTS) {
@@ -189,4 +210,3 @@ for (const e of EVENTS) {
 // Old container events carry no thread but are not flagged like the others.
 NO_THREAD[C('PPME_CONTAINER_E')] = 1;
 NO_THREAD[C('PPME_CONTAINER_JSON_E')] = 1;
-

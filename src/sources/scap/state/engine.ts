@@ -11,6 +11,11 @@
  */
 import type { ScapEvent } from '../event.js';
 import {
+  IPPROTO_ICMP,
+  IPPROTO_IP,
+  IPPROTO_RAW,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
   PPM_AT_FDCWD,
   PPM_CL_ACTIVE,
   PPM_CL_CHILD_IN_PIDNS,
@@ -43,42 +48,11 @@ import {
   PPM_O_F_CREATED,
   PPM_PR_GET_CHILD_SUBREAPER,
   PPM_PR_SET_CHILD_SUBREAPER,
-  IPPROTO_ICMP,
-  IPPROTO_IP,
-  IPPROTO_RAW,
-  IPPROTO_TCP,
-  IPPROTO_UDP,
   SOCK_DGRAM,
   SOCK_RAW,
   SOCK_STREAM,
 } from '../synth/constants.js';
 import { bareContainer, containerFromJson, containerIdOf, containerTypeName } from './containers.js';
-import {
-  FD_FLAGS_IS_CLONED,
-  FD_FLAGS_OVERLAY_LOWER,
-  FD_FLAGS_OVERLAY_UPPER,
-  cloneFd,
-  isRoleNone,
-  newFd,
-  setConnected,
-  setRoleClient,
-  setRoleServer,
-} from './fd-flags.js';
-import type { ContainerInfo, FdInfo, FdType, GroupInfo, SocketTuple, StateView, ThreadInfo, UserInfo } from './model.js';
-import {
-  PPM_AF_INET,
-  PPM_AF_INET6,
-  PPM_AF_NETLINK,
-  PPM_AF_UNIX,
-  addrText,
-  decodeAddr,
-  decodeTuple,
-  ipv4String,
-  isIpv4Mapped,
-  isSockAddrValid,
-  isSockTupleValid,
-  tupleText,
-} from './net.js';
 import {
   ACCEPT4_6_X,
   CREAT_X,
@@ -86,12 +60,11 @@ import {
   ENTER_FD_PARAM,
   EPOLL_CREATE1_X,
   EVENTFD2_X,
-  EXECVEAT_E,
   EXECVE_19_E,
   EXECVE_19_X,
+  EXECVEAT_E,
   EXIT_FD_PARAM,
   GROUP_ADDED_E,
-  HANDLER,
   H_ACCEPT,
   H_ASYNC,
   H_BIND,
@@ -104,6 +77,7 @@ import {
   H_CONNECT,
   H_CONTAINER,
   H_CONTAINER_JSON,
+  H_CONTEXT_SWITCH,
   H_DUP,
   H_EVENTFD,
   H_EXECVE,
@@ -111,9 +85,8 @@ import {
   H_FCNTL,
   H_GETCWD,
   H_GROUP,
-  H_CONTEXT_SWITCH,
-  H_MEMORY,
   H_MEMFD,
+  H_MEMORY,
   H_NONE,
   H_OPEN,
   H_PIDFD_GETFD,
@@ -133,22 +106,24 @@ import {
   H_UNSHARE,
   H_USER,
   H_WRITE_TUPLE,
+  HANDLER,
   INOTIFY_INIT1_X,
   IS_EXIT,
+  IS_META,
   N,
   NO_THREAD,
-  OPENAT2_X,
-  OPENAT_2_X,
   OPEN_BY_HANDLE_AT_X,
   OPEN_X,
+  OPENAT_2_X,
+  OPENAT2_X,
   PARAM_NAMES,
   PIPE2_X,
   QUERY_OS,
   RECVMMSG_X,
+  SEND_X,
   SENDMMSG_X,
   SENDMSG_X,
   SENDTO_X,
-  SEND_X,
   SETGID_X,
   SETNS_X,
   SETUID_X,
@@ -157,23 +132,48 @@ import {
   SKIP_EMPTY_ENTER,
   STORE_ENTER,
   TIMERFD_CREATE_X,
-  IS_META,
   TUPLE_PARAM,
   USER_ADDED_E,
   VFORK_20_X,
 } from './dispatch.js';
+import {
+  cloneFd,
+  FD_FLAGS_IS_CLONED,
+  FD_FLAGS_OVERLAY_LOWER,
+  FD_FLAGS_OVERLAY_UPPER,
+  isRoleNone,
+  newFd,
+  setConnected,
+  setRoleClient,
+  setRoleServer,
+} from './fd-flags.js';
+import type { ContainerInfo, FdInfo, FdType, GroupInfo, SocketTuple, StateView, ThreadInfo, UserInfo } from './model.js';
+import {
+  addrText,
+  decodeAddr,
+  decodeTuple,
+  ipv4String,
+  isIpv4Mapped,
+  isSockAddrValid,
+  isSockTupleValid,
+  PPM_AF_INET,
+  PPM_AF_INET6,
+  PPM_AF_NETLINK,
+  PPM_AF_UNIX,
+  tupleText,
+} from './net.js';
 import { PaddedEvent } from './padded.js';
 import { concatenatePaths } from './paths.js';
-import { clientFromAddr, ensureTuple, equalBytes, fillClient, inferLocalAddress, setAddresses, swapAddresses, tupleName, type Interfaces } from './sockets.js';
+import { clientFromAddr, ensureTuple, equalBytes, fillClient, type Interfaces, inferLocalAddress, setAddresses, swapAddresses, tupleName } from './sockets.js';
 import {
   DEFAULT_MAX_THREADS,
   DEFAULT_PURGE_INTERVAL_NS,
   DEFAULT_THREAD_TIMEOUT_NS,
-  ThreadTable,
-  type ThreadState,
   isInvalid,
   isMainThread,
   newThread,
+  type ThreadState,
+  ThreadTable,
 } from './threads.js';
 
 /** settings.h: MAX_FD_TABLE_SIZE, the most fds libsinsp keeps per process. */
@@ -639,7 +639,9 @@ export class ScapStateEngine implements StateView {
     const byName = new Map<string, Uint8Array>();
     if (stored !== undefined && stored.type === ev.type - 1) {
       const names = PARAM_NAMES[stored.type]!;
-      stored.params.forEach((b, i) => byName.set(names[i]!, b));
+      stored.params.forEach((b, i) => {
+        byName.set(names[i]!, b);
+      });
     }
     return new PaddedEvent(ev, PARAM_NAMES[ev.type]!, byName);
   }
@@ -1361,10 +1363,6 @@ export class ScapStateEngine implements StateView {
     fillClient(f, tuple, exitAddr, enterAddr);
   }
 
-
-
-
-
   private parseAccept(ev: ScapEvent, type: number): void {
     const t = this.t;
     if (t === undefined) return;
@@ -1378,7 +1376,14 @@ export class ScapStateEngine implements StateView {
     if (tup.family === PPM_AF_INET || (tup.family === PPM_AF_INET6 && isIpv4Mapped(tup.sip) && isIpv4Mapped(tup.dip))) {
       f = newFd(fd, 'ipv4');
       const v6 = tup.family === PPM_AF_INET6;
-      f.tuple = { family: 4, sip: v6 ? tup.sip.slice(12, 16) : tup.sip, sport: tup.sport, dip: v6 ? tup.dip.slice(12, 16) : tup.dip, dport: tup.dport, l4proto: 'tcp' };
+      f.tuple = {
+        family: 4,
+        sip: v6 ? tup.sip.slice(12, 16) : tup.sip,
+        sport: tup.sport,
+        dip: v6 ? tup.dip.slice(12, 16) : tup.dip,
+        dport: tup.dport,
+        l4proto: 'tcp',
+      };
     } else if (tup.family === PPM_AF_INET6) {
       f = newFd(fd, 'ipv6');
       f.tuple = { family: 6, sip: tup.sip, sport: tup.sport, dip: tup.dip, dport: tup.dport, l4proto: 'tcp' };
@@ -1467,9 +1472,6 @@ export class ScapStateEngine implements StateView {
     }
   }
 
-
-
-
   // ---------------------------------------------------------------- purging
 
   /** remove_inactive_threads, when enabled: every purge interval, drop invalid and idle threads. */
@@ -1519,10 +1521,6 @@ function isCloseOnExec(f: FdInfo): boolean {
 function clearCloseOnExec(f: FdInfo): void {
   f.openFlags &= ~(PPM_O_CLOEXEC | PPM_EPOLL_CLOEXEC | PPM_MFD_CLOEXEC);
 }
-
-
-
-
 
 function trimNul(b: Uint8Array): Uint8Array {
   const nul = b.indexOf(0);

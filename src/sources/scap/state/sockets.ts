@@ -3,9 +3,9 @@
  * fill_client_socket_info, set_ipv4/ipv6_addresses_and_ports, swap_addresses;
  * ifinfo.cpp: sinsp_network_interfaces::update_fd; utils.cpp: sockinfo_to_str).
  */
-import { setRoleClient, isRoleNone } from './fd-flags.js';
+import { isRoleNone, setRoleClient } from './fd-flags.js';
 import type { FdInfo, SocketTuple } from './model.js';
-import { PPM_AF_INET, PPM_AF_INET6, addrText, decodeAddr, decodeTuple, ipv4String, ipv6String, isIpv4Mapped } from './net.js';
+import { addrText, decodeAddr, decodeTuple, ipv4String, ipv6String, isIpv4Mapped, PPM_AF_INET, PPM_AF_INET6 } from './net.js';
 
 /** The capture's network interfaces (addresses in network byte order). */
 export interface Interfaces {

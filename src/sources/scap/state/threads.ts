@@ -4,13 +4,14 @@
  * live threads, the reaper mark), parent/children links, removal with reparenting of the
  * children, and the limits (table size, purge interval and timeout).
  */
-import { PPM_CL_CLONE_FILES, PPM_CL_CLOSED, PPM_CL_CHILD_IN_PIDNS, PPM_CL_IS_MAIN_THREAD, PPM_CL_NAME_CHANGED } from '../synth/constants.js';
+import { PPM_CL_CHILD_IN_PIDNS, PPM_CL_CLONE_FILES, PPM_CL_CLOSED, PPM_CL_IS_MAIN_THREAD, PPM_CL_NAME_CHANGED } from '../synth/constants.js';
 import type { FdInfo, ThreadInfo } from './model.js';
 
 /** A thread as the engine keeps it: ThreadInfo with the engine's bookkeeping always present. */
-export type ThreadState = ThreadInfo & Required<Pick<ThreadInfo, 'root' | 'reaperTid' | 'children' | 'lastEventFd' | 'lastEventType'>> & {
-  children: Set<ThreadState>;
-};
+export type ThreadState = ThreadInfo &
+  Required<Pick<ThreadInfo, 'root' | 'reaperTid' | 'children' | 'lastEventFd' | 'lastEventType'>> & {
+    children: Set<ThreadState>;
+  };
 
 /** thread_manager.h: m_thread_table_default_size. */
 export const DEFAULT_MAX_THREADS = 262144;

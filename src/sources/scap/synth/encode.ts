@@ -13,10 +13,7 @@ export const PPM_AF_INET6 = 10;
 export const PPM_AF_NETLINK = 16;
 
 /** A socket address (PT_SOCKADDR) or tuple (PT_SOCKTUPLE) described by value. */
-export type SockAddrSpec =
-  | { family: 'inet'; ip: string; port: number }
-  | { family: 'inet6'; ip: string; port: number }
-  | { family: 'unix'; path: string };
+export type SockAddrSpec = { family: 'inet'; ip: string; port: number } | { family: 'inet6'; ip: string; port: number } | { family: 'unix'; path: string };
 
 export type SockTupleSpec =
   | { family: 'inet'; sip: string; sport: number; dip: string; dport: number }
@@ -89,11 +86,13 @@ export function fixedWidth(type: string): number {
 export function ipv4Bytes(ip: string): Uint8Array {
   const parts = ip.split('.');
   if (parts.length !== 4) throw new Error(`not an IPv4 address: ${ip}`);
-  return Uint8Array.from(parts.map((p) => {
-    const n = Number(p);
-    if (!Number.isInteger(n) || n < 0 || n > 255) throw new Error(`not an IPv4 address: ${ip}`);
-    return n;
-  }));
+  return Uint8Array.from(
+    parts.map((p) => {
+      const n = Number(p);
+      if (!Number.isInteger(n) || n < 0 || n > 255) throw new Error(`not an IPv4 address: ${ip}`);
+      return n;
+    }),
+  );
 }
 
 /** IPv6 text (with :: compression and an optional dotted IPv4 tail) to its 16 bytes. */
@@ -109,11 +108,14 @@ export function ipv6Bytes(ip: string): Uint8Array {
   }
   const halves = text.split('::');
   if (halves.length > 2) throw new Error(`not an IPv6 address: ${ip}`);
-  const parse = (s: string): number[] => (s === '' ? [] : s.split(':').map((h) => {
-    const n = parseInt(h, 16);
-    if (!/^[0-9a-fA-F]{1,4}$/.test(h)) throw new Error(`not an IPv6 address: ${ip}`);
-    return n;
-  }));
+  const parse = (s: string): number[] =>
+    s === ''
+      ? []
+      : s.split(':').map((h) => {
+          const n = parseInt(h, 16);
+          if (!/^[0-9a-fA-F]{1,4}$/.test(h)) throw new Error(`not an IPv6 address: ${ip}`);
+          return n;
+        });
   const head = parse(halves[0]!);
   const rest = halves.length === 2 ? parse(halves[1]!) : [];
   const groups = [...head, ...rest];
@@ -250,5 +252,7 @@ export function encodeParam(type: string, value: ParamValue, where: string): Uin
     default:
       break;
   }
-  throw new Error(`${where}: cannot encode ${JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))} as ${type} (pass its bytes as a Uint8Array)`);
+  throw new Error(
+    `${where}: cannot encode ${JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))} as ${type} (pass its bytes as a Uint8Array)`,
+  );
 }

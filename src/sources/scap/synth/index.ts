@@ -12,13 +12,13 @@
  */
 import { encodeParam, type ParamValue } from './encode.js';
 import { BufferScapEvent, EVENT_HEADER_SIZE } from './event.js';
-import { eventById, eventByName, type EventInfo } from './table.js';
+import { type EventInfo, eventById, eventByName } from './table.js';
 
-export { encodeParam, encodeSockAddr, encodeSockTuple, ipv4Bytes, ipv6Bytes } from './encode.js';
-export type { ParamValue, SockAddrSpec, SockTupleSpec } from './encode.js';
-export { BufferScapEvent } from './event.js';
-export { eventById, eventByName, codeOf, EVENTS as EVENTS_FOR_TESTS } from './table.js';
 export * from './constants.js';
+export type { ParamValue, SockAddrSpec, SockTupleSpec } from './encode.js';
+export { encodeParam, encodeSockAddr, encodeSockTuple, ipv4Bytes, ipv6Bytes } from './encode.js';
+export { BufferScapEvent } from './event.js';
+export { codeOf, EVENTS as EVENTS_FOR_TESTS, eventById, eventByName } from './table.js';
 
 export interface EventHeader {
   tid: number;

@@ -4,7 +4,7 @@
  */
 import { PPM_AT_FDCWD, PPM_O_F_CREATED, type SockAddrSpec, type SockTupleSpec } from '../../../sources/scap/synth/index.js';
 import type { EgResource, EgStep } from '../types.js';
-import { AF, AT, IPPROTO, MODULE_INIT, MSG, O, RESOLVE, SIGNALS, SOCK, flags, linkatFlagsToPpm, openFlagsToPpm, resolveToPpm, single } from './flags.js';
+import { AF, AT, flags, IPPROTO, linkatFlagsToPpm, MODULE_INIT, MSG, O, openFlagsToPpm, RESOLVE, resolveToPpm, SIGNALS, SOCK, single } from './flags.js';
 import type { SimHost, SimProcess } from './host.js';
 
 /** What a resource or step exposes to later bindings, by field path. */
@@ -169,7 +169,15 @@ export class Actions {
 
   // ------------------------------------------------------------------ syscalls
 
-  private openat(p: SimProcess, dirfd: number, path: string, linuxFlags: number, mode: number, kind: 'file' | 'directory' = 'file', syscall: 'open' | 'openat' = 'openat'): number {
+  private openat(
+    p: SimProcess,
+    dirfd: number,
+    path: string,
+    linuxFlags: number,
+    mode: number,
+    kind: 'file' | 'directory' = 'file',
+    syscall: 'open' | 'openat' = 'openat',
+  ): number {
     const h = this.host;
     const full = this.resolve(p, dirfd, path);
     const created = (linuxFlags & O.O_CREAT!) !== 0 && !this.exists(full);
@@ -312,7 +320,12 @@ export class Actions {
         return { ...args, ret: newfd };
       }
       case 'socket': {
-        const fd = this.socket(p, single(args['domain'], AF, what('domain')), flags(args['type'], SOCK, what('type')), single(args['protocol'] ?? 0, IPPROTO, what('protocol')));
+        const fd = this.socket(
+          p,
+          single(args['domain'], AF, what('domain')),
+          flags(args['type'], SOCK, what('type')),
+          single(args['protocol'] ?? 0, IPPROTO, what('protocol')),
+        );
         return { ...args, ret: fd };
       }
       case 'connect': {
@@ -381,5 +394,5 @@ function normalize(path: string): string {
     if (part === '..') out.pop();
     else out.push(part);
   }
-  return '/' + out.join('/');
+  return `/${out.join('/')}`;
 }

@@ -8,7 +8,21 @@
  */
 import type { ScapEvent } from '../../../sources/scap/event.js';
 import type { Seed, SeedThread } from '../../../sources/scap/state/engine.js';
-import { PPM_CL_CLONE_NEWIPC, PPM_CL_CLONE_NEWNET, PPM_CL_CLONE_NEWNS, PPM_CL_CLONE_NEWPID, PPM_CL_CLONE_NEWUTS, PPM_CL_CLONE_VFORK, PPM_CL_CLONE_VM, PPM_CL_CHILD_IN_PIDNS, PPM_EXE_UPPER_LAYER, Synth, ipv4Bytes, ipv6Bytes, type Params } from '../../../sources/scap/synth/index.js';
+import {
+  ipv4Bytes,
+  ipv6Bytes,
+  type Params,
+  PPM_CL_CHILD_IN_PIDNS,
+  PPM_CL_CLONE_NEWIPC,
+  PPM_CL_CLONE_NEWNET,
+  PPM_CL_CLONE_NEWNS,
+  PPM_CL_CLONE_NEWPID,
+  PPM_CL_CLONE_NEWUTS,
+  PPM_CL_CLONE_VFORK,
+  PPM_CL_CLONE_VM,
+  PPM_EXE_UPPER_LAYER,
+  Synth,
+} from '../../../sources/scap/synth/index.js';
 import { ALL_CAPS, type CapSets } from './flags.js';
 
 export const BOOT_TIME = 1_700_000_000_000_000_000n;
@@ -60,9 +74,20 @@ const BASE_USERS: SimUser[] = [
   { uid: 65534, gid: 65534, name: 'nobody', homedir: '/nonexistent', shell: '/usr/sbin/nologin' },
 ];
 
-const INITIAL_IPV4: [string, string][] = [['127.0.0.1', '255.0.0.0'], ['10.0.0.2', '255.255.255.0']];
+const INITIAL_IPV4: [string, string][] = [
+  ['127.0.0.1', '255.0.0.0'],
+  ['10.0.0.2', '255.255.255.0'],
+];
 const INITIAL_IPV6 = ['::1'];
-const HOST_CGROUPS = ['cpuset=/', 'cpu=/user.slice', 'cpuacct=/user.slice', 'memory=/user.slice', 'devices=/user.slice', 'freezer=/', 'pids=/user.slice/user-0.slice/session-1.scope'];
+const HOST_CGROUPS = [
+  'cpuset=/',
+  'cpu=/user.slice',
+  'cpuacct=/user.slice',
+  'memory=/user.slice',
+  'devices=/user.slice',
+  'freezer=/',
+  'pids=/user.slice/user-0.slice/session-1.scope',
+];
 const PATH_ENV = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** A small seeded generator (mulberry32): runs are reproducible, as tests need. */
@@ -138,9 +163,24 @@ export class SimHost {
     };
     this.processes.set(proc.tid, proc);
     this.seedThreads.push({
-      tid: proc.tid, pid: proc.pid, ptid: proc.ptid, sid: proc.pid, vtid: proc.vtid, vpid: proc.vpid, comm: proc.comm, exe: proc.exe,
-      exepath: proc.exepath, args: proc.args, env: proc.env, cwd: proc.cwd, uid: proc.uid, gid: proc.gid,
-      cgroups: proc.cgroups.map((c) => { const i = c.indexOf('='); return [c.slice(0, i), c.slice(i + 1)] as [string, string]; }),
+      tid: proc.tid,
+      pid: proc.pid,
+      ptid: proc.ptid,
+      sid: proc.pid,
+      vtid: proc.vtid,
+      vpid: proc.vpid,
+      comm: proc.comm,
+      exe: proc.exe,
+      exepath: proc.exepath,
+      args: proc.args,
+      env: proc.env,
+      cwd: proc.cwd,
+      uid: proc.uid,
+      gid: proc.gid,
+      cgroups: proc.cgroups.map((c) => {
+        const i = c.indexOf('=');
+        return [c.slice(0, i), c.slice(i + 1)] as [string, string];
+      }),
     });
     return proc;
   }
@@ -224,10 +264,28 @@ export class SimHost {
     const tag = hasTag ? spec.image.slice(colon + 1) : 'latest';
     const json = JSON.stringify({
       container: {
-        id: id.slice(0, 12), full_id: id, type: 0, name: spec.name, image: spec.image, imagerepo: repo, imagetag: tag,
-        imageid: this.random.chars(64, '0123456789abcdef'), imagedigest: '', privileged: spec.privileged,
-        Mounts: [], env: [], labels: {}, ip: '172.17.0.2', cpu_period: 100000, cpu_quota: 0, cpu_shares: 1024,
-        memory_limit: 0, swap_limit: 0, is_pod_sandbox: false, lookup_state: 1, created_time: Number(this.ts / 1_000_000_000n),
+        id: id.slice(0, 12),
+        full_id: id,
+        type: 0,
+        name: spec.name,
+        image: spec.image,
+        imagerepo: repo,
+        imagetag: tag,
+        imageid: this.random.chars(64, '0123456789abcdef'),
+        imagedigest: '',
+        privileged: spec.privileged,
+        Mounts: [],
+        env: [],
+        labels: {},
+        ip: '172.17.0.2',
+        cpu_period: 100000,
+        cpu_quota: 0,
+        cpu_shares: 1024,
+        memory_limit: 0,
+        swap_limit: 0,
+        is_pod_sandbox: false,
+        lookup_state: 1,
+        created_time: Number(this.ts / 1_000_000_000n),
       },
     });
     this.meta('PPME_CONTAINER_JSON_2_E', parentTid, { json });
@@ -264,9 +322,27 @@ export class SimHost {
     this.processes.set(tid, child);
     const flags = (o.flags ?? PPM_CL_CLONE_VM | PPM_CL_CLONE_VFORK) | (containerId !== '' && containerId !== parent.containerId ? PPM_CL_CHILD_IN_PIDNS : 0);
     const common = (res: number, p: SimProcess, t: SimProcess, cg: string[]): Params => ({
-      res, exe: p.exe, args: p.args, tid: t.tid, pid: t.pid, ptid: t.ptid, cwd: p.cwd, fdlimit: 1024, pgft_maj: 0, pgft_min: 0,
-      vm_size: 0, vm_rss: 0, vm_swap: 0, comm: p.comm, cgroups: cg, flags, uid: p.uid, gid: p.gid,
-      vtid: t.vtid, vpid: t.vpid, pidns_init_start_ts: 0,
+      res,
+      exe: p.exe,
+      args: p.args,
+      tid: t.tid,
+      pid: t.pid,
+      ptid: t.ptid,
+      cwd: p.cwd,
+      fdlimit: 1024,
+      pgft_maj: 0,
+      pgft_min: 0,
+      vm_size: 0,
+      vm_rss: 0,
+      vm_swap: 0,
+      comm: p.comm,
+      cgroups: cg,
+      flags,
+      uid: p.uid,
+      gid: p.gid,
+      vtid: t.vtid,
+      vpid: t.vpid,
+      pidns_init_start_ts: 0,
     });
     this.enter('clone', parent.tid);
     this.exit('clone', parent.tid, common(tid, parent, parent, parent.cgroups));
@@ -275,7 +351,10 @@ export class SimHost {
   }
 
   /** execve() of `filename` by `p`, which becomes the new program. */
-  execve(p: SimProcess, x: { filename: string; argv: string[]; env: string[]; exepath: string; uid?: number; gid?: number; caps?: CapSets; upperLayer?: boolean }): void {
+  execve(
+    p: SimProcess,
+    x: { filename: string; argv: string[]; env: string[]; exepath: string; uid?: number; gid?: number; caps?: CapSets; upperLayer?: boolean },
+  ): void {
     this.enter('execve', p.tid, { filename: x.filename });
     const base = x.filename.slice(x.filename.lastIndexOf('/') + 1);
     p.comm = base.slice(0, 15); // TASK_COMM_LEN
@@ -289,11 +368,37 @@ export class SimHost {
     // Descriptors without close-on-exec survive; event-generator's own are all CLOEXEC (Go's default).
     for (const [fd] of p.fds) if (fd > 2) p.fds.delete(fd);
     this.exit('execve', p.tid, {
-      res: 0, exe: p.exe, args: p.args, tid: p.tid, pid: p.pid, ptid: p.ptid, cwd: p.cwd, fdlimit: 1024, pgft_maj: 0,
-      pgft_min: 0, vm_size: 0, vm_rss: 0, vm_swap: 0, comm: p.comm, cgroups: p.cgroups, env: p.env, tty: 34816,
-      vpgid: p.vpid, loginuid: 0, flags: x.upperLayer ? PPM_EXE_UPPER_LAYER : 0, cap_inheritable: p.caps.inheritable,
-      cap_permitted: p.caps.permitted, cap_effective: p.caps.effective, exe_ino: 1000n + BigInt(p.tid), exe_ino_ctime: this.ts,
-      exe_ino_mtime: this.ts, uid: p.uid, trusted_exepath: p.exepath, pgid: p.pid, gid: p.gid, filename: x.filename,
+      res: 0,
+      exe: p.exe,
+      args: p.args,
+      tid: p.tid,
+      pid: p.pid,
+      ptid: p.ptid,
+      cwd: p.cwd,
+      fdlimit: 1024,
+      pgft_maj: 0,
+      pgft_min: 0,
+      vm_size: 0,
+      vm_rss: 0,
+      vm_swap: 0,
+      comm: p.comm,
+      cgroups: p.cgroups,
+      env: p.env,
+      tty: 34816,
+      vpgid: p.vpid,
+      loginuid: 0,
+      flags: x.upperLayer ? PPM_EXE_UPPER_LAYER : 0,
+      cap_inheritable: p.caps.inheritable,
+      cap_permitted: p.caps.permitted,
+      cap_effective: p.caps.effective,
+      exe_ino: 1000n + BigInt(p.tid),
+      exe_ino_ctime: this.ts,
+      exe_ino_mtime: this.ts,
+      uid: p.uid,
+      trusted_exepath: p.exepath,
+      pgid: p.pid,
+      gid: p.gid,
+      filename: x.filename,
     });
   }
 

@@ -8,9 +8,9 @@
 import type { ScapEvent } from '../../../sources/scap/event.js';
 import type { Seed } from '../../../sources/scap/state/engine.js';
 import type { EgProcessContext, EgTest } from '../types.js';
-import { Actions, LETTERS, basename, dirname, splitArgs, type Exposed } from './actions.js';
+import { Actions, basename, dirname, type Exposed, LETTERS, splitArgs } from './actions.js';
 import { ALL_CAPS, parseCapabilities } from './flags.js';
-import { CONTAINER_INIT_FLAGS, Random, SimHost, hashSeed, type ContainerSpec, type SimProcess } from './host.js';
+import { CONTAINER_INIT_FLAGS, type ContainerSpec, hashSeed, Random, SimHost, type SimProcess } from './host.js';
 
 /** event-generator's base image, what the container plugin reports for a container without `image`. */
 export const BASE_IMAGE = 'docker.io/falcosecurity/event-generator:latest';
@@ -53,11 +53,47 @@ export function simulateTest(test: EgTest, options: SimulateOptions = {}): Simul
   const monitored = new Set<number>();
   const suiteArgs = ['suite', 'test', '-f', options.file ?? 'suite.yaml'];
 
-  host.addExisting({ tid: 1, pid: 1, ptid: 0, comm: 'systemd', exe: '/sbin/init', exepath: '/usr/lib/systemd/systemd', args: [], env: [], uid: 0, gid: 0, cwd: '/', cgroups: SimHost.hostCgroups() });
-  host.addExisting({ tid: 1200, pid: 1200, ptid: 1, comm: 'bash', exe: '-bash', exepath: '/usr/bin/bash', args: [], env: SimHost.rootEnv(), uid: 0, gid: 0, cwd: '/root', cgroups: SimHost.hostCgroups() });
+  host.addExisting({
+    tid: 1,
+    pid: 1,
+    ptid: 0,
+    comm: 'systemd',
+    exe: '/sbin/init',
+    exepath: '/usr/lib/systemd/systemd',
+    args: [],
+    env: [],
+    uid: 0,
+    gid: 0,
+    cwd: '/',
+    cgroups: SimHost.hostCgroups(),
+  });
+  host.addExisting({
+    tid: 1200,
+    pid: 1200,
+    ptid: 1,
+    comm: 'bash',
+    exe: '-bash',
+    exepath: '/usr/bin/bash',
+    args: [],
+    env: SimHost.rootEnv(),
+    uid: 0,
+    gid: 0,
+    cwd: '/root',
+    cgroups: SimHost.hostCgroups(),
+  });
   let current = host.addExisting({
-    tid: 1300, pid: 1300, ptid: 1200, comm: 'event-generator', exe: 'event-generator', exepath: '/usr/local/bin/event-generator',
-    args: suiteArgs, env: SimHost.rootEnv(), uid: 0, gid: 0, cwd: '/root', cgroups: SimHost.hostCgroups(),
+    tid: 1300,
+    pid: 1300,
+    ptid: 1200,
+    comm: 'event-generator',
+    exe: 'event-generator',
+    exepath: '/usr/local/bin/event-generator',
+    args: suiteArgs,
+    env: SimHost.rootEnv(),
+    uid: 0,
+    gid: 0,
+    cwd: '/root',
+    cgroups: SimHost.hostCgroups(),
   });
 
   const processes = test.context.processes;
@@ -65,7 +101,20 @@ export function simulateTest(test: EgTest, options: SimulateOptions = {}): Simul
   const c = test.context.container;
   if (c !== undefined) {
     // Docker starts the container (privileged, entrypoint /bin/event-generator); runc is a child of the shim.
-    const shim = host.addExisting({ tid: 1100, pid: 1100, ptid: 1, comm: 'containerd-shim', exe: '/usr/bin/containerd-shim-runc-v2', exepath: '/usr/bin/containerd-shim-runc-v2', args: ['-namespace', 'moby'], env: [], uid: 0, gid: 0, cwd: '/', cgroups: SimHost.hostCgroups() });
+    const shim = host.addExisting({
+      tid: 1100,
+      pid: 1100,
+      ptid: 1,
+      comm: 'containerd-shim',
+      exe: '/usr/bin/containerd-shim-runc-v2',
+      exepath: '/usr/bin/containerd-shim-runc-v2',
+      args: ['-namespace', 'moby'],
+      env: [],
+      uid: 0,
+      gid: 0,
+      cwd: '/',
+      cgroups: SimHost.hostCgroups(),
+    });
     container = host.createContainer({ name: c.name ?? DEFAULT_CONTAINER_NAME, image: c.image ?? BASE_IMAGE, privileged: true }, shim.tid);
     const init = host.clone(shim, { container, flags: CONTAINER_INIT_FLAGS });
     init.cwd = '/';
@@ -177,7 +226,13 @@ interface RunningScript {
  * advances the clock by N seconds; any other command is a child of bash (clone, execve of
  * /usr/bin/COMMAND or the path given, exit).
  */
-function startScript(host: SimHost, leaf: SimProcess, before: string | undefined, after: string | undefined, monitored: Set<number>): RunningScript | undefined {
+function startScript(
+  host: SimHost,
+  leaf: SimProcess,
+  before: string | undefined,
+  after: string | undefined,
+  monitored: Set<number>,
+): RunningScript | undefined {
   const b = before?.trim() ?? '';
   const a = after?.trim() ?? '';
   if (b === '' && a === '') return undefined;
@@ -227,7 +282,31 @@ function runCommands(host: SimHost, bash: SimProcess, script: string, counted: b
   }
 }
 
-const BUILTINS = new Set(['echo', 'cd', 'export', 'true', 'false', ':', 'set', 'unset', 'printf', 'read', 'exit', 'return', 'local', 'test', '[', 'eval', 'shift', 'wait', 'trap', 'umask', 'alias', 'source', '.']);
+const BUILTINS = new Set([
+  'echo',
+  'cd',
+  'export',
+  'true',
+  'false',
+  ':',
+  'set',
+  'unset',
+  'printf',
+  'read',
+  'exit',
+  'return',
+  'local',
+  'test',
+  '[',
+  'eval',
+  'shift',
+  'wait',
+  'trap',
+  'umask',
+  'alias',
+  'source',
+  '.',
+]);
 
 function envOf(env: Record<string, string> | undefined): string[] {
   return Object.entries(env ?? {}).map(([k, v]) => `${k}=${v}`);

@@ -10,8 +10,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ParamRenderer } from '../../../../src/sources/scap/fields/index.js';
-import { fakeEvent, fakeState, fd, i64, thread, u16, u32 } from './helpers.js';
-import { read } from './helpers.js';
+import { fakeEvent, fakeState, fd, i64, read, thread, u16, u32 } from './helpers.js';
 
 const curl = thread({
   tid: 17497,
@@ -199,13 +198,28 @@ describe('evt time fields against sysdig, every event of curl_google.scap', () =
     const { SHARED_DIR } = await import('../../../helpers/upstream.js');
     const { requireSysdig } = await import('../../../helpers/sysdig.js');
     requireSysdig();
-    const fields = ['evt.rawtime', 'evt.time', 'evt.time.s', 'evt.time.iso8601', 'evt.datetime', 'evt.datetime.s', 'evt.rawtime.s', 'evt.rawtime.ns', 'evt.reltime', 'evt.reltime.s', 'evt.reltime.ns'];
-    const out = execFileSync('sysdig', ['-r', `${SHARED_DIR}captures/scap/curl_google.scap`, '-p', '*' + fields.map((f) => `%${f}`).join('|')], {
+    const fields = [
+      'evt.rawtime',
+      'evt.time',
+      'evt.time.s',
+      'evt.time.iso8601',
+      'evt.datetime',
+      'evt.datetime.s',
+      'evt.rawtime.s',
+      'evt.rawtime.ns',
+      'evt.reltime',
+      'evt.reltime.s',
+      'evt.reltime.ns',
+    ];
+    const out = execFileSync('sysdig', ['-r', `${SHARED_DIR}captures/scap/curl_google.scap`, '-p', `*${fields.map((f) => `%${f}`).join('|')}`], {
       encoding: 'utf8',
       env: { ...process.env, TZ: tz },
       maxBuffer: 64 * 1024 * 1024,
     });
-    const lines = out.split('\n').filter(Boolean).map((l) => l.split('|'));
+    const lines = out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split('|'));
     expect(lines.length).toBeGreaterThan(1000);
     // The capture's first event time, as libsinsp counts evt.reltime from it.
     const first = BigInt(lines[0]![0]!) - BigInt(lines[0]![8]!);

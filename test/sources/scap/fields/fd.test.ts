@@ -16,8 +16,7 @@
  *   212 brk > fd=<NA> type=<NA> tc=<NA> ... (not an fd event; the libs mirror, unlike sysdig 0.29, flags mmap EF_USES_FD)
  */
 import { describe, expect, it } from 'vitest';
-import { fakeEvent, fakeState, fd, i64, ip, thread } from './helpers.js';
-import { read } from './helpers.js';
+import { fakeEvent, fakeState, fd, i64, ip, read, thread } from './helpers.js';
 
 const client = ip('2600:1f18:262c:6542:9aa6:df7a:9a47:d29e');
 const dns = ip('2001:4860:4860::8888');
@@ -108,7 +107,12 @@ describe('fd fields of sockets (curl_google.scap)', () => {
   });
 
   it('reads a listening socket by its bound address', () => {
-    const listen = fd({ fd: 6, type: 'ipv4_server', role: 'server', tuple: { family: 4, sip: new Uint8Array(4), sport: 0, dip: ip('0.0.0.0'), dport: 8080, l4proto: 'tcp' } });
+    const listen = fd({
+      fd: 6,
+      type: 'ipv4_server',
+      role: 'server',
+      tuple: { family: 4, sip: new Uint8Array(4), sport: 0, dip: ip('0.0.0.0'), dport: 8080, l4proto: 'tcp' },
+    });
     // An event without its fd parameter (an older layout): the thread's last event fd names it.
     const ev = fakeEvent({ id: 'PPME_SOCKET_LISTEN_X', tid: 17497, params: [i64(0)] });
     const t = curlWith(listen);
@@ -179,7 +183,13 @@ describe('fd fields of files (curl_google.scap)', () => {
     // A failed connect: the tuple parameter's text, which the parameter renderer makes.
     const connect = fakeEvent({ id: 'PPME_SOCKET_CONNECT_X', tid: 17497, params: { res: i64(-111), fd: i64(8) } });
     expect(read('fd.name', connect, st)).toBeUndefined();
-    const renderer = { arg: (_e: unknown, _s: unknown, key: string | number) => (key === 1 ? '1.2.3.4:5->6.7.8.9:80' : undefined), rawArg: () => undefined, args: () => '', errno: () => undefined, buffer: () => undefined };
+    const renderer = {
+      arg: (_e: unknown, _s: unknown, key: string | number) => (key === 1 ? '1.2.3.4:5->6.7.8.9:80' : undefined),
+      rawArg: () => undefined,
+      args: () => '',
+      errno: () => undefined,
+      buffer: () => undefined,
+    };
     expect(read('fd.name', connect, st, { renderer })).toBe('1.2.3.4:5->6.7.8.9:80');
     // libsinsp's extract_typechar (event.h) types no connect event: 'o'.
     expect(read('fd.typechar', connect, st)).toBe('o');
@@ -212,7 +222,9 @@ describe('fdlist fields', () => {
     const list = new Uint8Array(2 + 10 * 3);
     const dv = new DataView(list.buffer);
     dv.setUint16(0, 3, true);
-    [3, 4, 9].forEach((n, i) => dv.setBigInt64(2 + 10 * i, BigInt(n), true));
+    [3, 4, 9].forEach((n, i) => {
+      dv.setBigInt64(2 + 10 * i, BigInt(n), true);
+    });
     const s = fakeState({ threads: [curlWith(file, udp)] });
     const ev = fakeEvent({ id: 'PPME_SYSCALL_POLL_X', tid: 17497, params: { res: i64(1), fds: list } });
     expect(read('fdlist.nums', ev, s)).toBe('3,4,9');

@@ -4,9 +4,9 @@
  */
 import { FieldCatalogue } from '../../../../src/fields/catalogue.js';
 import eventTable from '../../../../src/fields/event-table.json' with { type: 'json' };
-import type { ScapEvent } from '../../../../src/sources/scap/event.js';
-import { extractor, type ExtractorOptions } from '../../../../src/sources/scap/fields/index.js';
 import type { FieldValue } from '../../../../src/fields/source.js';
+import type { ScapEvent } from '../../../../src/sources/scap/event.js';
+import { type ExtractorOptions, extractor } from '../../../../src/sources/scap/fields/index.js';
 import type { ContainerInfo, FdInfo, GroupInfo, StateView, ThreadInfo, UserInfo } from '../../../../src/sources/scap/state/model.js';
 
 const events = (eventTable as { events: { code: number; id: string; params: { name: string; type: string }[] }[] }).events;
@@ -26,7 +26,7 @@ export function u16(v: number): Param {
 
 function encode(p: Param): Uint8Array {
   if (p === null) return new Uint8Array(0);
-  if (typeof p === 'string') return new TextEncoder().encode(p + '\0');
+  if (typeof p === 'string') return new TextEncoder().encode(`${p}\0`);
   if (p instanceof Uint8Array) return p;
   const b = new Uint8Array(p.width);
   let v = BigInt.asUintN(p.width * 8, BigInt(p.int));

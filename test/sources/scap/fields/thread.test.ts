@@ -10,8 +10,7 @@
  * and says so.
  */
 import { describe, expect, it } from 'vitest';
-import { fakeEvent, fakeState, fd, thread } from './helpers.js';
-import { read } from './helpers.js';
+import { fakeEvent, fakeState, fd, read, thread } from './helpers.js';
 
 const curl = thread({
   tid: 17497,
@@ -41,7 +40,15 @@ const curl = thread({
   vmrssKb: 4,
   pfMinor: 34n,
 });
-const bash = thread({ tid: 3200, ptid: 3199, comm: 'bash', exe: '-bash', exepath: '/bin/bash', env: ['SHLVL=1', 'FROM_BASH=1'], cloneTs: 1_534_527_000_000_000_000n });
+const bash = thread({
+  tid: 3200,
+  ptid: 3199,
+  comm: 'bash',
+  exe: '-bash',
+  exepath: '/bin/bash',
+  env: ['SHLVL=1', 'FROM_BASH=1'],
+  cloneTs: 1_534_527_000_000_000_000n,
+});
 const sshd3 = thread({ tid: 3199, ptid: 3111, comm: 'sshd', exe: 'sshd: ubuntu@pts/1', env: ['FROM_SSHD=yes'] });
 const sshd2 = thread({ tid: 3111, ptid: 1397, comm: 'sshd', exe: 'sshd: ubuntu [priv]' });
 const sshd1 = thread({ tid: 1397, ptid: 1, comm: 'sshd', exe: '/usr/sbin/sshd', args: ['-D'] });
@@ -98,13 +105,7 @@ describe('proc fields (curl_google.scap, event 211)', () => {
     expect(read('proc.aname[-1]', execve, state)).toEqual(['bash', 'sshd', 'sshd', 'sshd', 'systemd']);
     expect(read('proc.aname[-2]', execve, state)).toBeUndefined();
     expect(read('proc.aexepath', execve, state)).toEqual(['/bin/bash', '', '', '', '']);
-    expect(read('proc.acmdline', execve, state)).toEqual([
-      'bash',
-      'sshd',
-      'sshd',
-      'sshd -D',
-      'systemd splash',
-    ]);
+    expect(read('proc.acmdline', execve, state)).toEqual(['bash', 'sshd', 'sshd', 'sshd -D', 'systemd splash']);
     // A process without known parent has no ancestors: NA.
     expect(read('proc.aname', fakeEvent({ id: 'PPME_SYSCALL_EXECVE_19_X', tid: 1 }), state)).toBeUndefined();
   });
@@ -204,7 +205,7 @@ describe('proc fields (curl_google.scap, event 211)', () => {
       pidnsInitStartTs: 1_534_527_100_000_000_000n,
       capPermitted: (1n << 0n) | (1n << 5n) | (1n << 21n),
       capEffective: 0n,
-      capInheritable: (1n << 40n),
+      capInheritable: 1n << 40n,
       exeUpperLayer: true,
     });
     const s = fakeState({ threads: [t, bash, sshd3, sshd2, sshd1, systemd] });

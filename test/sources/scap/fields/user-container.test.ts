@@ -7,8 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ContainerInfo } from '../../../../src/sources/scap/state/model.js';
-import { fakeEvent, fakeState, fd, i64, thread, u32 } from './helpers.js';
-import { read } from './helpers.js';
+import { fakeEvent, fakeState, fd, i64, read, thread, u32 } from './helpers.js';
 
 const ev = (tid: number) => fakeEvent({ id: 'PPME_SYSCALL_CLOSE_X', tid, ts: 2_000_000_000_000n, params: { res: i64(0), fd: i64(3) } });
 
@@ -98,7 +97,7 @@ describe('container fields', () => {
     expect(read('container.start_ts', ev(1), s)).toBeUndefined();
   });
 
-  it('reads a container\'s metadata, mounts, labels and pod fields', () => {
+  it("reads a container's metadata, mounts, labels and pod fields", () => {
     const v = (f: string) => read(f, ev(2), s);
     expect(v('container.id')).toBe('3ad7b26ded6d');
     expect(v('container.full_id')).toBe('3ad7b26ded6d0123456789abcdef0123456789abcdef0123456789abcdef0123');

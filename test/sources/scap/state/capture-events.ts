@@ -6,8 +6,8 @@
  * length (the count of the layout the capture was written with) and inserts it.
  */
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { EVENTS_FOR_TESTS } from '../../../../src/sources/scap/synth/index.js';
 
 export const CAPTURES = fileURLToPath(new URL('../../../../../shared/captures/scap/', import.meta.url));
@@ -51,7 +51,7 @@ export function captureEvents(file: string): CaptureEvent[] {
 function v1ToV2(dv: DataView, start: number): Uint8Array | undefined {
   const len = dv.getUint32(start + 16, true);
   const code = dv.getUint16(start + 20, true);
-  const max = (EVENTS_FOR_TESTS[code]?.params.length ?? 0);
+  const max = EVENTS_FOR_TESTS[code]?.params.length ?? 0;
   for (let n = max; n >= 0; n--) {
     if (22 + 2 * n > len) continue;
     let sum = 0;

@@ -13,7 +13,11 @@ const CASES: [string, string, string | undefined][] = [
   ['podman, systemd (rootless)', `/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-${ID}.scope`, '3ad7b26ded6d'],
   ['podman, systemd with a nested container cgroup', `/machine.slice/libpod-${ID}.scope/container`, '3ad7b26ded6d'],
   ['podman, cgroupfs (alpine)', `/libpod_parent/libpod-${ID}`, '3ad7b26ded6d'],
-  ['cri-o, systemd', `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod0c6a6a26_a1d9_4b3c_9e0d_1a2b3c4d5e6f.slice/crio-${ID}.scope`, '3ad7b26ded6d'],
+  [
+    'cri-o, systemd',
+    `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod0c6a6a26_a1d9_4b3c_9e0d_1a2b3c4d5e6f.slice/crio-${ID}.scope`,
+    '3ad7b26ded6d',
+  ],
   ['cri-o, cgroupfs', `/kubepods/besteffort/pod0c6a6a26-a1d9-4b3c-9e0d-1a2b3c4d5e6f/crio-${ID}`, '3ad7b26ded6d'],
   ['containerd CRI, systemd', `/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod0c6a.slice/cri-containerd-${ID}.scope`, '3ad7b26ded6d'],
   ['containerd CRI, cgroupfs', `/kubepods/burstable/pod0c6a6a26-a1d9-4b3c-9e0d-1a2b3c4d5e6f/${ID}`, '3ad7b26ded6d'],
@@ -58,12 +62,30 @@ describe('containers in the state engine', () => {
   it('takes container metadata from container JSON events and the plugin async events', () => {
     const h = new Host();
     const json = JSON.stringify({
-      container: { id: '3ad7b26ded6d', type: 0, name: 'web', image: 'nginx:1.25', imageid: 'sha256:abc', imagerepo: 'nginx', imagetag: '1.25', imagedigest: 'sha256:def', privileged: true, labels: { a: 'b' } },
+      container: {
+        id: '3ad7b26ded6d',
+        type: 0,
+        name: 'web',
+        image: 'nginx:1.25',
+        imageid: 'sha256:abc',
+        imagerepo: 'nginx',
+        imagetag: '1.25',
+        imagedigest: 'sha256:def',
+        privileged: true,
+        labels: { a: 'b' },
+      },
     });
     h.engine.update(h.synth.event('PPME_CONTAINER_JSON_2_E', { tid: 0 }, { json }));
-    expect(h.engine.container('3ad7b26ded6d')).toMatchObject({ type: 'docker', name: 'web', image: 'nginx:1.25', imageTag: '1.25', privileged: true, extra: { labels: { a: 'b' } } });
+    expect(h.engine.container('3ad7b26ded6d')).toMatchObject({
+      type: 'docker',
+      name: 'web',
+      image: 'nginx:1.25',
+      imageTag: '1.25',
+      privileged: true,
+      extra: { labels: { a: 'b' } },
+    });
     const added = JSON.stringify({ container: { id: 'c0ffee', type: 7, name: 'job', image: 'busybox' } });
-    h.engine.update(h.synth.event('PPME_ASYNCEVENT_E', { tid: 0 }, { plugin_id: 1, name: 'container', data: added + '\0' }));
+    h.engine.update(h.synth.event('PPME_ASYNCEVENT_E', { tid: 0 }, { plugin_id: 1, name: 'container', data: `${added}\0` }));
     expect(h.engine.container('c0ffee')).toMatchObject({ type: 'containerd', name: 'job' });
     h.engine.update(h.synth.event('PPME_ASYNCEVENT_E', { tid: 0 }, { plugin_id: 1, name: 'container_removed', data: added }));
     expect(h.engine.container('c0ffee')).toBeUndefined();

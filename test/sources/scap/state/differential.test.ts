@@ -2,8 +2,9 @@
  * The engine against libsinsp (sysdig) on a real capture: after each event, the fd the
  * event uses must have the name sysdig prints for it.
  */
-import { describe, expect, it } from 'vitest';
+
 import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
 import { ScapStateEngine } from '../../../../src/sources/scap/state/engine.js';
 import { ipv4String, ipv6String } from '../../../../src/sources/scap/state/net.js';
 import { BufferScapEvent, EVENTS_FOR_TESTS } from '../../../../src/sources/scap/synth/index.js';
@@ -11,7 +12,7 @@ import { requireSysdig } from '../../../helpers/sysdig.js';
 import { CAPTURES, captureEvents, captureInterfaces } from './capture-events.js';
 
 describe('state engine against sysdig', () => {
-  it('gives every fd of single_ipv6_conn.scap the name sysdig gives it (no process list: every fd is the capture\'s)', () => {
+  it("gives every fd of single_ipv6_conn.scap the name sysdig gives it (no process list: every fd is the capture's)", () => {
     requireSysdig();
     const file = 'single_ipv6_conn.scap';
     const out = execFileSync('sysdig', ['-r', CAPTURES + file, '-p', '%evt.num|%thread.tid|%fd.num|%fd.name', 'evt.type!=procinfo'], { encoding: 'utf8' });
@@ -58,7 +59,17 @@ describe('state engine against sysdig, fds opened during the capture', () => {
   for (const file of ['curl_google.scap', 'test_ipv6_client.scap']) {
     it(`names the fds of ${file} as sysdig does`, () => {
       requireSysdig();
-      const out = execFileSync('sysdig', ['-r', CAPTURES + file, '-p', '*%evt.num|%thread.tid|%fd.num|%evt.type|%evt.dir|%evt.rawres|%fd.type|%fd.cip|%fd.cport|%fd.sip|%fd.sport|%fd.l4proto|%fd.name', 'evt.type!=procinfo'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+      const out = execFileSync(
+        'sysdig',
+        [
+          '-r',
+          CAPTURES + file,
+          '-p',
+          '*%evt.num|%thread.tid|%fd.num|%evt.type|%evt.dir|%evt.rawres|%fd.type|%fd.cip|%fd.cport|%fd.sip|%fd.sport|%fd.l4proto|%fd.name',
+          'evt.type!=procinfo',
+        ],
+        { encoding: 'utf8', maxBuffer: 64 << 20 },
+      );
       const expected = new Map<number, { tid: number; fd: number; type: string; name: string; ends: string }>();
       let diverged = new Set<string>();
       for (const line of out.split('\n').filter(Boolean)) {
@@ -70,7 +81,13 @@ describe('state engine against sysdig, fds opened during the capture', () => {
         if ((VERSION_DIFFERENCES[file] ?? []).includes(Number(num))) diverged.add(`${tid}/${fd}`);
         if (type === 'close' && dir === '<') diverged = new Set([...diverged].filter((k) => k !== `${tid}/${fd}`));
         if (diverged.has(`${tid}/${fd}`)) continue;
-        expected.set(Number(num), { tid: Number(tid), fd: Number(fd), type: fdType ?? '', name: name ?? '', ends: [cip, cport, sip, sport, l4proto].join('|') });
+        expected.set(Number(num), {
+          tid: Number(tid),
+          fd: Number(fd),
+          type: fdType ?? '',
+          name: name ?? '',
+          ends: [cip, cport, sip, sport, l4proto].join('|'),
+        });
       }
       const engine = new ScapStateEngine();
       engine.seed({ interfaces: captureInterfaces(file) });
@@ -109,7 +126,10 @@ describe('state engine against sysdig, threads created during the capture', () =
   it('gives the threads of curl_google.scap the pid, name and args sysdig gives them once they are known', () => {
     requireSysdig();
     const file = 'curl_google.scap';
-    const out = execFileSync('sysdig', ['-r', CAPTURES + file, '-p', '*%evt.num|%thread.tid|%proc.pid|%proc.name|%proc.args', 'evt.type!=procinfo'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const out = execFileSync('sysdig', ['-r', CAPTURES + file, '-p', '*%evt.num|%thread.tid|%proc.pid|%proc.name|%proc.args', 'evt.type!=procinfo'], {
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
     const expected = new Map<number, string>();
     for (const line of out.split('\n').filter(Boolean)) {
       const i = line.indexOf('|');

@@ -2,20 +2,20 @@
  * Test helper: a tiny simulated host that emits driver events through the synthesizer
  * and feeds them to a state engine, so tests read like the syscalls they stand for.
  */
-import { ScapStateEngine, type EngineOptions, type SeedThread } from '../../../../src/sources/scap/state/engine.js';
+import { type EngineOptions, ScapStateEngine, type SeedThread } from '../../../../src/sources/scap/state/engine.js';
 import type { FdInfo } from '../../../../src/sources/scap/state/model.js';
 import type { ThreadState } from '../../../../src/sources/scap/state/threads.js';
 import {
+  type Params,
   PPM_AT_FDCWD,
-  PPM_CL_CLONE_THREAD,
   PPM_CL_CLONE_FILES,
   PPM_CL_CLONE_FS,
-  PPM_CL_CLONE_VM,
   PPM_CL_CLONE_SIGHAND,
-  Synth,
-  type Params,
+  PPM_CL_CLONE_THREAD,
+  PPM_CL_CLONE_VM,
   type SockAddrSpec,
   type SockTupleSpec,
+  Synth,
 } from '../../../../src/sources/scap/synth/index.js';
 
 export const THREAD_FLAGS = PPM_CL_CLONE_THREAD | PPM_CL_CLONE_FILES | PPM_CL_CLONE_FS | PPM_CL_CLONE_VM | PPM_CL_CLONE_SIGHAND;
@@ -196,5 +196,19 @@ export class Host {
 }
 
 export function init(): SeedThread {
-  return { tid: 1, pid: 1, ptid: 0, sid: 1, vtid: 1, vpid: 1, comm: 'systemd', exe: '/sbin/init', exepath: '/usr/lib/systemd/systemd', args: [], cwd: '/', uid: 0, gid: 0 };
+  return {
+    tid: 1,
+    pid: 1,
+    ptid: 0,
+    sid: 1,
+    vtid: 1,
+    vpid: 1,
+    comm: 'systemd',
+    exe: '/sbin/init',
+    exepath: '/usr/lib/systemd/systemd',
+    args: [],
+    cwd: '/',
+    uid: 0,
+    gid: 0,
+  };
 }

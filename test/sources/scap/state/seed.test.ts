@@ -11,7 +11,7 @@ describe('seeding from the capture lists', () => {
       machine: { hostname: 'h', bootTime: 5n, numCpus: 2 },
       threads: [
         { tid: 1, pid: 1, ptid: 0, comm: 'init', cwd: '/' },
-        { tid: 501, pid: 500, ptid: 1, comm: 'rsyslogd', cgroups: [['cpuset', '/docker/' + 'a'.repeat(64)]] },
+        { tid: 501, pid: 500, ptid: 1, comm: 'rsyslogd', cgroups: [['cpuset', `/docker/${'a'.repeat(64)}`]] },
         { tid: 500, pid: 500, ptid: 1, comm: 'rsyslogd', cwd: '/var', fds },
         { tid: 600, pid: 600, ptid: 999, comm: 'orphan' },
       ],
@@ -44,11 +44,17 @@ describe('events libsinsp does not parse leave the state alone', () => {
     const h = new Host();
     h.clone(1, 100);
     h.openat(100, 3, '/tmp/a');
-    const before = JSON.stringify([...h.engine.table.threads.values()].map((t) => ({ ...t, fds: [...t.fds.keys()], children: t.children.size })), (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
+    const before = JSON.stringify(
+      [...h.engine.table.threads.values()].map((t) => ({ ...t, fds: [...t.fds.keys()], children: t.children.size })),
+      (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v),
+    );
     h.exit('read', 100, { res: 5, data: 'hello', fd: 3, size: 5 });
     h.exit('write', 100, { res: 5, data: 'hello', fd: 3, size: 5 });
     h.exit('getcwd', 100, { res: -1, path: '/x' });
-    const after = JSON.stringify([...h.engine.table.threads.values()].map((t) => ({ ...t, fds: [...t.fds.keys()], children: t.children.size })), (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
+    const after = JSON.stringify(
+      [...h.engine.table.threads.values()].map((t) => ({ ...t, fds: [...t.fds.keys()], children: t.children.size })),
+      (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v),
+    );
     // Only the bookkeeping of the last event differs (libsinsp's m_lastevent_*).
     const strip = (s: string): string => s.replace(/"lastEvent(Fd|Type)":-?\d+/g, '');
     expect(strip(after)).toBe(strip(before));

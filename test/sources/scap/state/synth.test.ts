@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
   BufferScapEvent,
+  EVENTS_FOR_TESTS,
   encodeEvent,
   encodeSockAddr,
   encodeSockTuple,
   eventByName,
-  EVENTS_FOR_TESTS,
+  type Params,
   PPM_AT_FDCWD,
   PPM_O_RDONLY,
   Synth,
-  type Params,
 } from '../../../../src/sources/scap/synth/index.js';
 import { captureEvents } from './capture-events.js';
 
@@ -42,16 +42,12 @@ describe('synthesizer: bytes as a scap file holds them', () => {
   it('encodes socket tuples and addresses as the driver did in a real capture', () => {
     const events = new Map(captureEvents('single_ipv6_conn.scap').map((e) => [e.num, e.bytes]));
     const accept = new BufferScapEvent(events.get(1153)!, false, 1153);
-    expect([...accept.paramBytes(1)]).toEqual([
-      ...encodeSockTuple({ family: 'inet6', sip: '2001:db8::4', sport: 54405, dip: '2001:db8::3', dport: 1234 }),
-    ]);
+    expect([...accept.paramBytes(1)]).toEqual([...encodeSockTuple({ family: 'inet6', sip: '2001:db8::4', sport: 54405, dip: '2001:db8::3', dport: 1234 })]);
     const bind = new BufferScapEvent(events.get(851)!, false, 851);
     expect([...bind.paramBytes(1)]).toEqual([...encodeSockAddr({ family: 'inet6', ip: '2001:db8::3', port: 1234 })]);
     // sysdig: "1143 connect < res=-2(ENOENT) tuple=0->ffff94dc817b9400 /var/run/nscd/socket"
     const connect = new BufferScapEvent(events.get(1143)!, false, 1143);
-    expect([...connect.paramBytes(1)]).toEqual([
-      ...encodeSockTuple({ family: 'unix', source: 0n, dest: 0xffff94dc817b9400n, path: '/var/run/nscd/socket' }),
-    ]);
+    expect([...connect.paramBytes(1)]).toEqual([...encodeSockTuple({ family: 'unix', source: 0n, dest: 0xffff94dc817b9400n, path: '/var/run/nscd/socket' })]);
   });
 
   it('builds events from names with typed accessors', () => {
@@ -72,7 +68,19 @@ describe('synthesizer: bytes as a scap file holds them', () => {
 
   it('encodes fd lists, sockaddrs of every family and 8/16/32-bit integers at their width', () => {
     const synth = new Synth();
-    const poll = synth.exit('ppoll', { tid: 1 }, { res: 1, fds: [{ fd: 3, flags: 1 }, { fd: -1, flags: 4 }], timeout: 0n, sigmask: 0 });
+    const poll = synth.exit(
+      'ppoll',
+      { tid: 1 },
+      {
+        res: 1,
+        fds: [
+          { fd: 3, flags: 1 },
+          { fd: -1, flags: 4 },
+        ],
+        timeout: 0n,
+        sigmask: 0,
+      },
+    );
     expect([...poll.paramBytes(1)]).toEqual([2, 0, 3, 0, 0, 0, 0, 0, 0, 0, 1, 0, 255, 255, 255, 255, 255, 255, 255, 255, 4, 0]);
     expect([...encodeSockAddr({ family: 'inet', ip: '10.0.0.1', port: 8080 })]).toEqual([2, 10, 0, 0, 1, 0x90, 0x1f]);
     expect([...encodeSockAddr({ family: 'unix', path: '/s' })]).toEqual([1, 0x2f, 0x73, 0]);
