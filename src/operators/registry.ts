@@ -208,6 +208,19 @@ function setTest(cls: TypeClass, items: string[], cache: AddressCache): ValueTes
 
 // ---- the table ----------------------------------------------------------------------------------
 
+/** `in` and `intersects`: membership of a literal list (a set lookup where the type allows it). */
+const SET_MEMBERSHIP: OperatorSpec & { rhs: 'list' } = {
+  rhs: 'list',
+  modifiable: false,
+  types: ALL_TYPES,
+  onListFields: true,
+  cost: 'direct',
+  chance: 'selects',
+  compare: EQUALS,
+  compareList: setTest,
+  fast: setFast,
+};
+
 /** A single-value string operator: takes a modifier, not for list fields. */
 const single = (spec: Omit<OperatorSpec, 'rhs' | 'modifiable' | 'onListFields'>): OperatorSpec & { rhs: 'value' } => ({
   rhs: 'value',
@@ -299,28 +312,10 @@ export const OPERATORS = {
       };
     }),
   }),
-  intersects: {
-    rhs: 'list',
-    modifiable: false,
-    types: ALL_TYPES,
-    onListFields: true,
-    cost: 'direct',
-    chance: 'selects',
-    compare: EQUALS,
-    compareList: setTest,
-    fast: setFast,
-  },
-  in: {
-    rhs: 'list',
-    modifiable: false,
-    types: ALL_TYPES,
-    onListFields: true,
-    cost: 'direct',
-    chance: 'selects',
-    compare: EQUALS,
-    compareList: setTest,
-    fast: setFast,
-  },
+  // On a list field, `in` needs every value of the field in the set and `intersects` any (the
+  // check planner decides that); on other fields the two are the same membership test.
+  intersects: SET_MEMBERSHIP,
+  in: SET_MEMBERSHIP,
   pmatch: {
     rhs: 'list',
     modifiable: false,

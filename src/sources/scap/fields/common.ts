@@ -2,6 +2,7 @@
  * Helpers shared by the extractors: thread lineage as libsinsp walks it, exact 64-bit
  * values, addresses and paths as libsinsp prints them.
  */
+import { formatIpv4, formatIpv6 } from '../net.js';
 import type { FdInfo, StateView, ThreadInfo } from '../state/model.js';
 
 /** libsinsp's PPM_CL_IS_MAIN_THREAD and PPM_CL_CHILD_IN_PIDNS clone flags. */
@@ -132,39 +133,10 @@ const addressText = new WeakMap<Uint8Array, string>();
 export function ipText(bytes: Uint8Array): string {
   let t = addressText.get(bytes);
   if (t === undefined) {
-    t = bytes.length === 4 ? `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}` : ipv6Text(bytes);
+    t = bytes.length === 4 ? formatIpv4(bytes) : formatIpv6(bytes);
     addressText.set(bytes, t);
   }
   return t;
-}
-
-function ipv6Text(b: Uint8Array): string {
-  const words: number[] = [];
-  for (let i = 0; i < 16; i += 2) words.push(((b[i] ?? 0) << 8) | (b[i + 1] ?? 0));
-  // The longest run of two or more zero words becomes '::' (the first such run on ties).
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (words[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && words[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  if (bestLen < 2) bestStart = -1;
-  const hex = (ws: number[]) => ws.map((w) => w.toString(16)).join(':');
-  // IPv4-compatible (::a.b.c.d) and IPv4-mapped (::ffff:a.b.c.d) keep a dotted tail, as inet_ntop prints them.
-  if (bestStart === 0 && (bestLen === 6 || (bestLen === 5 && words[5] === 0xffff))) {
-    return `::${bestLen === 5 ? 'ffff:' : ''}${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
-  }
-  if (bestStart < 0) return hex(words);
-  return `${hex(words.slice(0, bestStart))}::${hex(words.slice(bestStart + bestLen))}`;
 }
 
 // ---- fds ---------------------------------------------------------------------------------------

@@ -5,15 +5,15 @@
  * form, unix tuples as `source->dest path` in hex).
  */
 import type { ScapEvent } from '../event.js';
+import { formatIpv4 as ipv4String, formatIpv6 as ipv6String } from '../net.js';
 
 export const PPM_AF_UNIX = 1;
 export const PPM_AF_INET = 2;
 export const PPM_AF_INET6 = 10;
 export const PPM_AF_NETLINK = 16;
 
-export function ipv4String(b: Uint8Array, off = 0): string {
-  return `${b[off]}.${b[off + 1]}.${b[off + 2]}.${b[off + 3]}`;
-}
+/** Address text: one implementation of inet_ntop for the whole scap source (../net.ts). */
+export { ipv4String, ipv6String };
 
 /** libsinsp's is_ipv4_mapped_ipv6: ::ffff:a.b.c.d, or the all-zero address. */
 export function isIpv4Mapped(b: Uint8Array, off = 0): boolean {
@@ -21,43 +21,6 @@ export function isIpv4Mapped(b: Uint8Array, off = 0): boolean {
   if (b[off + 10] === 0xff && b[off + 11] === 0xff) return true;
   for (let i = 10; i < 16; i++) if (b[off + i] !== 0) return false;
   return true;
-}
-
-/** glibc's inet_ntop(AF_INET6): longest run (2+ groups) of zeros folded, IPv4 tail for ::ffff:x and ::x. */
-export function ipv6String(b: Uint8Array, off = 0): string {
-  const words: number[] = [];
-  for (let i = 0; i < 8; i++) words.push((b[off + 2 * i]! << 8) | b[off + 2 * i + 1]!);
-  let bestBase = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (words[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && words[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestBase = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  if (bestLen < 2) bestBase = -1;
-  let out = '';
-  for (let i = 0; i < 8; i++) {
-    if (bestBase !== -1 && i >= bestBase && i < bestBase + bestLen) {
-      if (i === bestBase) out += ':';
-      continue;
-    }
-    if (i !== 0) out += ':';
-    if (i === 6 && bestBase === 0 && (bestLen === 6 || (bestLen === 5 && words[5] === 0xffff))) {
-      out += ipv4String(b, off + 12);
-      break;
-    }
-    out += words[i]!.toString(16);
-  }
-  if (bestBase !== -1 && bestBase + bestLen === 8) out += ':';
-  return out;
 }
 
 function u16(b: Uint8Array, off: number): number {
