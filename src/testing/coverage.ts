@@ -7,6 +7,7 @@
 import { type Predicate, ProgramBuilder } from '../evaluator/program-builder.js';
 import { FieldCatalogue } from '../fields/catalogue.js';
 import { eventCodes } from '../fields/events.js';
+import type { EventSource } from '../fields/source.js';
 import { type Expr, printCondition } from '../parser/index.js';
 import { matchesEventCodes } from '../rules/evttypes.js';
 import type { CompiledRule, CompileOutput } from '../rules/model.js';
@@ -31,17 +32,20 @@ export interface RuleCoverage {
   leaves: LeafCoverage[];
 }
 
-interface TrackedRule {
+interface TrackedRule<E> {
   coverage: RuleCoverage;
   rule: CompiledRule;
-  leaves: { predicate: Predicate<FlatEvent>; coverage: LeafCoverage }[];
+  leaves: { predicate: Predicate<E>; coverage: LeafCoverage }[];
 }
 
-export class CoverageTracker {
-  private readonly tracked: TrackedRule[];
+export class CoverageTracker<E = FlatEvent> {
+  private readonly tracked: TrackedRule<E>[];
+  private readonly source: EventSource<E>;
 
-  constructor(output: CompileOutput) {
-    const compiler = new ProgramBuilder(new FlatEventSource(), FieldCatalogue.syscall());
+  /** `source` is where the observed events come from (flat JSONL events by default). */
+  constructor(output: CompileOutput, source?: EventSource<E>) {
+    this.source = source ?? (new FlatEventSource() as unknown as EventSource<E>);
+    const compiler = new ProgramBuilder(this.source, FieldCatalogue.syscall());
     this.tracked = output.rules.map((rule) => {
       const where = rule.context[rule.context.length - 1]?.position;
       const coverage: RuleCoverage = {
@@ -70,9 +74,9 @@ export class CoverageTracker {
   }
 
   /** Records every leaf of every rule whose event types include the event's. */
-  observe(event: FlatEvent): void {
-    const type = event['evt.type'];
-    const codes = typeof type === 'string' ? eventCodes(type) : [];
+  observe(event: E): void {
+    const type = this.source.eventType(event);
+    const codes = type !== undefined ? eventCodes(type) : [];
     for (const t of this.tracked) {
       if (!matchesEventCodes(t.rule.eventTypes, codes)) continue;
       for (const leaf of t.leaves) {

@@ -111,3 +111,22 @@ describe('kestrel test on event-generator suites', () => {
     expect(lines.some((l) => l['evt.type'] === 'execve' && l['proc.name'] === 'payload' && l['monitored'] === true)).toBe(true);
   });
 });
+
+describe('coverage of event-generator suites', () => {
+  it('--coverage-json and --lcov count the suite tests: the rule fired, its checks seen on the synthesized events', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kestrel-eg-coverage-'));
+    const json = path.join(dir, 'coverage.json');
+    const lcov = path.join(dir, 'coverage.lcov');
+    const run = await runKestrel(['test', '-r', RULES, SHM, '--coverage-json', json, '--lcov', lcov]);
+    expect(run.code, run.stdout).toBe(0);
+    const coverage = JSON.parse(readFileSync(json, 'utf8')) as { rule: string; fired: boolean; leaves: { seenTrue: number; seenFalse: number }[] }[];
+    const shm = coverage.find((r) => r.rule === 'Execution from /dev/shm');
+    expect(shm?.fired).toBe(true);
+    // The rule's checks met the test processes' events, true on some and false on others.
+    expect(shm!.leaves.some((l) => l.seenTrue > 0)).toBe(true);
+    expect(shm!.leaves.some((l) => l.seenFalse > 0)).toBe(true);
+    // Rules no suite exercises are listed too, unfired.
+    expect(coverage.filter((r) => !r.fired).length).toBeGreaterThan(10);
+    expect(readFileSync(lcov, 'utf8')).toMatch(/FNDA:[1-9]\d*,Execution from \/dev\/shm/);
+  });
+});

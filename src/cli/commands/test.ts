@@ -67,9 +67,15 @@ export async function runTest(argv: string[], io: CliIO): Promise<number> {
     if (!m) throw new UsageError(`unsupported option '-o ${o}' (rule_matching=first|all)`);
     matching = m[1] as 'first' | 'all';
   }
-  const eg = new EgCliRunner({ rules: values.rules, cwd: io.cwd, matching, ...(values['dump-events'] ? { dumpEvents: values['dump-events'] } : {}) });
-  const egResults: EgFileResult[] = [];
   const wantCoverage = Boolean(values.coverage || values['coverage-json'] || values.lcov);
+  const eg = new EgCliRunner({
+    rules: values.rules,
+    cwd: io.cwd,
+    matching,
+    coverage: wantCoverage,
+    ...(values['dump-events'] ? { dumpEvents: values['dump-events'] } : {}),
+  });
+  const egResults: EgFileResult[] = [];
   const trackers = wantCoverage ? new Map<string, CoverageTracker>() : undefined;
   const results: TestFileResult[] = [];
   for (const file of files) {
@@ -97,7 +103,7 @@ export async function runTest(argv: string[], io: CliIO): Promise<number> {
   if (values.output) writeFileSync(values.output, report);
   else io.out(report);
   if (trackers) {
-    const coverage = [...trackers.values()].flatMap((t) => t.report());
+    const coverage = [...trackers.values(), ...(eg.coverage ? [eg.coverage] : [])].flatMap((t) => t.report());
     if (values.coverage) io.out(`\n${coverageTable(coverage)}`);
     if (values['coverage-json']) writeFileSync(values['coverage-json'], `${JSON.stringify(coverage, null, 2)}\n`);
     if (values.lcov) writeFileSync(values.lcov, coverageLcov(coverage));

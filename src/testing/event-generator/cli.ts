@@ -2,11 +2,14 @@
  * `kestrel test` on event-generator suite files: rules from `-r` (the format names no rules
  * file), compiled once per run; results for kestrel's reporters and event-generator's.
  */
+
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RuleMatching } from '../../evaluator/engine.js';
 import { loadRulesFiles } from '../../rules/loader.js';
 import { formatDiagnostic } from '../../rules/report.js';
+import type { ScapEvent } from '../../sources/scap/event.js';
+import type { CoverageTracker } from '../coverage.js';
 import type { TestFileResult } from '../runner.js';
 import { dumpSimulation } from './dump.js';
 import { toTestFileResult } from './report.js';
@@ -18,6 +21,8 @@ export interface EgCliOptions {
   matching: RuleMatching;
   /** Where `--dump-events` writes the synthesized streams (JSONL, every test appended). */
   dumpEvents?: string;
+  /** Track rule coverage of the suites' tests (`--coverage`, `--coverage-json`, `--lcov`). */
+  coverage?: boolean;
 }
 
 export class EgCliRunner {
@@ -26,6 +31,11 @@ export class EgCliRunner {
   private dumpStarted = false;
 
   constructor(private readonly options: EgCliOptions) {}
+
+  /** The coverage of the suites run so far (undefined without --coverage, or when no suite ran). */
+  get coverage(): CoverageTracker<ScapEvent> | undefined {
+    return this.runner?.coverage;
+  }
 
   run(file: string): { kestrel: TestFileResult; eg: EgFileResult } {
     const text = readFileSync(path.resolve(this.options.cwd, file), 'utf8');
@@ -53,6 +63,7 @@ export class EgCliRunner {
     const dump = this.options.dumpEvents === undefined ? undefined : path.resolve(this.options.cwd, this.options.dumpEvents);
     this.runner = new EgRunner(loaded.output.rules, {
       matching: this.options.matching,
+      ...(this.options.coverage ? { coverage: loaded.output } : {}),
       ...(dump === undefined
         ? {}
         : {

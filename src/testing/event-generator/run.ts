@@ -11,9 +11,10 @@ import type { RuleMatching } from '../../evaluator/engine.js';
 import { ProgramBuilder } from '../../evaluator/program-builder.js';
 import { FieldCatalogue } from '../../fields/catalogue.js';
 import { type Alert, Replayer } from '../../replay/replay.js';
-import type { CompiledRule } from '../../rules/model.js';
+import type { CompiledRule, CompileOutput } from '../../rules/model.js';
 import type { ScapEvent } from '../../sources/scap/event.js';
 import { ScapEventSource } from '../../sources/scap/source.js';
+import { CoverageTracker } from '../coverage.js';
 import { explain } from '../runner.js';
 import { loadSuite } from './loader.js';
 import { compareAlert, decodeAlert, type EgAlert, type EgFieldWarning } from './outcome.js';
@@ -27,6 +28,8 @@ export interface EgRunOptions {
   hostname?: string;
   /** Called with each test's synthesized capture, e.g. to dump it. */
   onSimulation?: (test: EgTest, sim: Simulation, file: string) => void;
+  /** Track rule coverage (`kestrel test --coverage`) over the rules these were compiled to. */
+  coverage?: CompileOutput;
 }
 
 export interface EgTestResult {
@@ -63,6 +66,8 @@ export interface EgFileResult {
 /** A runner bound to one rule set: the engine is compiled once for every test. */
 export class EgRunner {
   readonly source = new ScapEventSource();
+  /** Rule coverage of the tests run, when asked for: events of the tests' processes, and their alerts. */
+  readonly coverage: CoverageTracker<ScapEvent> | undefined;
   private readonly replayer: Replayer<ScapEvent>;
   private readonly hostname: string;
 
@@ -71,6 +76,7 @@ export class EgRunner {
     private readonly options: EgRunOptions = {},
   ) {
     this.hostname = options.hostname ?? 'kestrel-host';
+    this.coverage = options.coverage ? new CoverageTracker(options.coverage, this.source) : undefined;
     this.replayer = new Replayer<ScapEvent>(
       rules,
       { matching: options.matching ?? 'first', alerts: { json: true, hostname: this.hostname } },
@@ -116,13 +122,17 @@ export class EgRunner {
     const item = { event: undefined as unknown as ScapEvent, file, line: 0, size: 0 };
     const monitored = sim.monitored;
     // One callback for the whole replay: nothing is allocated per event.
+    const coverage = this.coverage;
     const onAlert = (alert: Alert): void => {
-      if (monitored.has(item.event.tid)) result.alerts.push(decodeAlert(alert.line));
+      if (!monitored.has(item.event.tid)) return;
+      result.alerts.push(decodeAlert(alert.line));
+      coverage?.fired(alert.rule);
     };
     for (const ev of sim.events) {
       source.update(ev);
       item.event = ev;
       item.line = ev.num;
+      if (coverage && monitored.has(ev.tid)) coverage.observe(ev);
       this.replayer.process(item, onAlert);
     }
     for (const alert of result.alerts) {
