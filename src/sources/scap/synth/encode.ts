@@ -5,6 +5,7 @@
  * layouts (family byte first, IPs in network order, ports in host order), fd lists as a
  * 16-bit count followed by (int64 fd, int16 flags) pairs.
  */
+import { fixedWidth } from '../tables.js';
 
 /** PPM_AF_* socket families as the drivers write them in the family byte. */
 export const PPM_AF_UNIX = 1;
@@ -35,52 +36,6 @@ export type ParamValue =
   | undefined;
 
 const utf8 = new TextEncoder();
-
-/** Width in bytes of a fixed-size PT_* type, 0 for variable-size types. */
-export function fixedWidth(type: string): number {
-  switch (type) {
-    case 'PT_INT8':
-    case 'PT_UINT8':
-    case 'PT_FLAGS8':
-    case 'PT_ENUMFLAGS8':
-    case 'PT_SIGTYPE':
-    case 'PT_BOOL':
-      return 1;
-    case 'PT_INT16':
-    case 'PT_UINT16':
-    case 'PT_FLAGS16':
-    case 'PT_ENUMFLAGS16':
-    case 'PT_PORT':
-    case 'PT_SYSCALLID':
-      return 2;
-    case 'PT_INT32':
-    case 'PT_UINT32':
-    case 'PT_FLAGS32':
-    case 'PT_ENUMFLAGS32':
-    case 'PT_UID':
-    case 'PT_GID':
-    case 'PT_MODE':
-    case 'PT_FD32':
-    case 'PT_PID32':
-    case 'PT_SIGSET':
-    case 'PT_IPV4ADDR':
-      return 4;
-    case 'PT_INT64':
-    case 'PT_UINT64':
-    case 'PT_ERRNO':
-    case 'PT_FD':
-    case 'PT_PID':
-    case 'PT_RELTIME':
-    case 'PT_ABSTIME':
-    case 'PT_DOUBLE':
-      return 8;
-    case 'PT_IPV6ADDR':
-    case 'PT_IPADDR':
-      return type === 'PT_IPV6ADDR' ? 16 : 0;
-    default:
-      return 0;
-  }
-}
 
 /** IPv4 text to its 4 bytes in network order. */
 export function ipv4Bytes(ip: string): Uint8Array {
