@@ -272,6 +272,25 @@ function bothPorts(fd: FdInfo, out: FieldValue[]): void {
 
 type Builder = (field: ResolvedField, options: ExtractorOptions) => Extractor;
 
+/** The client end's address (fd.cip, fd.cnet). */
+const clientAddress = () =>
+  withFd((fd) => {
+    const tuple = tupleOf(fd);
+    return tuple === undefined ? undefined : ipText(tuple.sip);
+  });
+
+/** The server end's address, or the bound address of a listening socket (fd.sip, fd.snet). */
+const serverAddressText = () =>
+  withFd((fd) => {
+    if (roleNone(fd)) return undefined;
+    if (isSocket(fd)) return fd.tuple === undefined ? undefined : ipText(fd.tuple.dip);
+    if (isServerSocket(fd)) {
+      const a = serverAddress(fd);
+      return a === undefined ? undefined : ipText(a);
+    }
+    return undefined;
+  });
+
 export const FD_FIELDS: Record<string, Builder> = {
   // The fd number is the thread's last event fd, with or without a table entry.
   'fd.num': () => onFd((_fd, t, ev) => lastEventFd(t, ev)),
@@ -301,21 +320,8 @@ export const FD_FIELDS: Record<string, Builder> = {
       const raw = fd === undefined ? fdNameFromEvent(t, ev, s, true, o.renderer) : fd.nameRaw;
       return raw === undefined ? undefined : dedupeSlashes(raw);
     }),
-  'fd.cip': () =>
-    withFd((fd) => {
-      const tuple = tupleOf(fd);
-      return tuple === undefined ? undefined : ipText(tuple.sip);
-    }),
-  'fd.sip': () =>
-    withFd((fd) => {
-      if (roleNone(fd)) return undefined;
-      if (isSocket(fd)) return fd.tuple === undefined ? undefined : ipText(fd.tuple.dip);
-      if (isServerSocket(fd)) {
-        const a = serverAddress(fd);
-        return a === undefined ? undefined : ipText(a);
-      }
-      return undefined;
-    }),
+  'fd.cip': clientAddress,
+  'fd.sip': serverAddressText,
   'fd.lip': () => localRemote('local', 'ip'),
   'fd.rip': () => localRemote('remote', 'ip'),
   'fd.cport': () =>
@@ -391,21 +397,9 @@ export const FD_FIELDS: Record<string, Builder> = {
   'fd.port': () => eitherEnd(bothPorts),
   // libsinsp compares fd.proto as ports, like fd.port.
   'fd.proto': () => eitherEnd(bothPorts),
-  'fd.cnet': () =>
-    withFd((fd) => {
-      const tuple = tupleOf(fd);
-      return tuple === undefined ? undefined : ipText(tuple.sip);
-    }),
-  'fd.snet': () =>
-    withFd((fd) => {
-      if (roleNone(fd)) return undefined;
-      if (isSocket(fd)) return fd.tuple === undefined ? undefined : ipText(fd.tuple.dip);
-      if (isServerSocket(fd)) {
-        const a = serverAddress(fd);
-        return a === undefined ? undefined : ipText(a);
-      }
-      return undefined;
-    }),
+  // The net fields compare the same address as a network member.
+  'fd.cnet': clientAddress,
+  'fd.snet': serverAddressText,
   'fd.lnet': () => localRemote('local', 'ip'),
   'fd.rnet': () => localRemote('remote', 'ip'),
 };
