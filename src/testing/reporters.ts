@@ -6,20 +6,25 @@ export function textReport(files: TestFileResult[]): string {
   for (const f of files) {
     for (const e of f.errors) out.push(`ERROR ${e}`);
     for (const r of f.results) {
+      if (r.skipped !== undefined) {
+        out.push(`SKIP ${f.file} › ${r.name}`, `     ${r.skipped}`);
+        continue;
+      }
       out.push(`${r.passed ? 'PASS' : 'FAIL'} ${f.file} › ${r.name}`);
       for (const failure of r.failures) out.push(`     ${failure.replace(/\n/g, '\n     ')}`);
     }
   }
-  const { passed, failed, errors } = totals(files);
-  out.push('', `${passed} passed, ${failed} failed${errors ? `, ${errors} file error(s)` : ''}`);
+  const { passed, failed, skipped, errors } = totals(files);
+  out.push('', `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}${errors ? `, ${errors} file error(s)` : ''}`);
   return `${out.join('\n')}\n`;
 }
 
-export function totals(files: TestFileResult[]): { passed: number; failed: number; errors: number } {
+export function totals(files: TestFileResult[]): { passed: number; failed: number; skipped: number; errors: number } {
   const results = files.flatMap((f) => f.results);
   return {
     passed: results.filter((r) => r.passed).length,
-    failed: results.filter((r) => !r.passed).length,
+    failed: results.filter((r) => !r.passed && r.skipped === undefined).length,
+    skipped: results.filter((r) => r.skipped !== undefined).length,
     errors: files.reduce((n, f) => n + f.errors.length, 0),
   };
 }
@@ -31,17 +36,23 @@ const xml = (s: string) =>
 
 /** JUnit XML: a testsuite per file, a testcase per test (classname = the rule). */
 export function junitReport(files: TestFileResult[]): string {
-  const { passed, failed, errors } = totals(files);
-  const lines = [`<?xml version="1.0" encoding="UTF-8"?>`, `<testsuites name="kestrel" tests="${passed + failed}" failures="${failed}" errors="${errors}">`];
+  const { passed, failed, skipped, errors } = totals(files);
+  const lines = [
+    `<?xml version="1.0" encoding="UTF-8"?>`,
+    `<testsuites name="kestrel" tests="${passed + failed + skipped}" failures="${failed}" errors="${errors}">`,
+  ];
   for (const f of files) {
-    const failures = f.results.filter((r) => !r.passed).length;
+    const t = totals([f]);
     const time = f.results.reduce((s, r) => s + r.durationMs, 0) / 1000;
-    lines.push(`  <testsuite name="${xml(f.file)}" tests="${f.results.length}" failures="${failures}" errors="${f.errors.length}" time="${time.toFixed(3)}">`);
+    lines.push(
+      `  <testsuite name="${xml(f.file)}" tests="${f.results.length}" failures="${t.failed}" errors="${f.errors.length}" skipped="${t.skipped}" time="${time.toFixed(3)}">`,
+    );
     for (const e of f.errors)
       lines.push(`    <testcase name="${xml(`load ${f.file}`)}" classname="kestrel"><error message="${xml(e.split('\n')[0]!)}">${xml(e)}</error></testcase>`);
     for (const r of f.results) {
       const open = `    <testcase name="${xml(r.name)}" classname="${xml(r.rule)}" time="${(r.durationMs / 1000).toFixed(3)}"`;
-      if (r.passed) lines.push(`${open}/>`);
+      if (r.skipped !== undefined) lines.push(`${open}><skipped message="${xml(r.skipped)}"/></testcase>`);
+      else if (r.passed) lines.push(`${open}/>`);
       else lines.push(`${open}><failure message="${xml(r.failures[0]!.split('\n')[0]!)}">${xml(r.failures.join('\n'))}</failure></testcase>`);
     }
     lines.push('  </testsuite>');

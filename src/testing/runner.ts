@@ -26,6 +26,8 @@ export interface TestResult {
   name: string;
   rule: string;
   passed: boolean;
+  /** Set when the test was not run, saying why (an event-generator test's `runIf`); not passed, not failed. */
+  skipped?: string;
   /** What went wrong, one entry per unmet expectation. */
   failures: string[];
   /** Alerts of the rule under test. */

@@ -80,6 +80,25 @@ describe('kestrel test on event-generator suites', () => {
     ]);
   });
 
+  it('--arch: tests whose runIf is false are reported skipped (text, JUnit), left out of event-generator reports, and do not fail the run', async () => {
+    const suite = path.resolve('test/event-generator-suites/clear_log_activities.yaml');
+    const amd = await runKestrel(['test', '-r', RULES, suite]);
+    expect(amd.stdout).toContain(`PASS ${suite} › truncate_log_file_testCase#0`);
+    const arm = await runKestrel(['test', '-r', RULES, suite, '--arch', 'aarch64']);
+    expect(arm.code).toBe(0);
+    expect(arm.stdout).toContain(`SKIP ${suite} › truncate_log_file_testCase#0\n     runIf: arch ne arm64 is false on the simulated arm64`);
+    expect(arm.stdout).toMatch(/\d+ passed, 0 failed, \d+ skipped/);
+    const junit = await runKestrel(['test', '-r', RULES, suite, '--arch', 'arm64', '--reporter', 'junit']);
+    expect(junit.stdout).toContain(
+      '<testcase name="truncate_log_file_testCase#0" classname="Clear Log Activities" time="0.000"><skipped message="runIf: arch ne arm64 is false on the simulated arm64"/></testcase>',
+    );
+    const json = await runKestrel(['test', '-r', RULES, suite, '--arch', 'arm64', '--report-format', 'json']);
+    expect(json.stdout).not.toContain('truncate_log_file');
+    const bad = await runKestrel(['test', '-r', RULES, suite, '--arch', 'riscv']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`unknown architecture 'riscv' (amd64, arm64, or x86_64, aarch64)`);
+  });
+
   it('needs -r: the suites name no rules file', async () => {
     const run = await runKestrel(['test', SHM]);
     expect(run.code).toBe(1);

@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { NEWER_FORMAT } from '../../src/testing/event-generator/schema.js';
 import { SHARED_DIR } from './upstream.js';
 
 export const EVENT_GENERATOR_DIR = `${SHARED_DIR}event-generator/`;
@@ -19,14 +20,57 @@ function listFiles(dir: string): string[] {
   });
 }
 
-/** Every schema, by its $id. */
-export function loadSchemas(): Map<string, Schema> {
+/**
+ * Every schema, by its $id. With `newerFormat` (the default), the schemas are changed as
+ * NEWER_FORMAT says kestrel reads the later event-generator that Falco's suites need, so
+ * the zod rendering is compared with exactly what it is meant to accept.
+ */
+export function loadSchemas(options: { newerFormat?: boolean } = {}): Map<string, Schema> {
   const out = new Map<string, Schema>();
   for (const file of listFiles(SCHEMA_DIR).filter((f) => f.endsWith('.json'))) {
     const schema = JSON.parse(readFileSync(file, 'utf8')) as Schema;
     out.set(schema['$id'] as string, schema);
   }
+  if (options.newerFormat ?? true) applyNewerFormat(out);
   return out;
+}
+
+const STEP_SCHEMA_IDS: Record<keyof typeof NEWER_FORMAT.optionalDirFds, string> = {
+  openat: 'steps.syscall.openAt.schema.json',
+  openat2: 'steps.syscall.openAt2.schema.json',
+  symlinkat: 'steps.syscall.symLinkAt.schema.json',
+  linkat: 'steps.syscall.linkAt.schema.json',
+};
+
+function applyNewerFormat(schemas: Map<string, Schema>): void {
+  const at = (id: string, ...keys: string[]): Schema => {
+    let s = schemas.get(id) as Schema;
+    for (const k of keys) s = s[k] as Schema;
+    if (s === undefined) throw new Error(`json-schema helper: ${id} ${keys.join('.')} missing`);
+    return s;
+  };
+  for (const [syscall, fields] of Object.entries(NEWER_FORMAT.optionalDirFds)) {
+    const args = at(STEP_SCHEMA_IDS[syscall as keyof typeof STEP_SCHEMA_IDS], 'properties', 'args');
+    const required = args['required'] as string[];
+    for (const f of fields) if (!required.includes(f)) throw new Error(`json-schema helper: ${syscall} does not require ${f}`);
+    args['required'] = required.filter((r) => !(fields as readonly string[]).includes(r));
+  }
+  at('context.schema.json', 'properties', 'container')['type'] = ['object', 'null'];
+  const closed = { not: {} };
+  at('test.schema.json', 'properties')['runIf'] = {
+    type: ['object', 'null'],
+    required: ['arch'],
+    additionalProperties: closed,
+    properties: {
+      arch: {
+        type: 'object',
+        required: ['op', 'val'],
+        additionalProperties: closed,
+        properties: { op: { enum: ['eq', 'ne'] }, val: { type: 'string', minLength: 1 } },
+      },
+    },
+  };
+  at('resources.process.schema.json', 'properties')['fileLess'] = { type: 'boolean' };
 }
 
 const KNOWN = new Set([

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import fg from 'fast-glob';
 import { type CoverageTracker, coverageLcov, coverageTable } from '../../testing/coverage.js';
+import { ARCHES, parseArch } from '../../testing/event-generator/arch.js';
 import { EgCliRunner } from '../../testing/event-generator/cli.js';
 import { isEventGeneratorSuite } from '../../testing/event-generator/detect.js';
 import { type EgReportFormat, egReport, suiteReports } from '../../testing/event-generator/report.js';
@@ -30,6 +31,8 @@ on a simulated host against the rules given with -r:
   --report-format F   text|json|yaml: event-generator's report instead of kestrel's; the exit
                       status is then event-generator's (1 only when a file does not load)
   -o rule_matching=M  first (default) or all
+  --arch ARCH         the simulated machine: amd64 (default; also x86_64) or arm64 (aarch64);
+                      tests whose runIf is false on it are skipped
   --dump-events FILE  the synthesized events of every test, as JSONL`;
 
 export async function runTest(argv: string[], io: CliIO): Promise<number> {
@@ -45,6 +48,7 @@ export async function runTest(argv: string[], io: CliIO): Promise<number> {
       lcov: { type: 'string' },
       'report-format': { type: 'string' },
       'dump-events': { type: 'string' },
+      arch: { type: 'string' },
       option: { type: 'string', short: 'o', multiple: true },
     },
     allowPositionals: true,
@@ -67,12 +71,15 @@ export async function runTest(argv: string[], io: CliIO): Promise<number> {
     if (!m) throw new UsageError(`unsupported option '-o ${o}' (rule_matching=first|all)`);
     matching = m[1] as 'first' | 'all';
   }
+  const arch = values.arch === undefined ? undefined : parseArch(values.arch);
+  if (values.arch !== undefined && arch === undefined) throw new UsageError(`unknown architecture '${values.arch}' (${ARCHES.join(', ')}, or x86_64, aarch64)`);
   const wantCoverage = Boolean(values.coverage || values['coverage-json'] || values.lcov);
   const eg = new EgCliRunner({
     rules: values.rules,
     cwd: io.cwd,
     matching,
     coverage: wantCoverage,
+    ...(arch ? { arch } : {}),
     ...(values['dump-events'] ? { dumpEvents: values['dump-events'] } : {}),
   });
   const egResults: EgFileResult[] = [];

@@ -11,6 +11,7 @@ import { formatDiagnostic } from '../../rules/report.js';
 import type { ScapEvent } from '../../sources/scap/event.js';
 import type { CoverageTracker } from '../coverage.js';
 import type { TestFileResult } from '../runner.js';
+import type { Arch } from './arch.js';
 import { dumpSimulation } from './dump.js';
 import { toTestFileResult } from './report.js';
 import { type EgFileResult, EgRunner } from './run.js';
@@ -23,6 +24,8 @@ export interface EgCliOptions {
   dumpEvents?: string;
   /** Track rule coverage of the suites' tests (`--coverage`, `--coverage-json`, `--lcov`). */
   coverage?: boolean;
+  /** The simulated architecture (`--arch`). */
+  arch?: Arch;
 }
 
 export class EgCliRunner {
@@ -63,6 +66,7 @@ export class EgCliRunner {
     const dump = this.options.dumpEvents === undefined ? undefined : path.resolve(this.options.cwd, this.options.dumpEvents);
     this.runner = new EgRunner(loaded.output.rules, {
       matching: this.options.matching,
+      ...(this.options.arch ? { arch: this.options.arch } : {}),
       ...(this.options.coverage ? { coverage: loaded.output } : {}),
       ...(dump === undefined
         ? {}

@@ -11,7 +11,7 @@ import { extractBindings, resourceFields, SYSCALL_FIELDS } from './bindings.js';
 import { goValue } from './go-format.js';
 import { validateDescription } from './schema.js';
 import { instantiateTemplates, type RawTest } from './templates.js';
-import type { EgContext, EgErrorCode, EgFieldBinding, EgLoadResult, EgProcessContext, EgResource, EgStep, EgTest, EgWarningCode } from './types.js';
+import type { EgContext, EgErrorCode, EgFieldBinding, EgLoadResult, EgProcessContext, EgResource, EgRunIf, EgStep, EgTest, EgWarningCode } from './types.js';
 import { childOrigin, containerOrigin, isPlainObject, originAt, type ParsedYaml, parseYaml } from './yaml-tree.js';
 
 export interface LoadOptions {
@@ -147,7 +147,8 @@ function decodeTest(raw: RawTest, position: (origin: Node | undefined) => { line
   const t = raw.value;
   const origin = containerOrigin(t);
   const rawContext = (t['context'] as Record<string, unknown> | undefined) ?? {};
-  const container = rawContext['container'] as EgContext['container'] | undefined;
+  // A null container (Falco's suites, matrix `container: [null, {}]`) is no container.
+  const container = (rawContext['container'] ?? undefined) as EgContext['container'] | undefined;
   let processes = (rawContext['processes'] as EgProcessContext[] | undefined) ?? [];
   // `suite test` gives a chain with no process (and no container) one default process.
   if (processes.length === 0 && container === undefined) processes = [{}];
@@ -172,6 +173,7 @@ function decodeTest(raw: RawTest, position: (origin: Node | undefined) => { line
     column,
   };
   for (const key of ['rule', 'description', 'before', 'after'] as const) if (typeof t[key] === 'string') test[key] = t[key];
+  if (isPlainObject(t['runIf'])) test.runIf = t['runIf'] as unknown as EgRunIf;
   if (t['expectedOutcome'] !== undefined) test.expectedOutcome = t['expectedOutcome'] as EgTest['expectedOutcome'];
   if (raw.testCase !== undefined) test.testCase = raw.testCase;
   return test;

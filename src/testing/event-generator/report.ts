@@ -33,6 +33,7 @@ function toTestResult(r: EgTestResult): TestResult {
     name: r.name,
     rule: r.rule ?? '',
     passed: r.passed,
+    ...(r.skipped !== undefined ? { skipped: r.skipped } : {}),
     failures,
     alerts: r.alerts.filter((a) => a.rule === r.rule).map((a) => ({ rule: a.rule, priority: a.priority, output_fields: a.outputFields })),
     otherAlerts: r.alerts.filter((a) => a.rule !== r.rule).map((a) => a.rule),
@@ -54,11 +55,12 @@ interface SuiteReport {
   }[];
 }
 
-/** Groups the results by rule, in the order the rules first appear. */
+/** Groups the results by rule, in the order the rules first appear. Tests skipped by `runIf` were not run: they have no report. */
 export function suiteReports(files: readonly EgFileResult[]): SuiteReport[] {
   const bySuite = new Map<string, SuiteReport>();
   for (const f of files) {
     for (const r of f.results) {
+      if (r.skipped !== undefined) continue;
       const name = r.rule ?? '';
       let s = bySuite.get(name);
       if (s === undefined) bySuite.set(name, (s = { suite: name, testReports: [] }));

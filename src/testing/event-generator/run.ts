@@ -16,6 +16,7 @@ import type { ScapEvent } from '../../sources/scap/event.js';
 import { ScapEventSource } from '../../sources/scap/source.js';
 import { CoverageTracker } from '../coverage.js';
 import { explain } from '../runner.js';
+import { type Arch, runIfBlocks } from './arch.js';
 import { loadSuite } from './loader.js';
 import { compareAlert, decodeAlert, type EgAlert, type EgFieldWarning } from './outcome.js';
 import { type Simulation, simulateTest } from './sim/simulate.js';
@@ -30,6 +31,8 @@ export interface EgRunOptions {
   onSimulation?: (test: EgTest, sim: Simulation, file: string) => void;
   /** Track rule coverage (`kestrel test --coverage`) over the rules these were compiled to. */
   coverage?: CompileOutput;
+  /** The simulated architecture (`runIf`, syscalls that exist): amd64 unless told. */
+  arch?: Arch;
 }
 
 export interface EgTestResult {
@@ -53,6 +56,8 @@ export interface EgTestResult {
   explanation: string[];
   /** The test could not run (an argument the simulator cannot use, an unknown rule). */
   error: string | undefined;
+  /** Why the test was not run (its `runIf` is false on the simulated architecture). */
+  skipped: string | undefined;
   durationMs: number;
 }
 
@@ -70,12 +75,14 @@ export class EgRunner {
   readonly coverage: CoverageTracker<ScapEvent> | undefined;
   private readonly replayer: Replayer<ScapEvent>;
   private readonly hostname: string;
+  private readonly arch: Arch;
 
   constructor(
     private readonly rules: CompiledRule[],
     private readonly options: EgRunOptions = {},
   ) {
     this.hostname = options.hostname ?? 'kestrel-host';
+    this.arch = options.arch ?? 'amd64';
     this.coverage = options.coverage ? new CoverageTracker(options.coverage, this.source) : undefined;
     this.replayer = new Replayer<ScapEvent>(
       rules,
@@ -106,11 +113,13 @@ export class EgRunner {
       alerts: [],
       explanation: [],
       error: undefined,
+      skipped: runIfBlocks(test.runIf, this.arch),
       durationMs: 0,
     };
+    if (result.skipped !== undefined) return finish(result, start);
     let sim: Simulation;
     try {
-      sim = simulateTest(test, { hostname: this.hostname, file });
+      sim = simulateTest(test, { hostname: this.hostname, file, arch: this.arch });
     } catch (e) {
       result.error = (e as Error).message;
       return finish(result, start);
@@ -155,7 +164,7 @@ export class EgRunner {
 
   /** Replays the test again, explaining the rule's condition on the leaf's events of its types. */
   private explain(rule: CompiledRule, test: EgTest, file: string): string[] {
-    const sim = simulateTest(test, { hostname: this.hostname, file });
+    const sim = simulateTest(test, { hostname: this.hostname, file, arch: this.arch });
     const source = this.source;
     source.beginCapture();
     source.state.seed(sim.seed);

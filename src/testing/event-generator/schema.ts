@@ -5,6 +5,10 @@
  * schemas' `if/then` on `type`, `subtype`, `syscall` and `strategy` become refinements that
  * apply the matching branch. test/testing/event-generator/schema.test.ts checks this
  * against the JSON schemas themselves.
+ *
+ * Beyond those schemas, kestrel accepts what Falco's own suites (falcosecurity/falco
+ * e2e_tests/evtgen_suite, run with a later event-generator) rely on; NEWER_FORMAT lists it
+ * and docs/event-generator.md says how each is read.
  */
 import { z } from 'zod';
 import { FD_SUBTYPES, L4_PROTOS, SYSCALL_NAMES } from './types.js';
@@ -40,6 +44,28 @@ const processFields = {
   env: env.optional(),
 };
 
+/**
+ * What the later event-generator that Falco's e2e suites are written for accepts beyond the
+ * schemas of ../shared/event-generator. The schema test applies the same changes to the JSON
+ * schemas before comparing.
+ */
+export const NEWER_FORMAT = {
+  /** `dirFd`, `newDirFd`, `oldDirFd` may be left out: the step uses AT_FDCWD. */
+  optionalDirFds: { openat: ['dirFd'], openat2: ['dirFd'], symlinkat: ['newDirFd'], linkat: ['oldDirFd', 'newDirFd'] },
+  /** `context.container: null` is the same as no container. */
+  nullContainer: true,
+  /** `runIf` on a test: run it only on the architectures it names. */
+  runIf: true,
+  /** `fileLess: true` on a process resource: the process runs from a memfd. */
+  processFileLess: true,
+} as const;
+
+/** `runIf: {arch: {op: eq|ne, val: ARCH}}`; null (or absent) always runs. Strict: a condition kestrel cannot evaluate is an error. */
+export const RunIfSchema = z
+  .strictObject({ arch: z.strictObject({ op: z.enum(['eq', 'ne']), val: nonEmpty }) })
+  .nullable()
+  .optional();
+
 export const ContextSchema = z.looseObject({
   container: z
     .looseObject({
@@ -47,6 +73,7 @@ export const ContextSchema = z.looseObject({
       name: nonEmpty.optional(),
       env: env.optional(),
     })
+    .nullable()
     .optional(),
   processes: z
     .array(
@@ -76,7 +103,7 @@ export const ResourceSchema = withBranches(z.looseObject({ type: z.enum(['client
     // The schema documents `fileName` in prose only: it is not checked.
     memfd: fdBranch(),
   }),
-  process: z.looseObject({ ...processFields, procName: nonEmpty.optional(), 'x-metadata': forbidden }),
+  process: z.looseObject({ ...processFields, procName: nonEmpty.optional(), fileLess: z.boolean().optional(), 'x-metadata': forbidden }),
 });
 
 /** One syscall step's schema: its `args` object (required) and no `x-metadata`. */
@@ -87,16 +114,16 @@ export const SYSCALL_SCHEMAS: Record<(typeof SYSCALL_NAMES)[number], z.ZodType> 
   write: syscall({ fd: fdOrBinding, buffer: opt(nonEmpty), len: opt(fdOrBinding) }),
   read: syscall({ fd: fdOrBinding, buffer: opt(nonEmpty), len: opt(fdOrBinding) }),
   open: syscall({ pathname: nonEmpty, flags: intOrText, mode: opt(intOrText) }),
-  openat: syscall({ dirFd: binding, pathname: nonEmpty, flags: intOrText, mode: opt(intOrText) }),
+  openat: syscall({ dirFd: opt(binding), pathname: nonEmpty, flags: intOrText, mode: opt(intOrText) }),
   openat2: syscall({
-    dirFd: binding,
+    dirFd: opt(binding),
     pathname: z.string(),
     how: opt(z.looseObject({ flags: opt(intOrText), mode: opt(intOrText), resolve: opt(intOrText) })),
   }),
   symlink: syscall({ target: nonEmpty, linkPath: nonEmpty }),
-  symlinkat: syscall({ target: nonEmpty, newDirFd: binding, linkPath: nonEmpty }),
+  symlinkat: syscall({ target: nonEmpty, newDirFd: opt(binding), linkPath: nonEmpty }),
   link: syscall({ oldPath: nonEmpty, newPath: nonEmpty }),
-  linkat: syscall({ oldDirFd: binding, oldPath: nonEmpty, newDirFd: binding, newPath: nonEmpty, flags: opt(intOrText) }),
+  linkat: syscall({ oldDirFd: opt(binding), oldPath: nonEmpty, newDirFd: opt(binding), newPath: nonEmpty, flags: opt(intOrText) }),
   init_module: syscall({ moduleImage: nonEmpty, paramValues: opt(nonEmpty) }),
   finit_module: syscall({ fd: binding, paramValues: opt(nonEmpty), flags: opt(intOrText) }),
   dup: syscall({ oldFd: fdOrBinding }),
@@ -142,6 +169,7 @@ export const TestSchema = z.looseObject({
   name: nonEmpty,
   description: nonEmpty.optional(),
   runner: z.enum(['HostRunner']),
+  runIf: RunIfSchema,
   context: ContextSchema.optional(),
   before: nonEmpty.optional(),
   after: nonEmpty.optional(),
@@ -199,6 +227,9 @@ function describeIssue(issue: z.core.$ZodIssue, root: unknown): SchemaViolation[
       if (branch && branch.length > 0) return branch.flatMap((i) => describeIssue({ ...i, path: [...issue.path, ...i.path] }, root));
       return [{ path, message: `got ${jsonType(input)}, want integer or string` }];
     }
+    case 'unrecognized_keys':
+      // Only runIf is strict: kestrel evaluates it and cannot evaluate a condition it does not know.
+      return [{ path, message: `additionalProperties ${issue.keys.map((k) => `'${k}'`).join(', ')} not allowed (runIf supports arch: {op: eq|ne, val})` }];
     case 'custom': {
       const params = (issue as { params?: { minProperties?: number } }).params;
       if (params?.minProperties !== undefined) {

@@ -94,7 +94,22 @@ export type EgResource =
   | { type: 'fd'; name: string; subtype: 'directory'; dirPath: string }
   | { type: 'fd'; name: string; subtype: 'memfd'; fileName?: string }
   | { type: 'fd'; name: string; subtype: 'pipe' | 'event' | 'signalfd' | 'eventpoll' | 'inotify' }
-  | { type: 'process'; name: string; exePath?: string; args?: string; exe?: string; procName?: string; env?: Record<string, string> };
+  | {
+      type: 'process';
+      name: string;
+      exePath?: string;
+      args?: string;
+      exe?: string;
+      procName?: string;
+      env?: Record<string, string>;
+      /** Run from a memfd instead of a file (Falco's suites; see NEWER_FORMAT). */
+      fileLess?: boolean;
+    };
+
+/** `runIf`'s condition on the architecture (Go's GOARCH names: amd64, arm64, …). */
+export interface EgRunIf {
+  arch: { op: 'eq' | 'ne'; val: string };
+}
 
 /** `${SRC.FIELD}` in a step argument: the argument takes SRC's FIELD when the step runs. */
 export interface EgFieldBinding {
@@ -131,6 +146,8 @@ export interface EgTest {
   rule?: string;
   description?: string;
   runner: 'HostRunner';
+  /** Run only when this holds on the simulated architecture; undefined runs everywhere. */
+  runIf?: EgRunIf;
   context: EgContext;
   before?: string;
   after?: string;

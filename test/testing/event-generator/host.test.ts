@@ -196,6 +196,51 @@ describe('resources', () => {
     expect(kill['evt.arg.sig']).toBe('SIGKILL');
     expect(r.of('procexit', '>')).toHaveLength(1);
   });
+
+  it("process: inherits the test process's environment (its test id included), so its alerts count", () => {
+    const r = replayTest(test(`resources:\n  - { type: process, name: p, procName: sleeper, env: { EXTRA: "1" } }`), ['proc.env', 'proc.exepath']);
+    const exec = r.of('execve').at(-1)!;
+    const leafEnv = String(r.of('execve').at(-2)!['proc.env']);
+    expect(String(exec['proc.env'])).toBe(`${leafEnv} EXTRA=1`);
+    expect(leafEnv).toMatch(/FALCO_EVENT_GENERATOR_TEST_ID=[0-9a-f-]{36}/);
+    expect(r.sim.monitored.has(Number(exec['thread.tid']))).toBe(true);
+  });
+
+  it('process with fileLess: runs from a memfd; the driver flags the executable EXE_FROM_MEMFD (and EXE_WRITABLE: root owns it)', () => {
+    const r = replayTest(test(`resources:\n  - { type: process, name: p, procName: ghost, fileLess: true }`), [
+      'evt.arg.flags',
+      'proc.is_exe_from_memfd',
+      'proc.is_exe_writable',
+      'proc.exepath',
+      'proc.name',
+      'evt.arg.name',
+      'fd.num',
+    ]);
+    const memfd = r.of('memfd_create')[0]!;
+    expect(memfd['evt.arg.name']).toBe('ghost');
+    const exec = r.of('execve').at(-1)!;
+    expect(exec['evt.arg.flags']).toBe('EXE_WRITABLE|EXE_FROM_MEMFD');
+    expect(exec['proc.is_exe_from_memfd']).toBe(true);
+    expect(exec['proc.exepath']).toBe('/memfd:ghost (deleted)');
+    // The kernel names the program after the last component of the path it was run by.
+    expect(exec['proc.name']).toBe(String(memfd['fd.num']));
+    // Without fileLess, a file: no memfd flag.
+    const plain = replayTest(test(`resources:\n  - { type: process, name: p, procName: ghost }`), ['evt.arg.flags', 'proc.is_exe_from_memfd']);
+    expect(plain.of('execve').at(-1)!['evt.arg.flags']).toBe('EXE_WRITABLE');
+    expect(plain.of('execve').at(-1)!['proc.is_exe_from_memfd']).toBe(false);
+  });
+
+  it('EXE_WRITABLE as the driver computes it: the owner (root) or a task that may override permissions', () => {
+    const flags = (processes: string) =>
+      replayTest(test(`context:\n  processes:\n${processes}`), ['proc.is_exe_writable'])
+        .of('execve')
+        .at(-1)!['proc.is_exe_writable'];
+    expect(flags('    - user: root')).toBe(true);
+    // event-generator's default file capabilities (all, effective) include CAP_DAC_OVERRIDE.
+    expect(flags('    - user: alice')).toBe(true);
+    expect(flags('    - { user: alice, capabilities: "cap_net_admin=ep" }')).toBe(false);
+    expect(flags('    - { user: alice, capabilities: "cap_dac_override=ep" }')).toBe(true);
+  });
 });
 
 const STEP = [

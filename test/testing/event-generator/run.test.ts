@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadRulesFiles } from '../../../src/rules/loader.js';
 import type { CompiledRule } from '../../../src/rules/model.js';
+import { hasSyscall } from '../../../src/testing/event-generator/arch.js';
 import { loadSuite } from '../../../src/testing/event-generator/index.js';
 import { goFloat } from '../../../src/testing/event-generator/outcome.js';
 import { EgRunner, runSuites } from '../../../src/testing/event-generator/run.js';
@@ -58,7 +59,7 @@ describe('the upstream samples with a rule', () => {
 
 describe('the kestrel suites for the stable rules', () => {
   const files = readdirSync(SUITES).filter((f) => f.endsWith('.yaml'));
-  it('there are 19', () => expect(files).toHaveLength(19));
+  it('there are 20', () => expect(files).toHaveLength(20));
   for (const f of files) {
     it(`${f}: every concrete test passes`, () => {
       const [result] = runSuites([{ file: f, text: readFileSync(SUITES + f, 'utf8') }], rules);
@@ -76,6 +77,26 @@ describe('the kestrel suites for the stable rules', () => {
       }
     });
   }
+
+  it('on arm64, the tests of syscalls arm64 lacks are skipped by their runIf, and every other test passes', () => {
+    const results = runSuites(
+      files.map((f) => ({ file: f, text: readFileSync(SUITES + f, 'utf8') })),
+      rules,
+      { arch: 'arm64' },
+    ).flatMap((f) => f.results);
+    const skipped = results.filter((r) => r.skipped !== undefined);
+    expect(skipped.length).toBeGreaterThan(0);
+    expect(results.filter((r) => r.skipped === undefined && !r.passed).map((r) => `${r.name}: ${r.error}`)).toEqual([]);
+    // Gated exactly: every skipped test has a step arm64 cannot run.
+    const tests = files.flatMap((f) => loadSuite(readFileSync(SUITES + f, 'utf8'), f).tests);
+    for (const r of skipped) {
+      const test = tests.find((t) => t.name === r.name && t.rule === r.rule)!;
+      expect(
+        test.steps.some((s) => !hasSyscall('arm64', s.syscall)),
+        r.name,
+      ).toBe(true);
+    }
+  });
 });
 
 const SHADOW = `tests:
@@ -172,6 +193,67 @@ describe('outcome', () => {
       - { type: syscall, name: o, syscall: open, args: { pathname: /etc/x, flags: O_NOPE } }
 `);
     expect(r!.error).toBe(`step 'o': flags: unknown value "O_NOPE"`);
+  });
+
+  it('runIf: a test runs only where its condition on the simulated architecture holds (amd64 unless told)', () => {
+    const gated = (runIf: string) => `tests:
+  - name: t
+    rule: Read sensitive file untrusted
+    runner: HostRunner
+    runIf: ${runIf}
+    steps:
+      - { type: syscall, name: o, syscall: openat, args: { pathname: /etc/shadow, flags: O_RDONLY } }
+`;
+    const ne = gated('{ arch: { op: ne, val: arm64 } }');
+    expect(one(ne)[0]!).toMatchObject({ passed: true, skipped: undefined });
+    expect(one(ne, { arch: 'arm64' })[0]!).toMatchObject({ passed: false, skipped: 'runIf: arch ne arm64 is false on the simulated arm64', alerts: [] });
+    // The kernel's names are aliases of Go's.
+    expect(one(gated('{ arch: { op: eq, val: x86_64 } }'))[0]!.passed).toBe(true);
+    expect(one(gated('{ arch: { op: eq, val: aarch64 } }'))[0]!.skipped).toBeDefined();
+    expect(one(gated('null'))[0]!.passed).toBe(true);
+    // A template's runIf comes from its case, null included (as Falco's suites write it).
+    const template = `tests:
+  - name: t
+    rule: Read sensitive file untrusted
+    runner: HostRunner
+    runIf: %{ item.runIf }
+    steps:
+      - { type: syscall, name: o, syscall: "%{ item.syscall }", args: { pathname: /etc/shadow, flags: O_RDONLY } }
+    cases:
+      - strategy: vector
+        values: { runIf: { arch: { op: ne, val: arm64 } }, syscall: open }
+      - strategy: vector
+        values: { runIf: null, syscall: openat }
+`;
+    expect(one(template, { arch: 'arm64' }).map((r) => [r.name, r.passed, r.skipped !== undefined])).toEqual([
+      ['t_testCase#0', false, true],
+      ['t_testCase#1', true, false],
+    ]);
+  });
+
+  it('arm64: a step whose syscall the architecture lacks fails the test, as event-generator refuses to build it', () => {
+    const text = SHADOW.replace('PATH', '/etc/shadow').replace('HOST', 'kestrel-host');
+    expect(text).toContain('syscall: open\n');
+    const [r] = one(text, { arch: 'arm64' });
+    expect(r!.passed).toBe(false);
+    expect(r!.error).toMatch(/^error building test: error building step "\w+" \(syscall open\): not supported by the architecture \(arm64\)$/);
+    expect(r!.alerts).toEqual([]);
+  });
+
+  it('Fileless execution via memfd_create fires on a fileLess process resource, attributed to the test', () => {
+    const [r] = one(`tests:
+  - name: t
+    rule: Fileless execution via memfd_create
+    runner: HostRunner
+    resources:
+      - { type: process, name: ghost, procName: ghost, fileLess: true }
+    expectedOutcome:
+      priority: critical
+      outputFields: { evt.arg.flags: EXE_WRITABLE|EXE_FROM_MEMFD, proc.exepath: "/memfd:ghost (deleted)" }
+`);
+    expect(r!.error).toBeUndefined();
+    expect(r!.warnings).toEqual([]);
+    expect(r!.passed).toBe(true);
   });
 
   it('one runner serves many tests with fresh state each time', () => {

@@ -41,12 +41,23 @@ describe('event-generator schemas in zod', () => {
   // One test per shape: tests that differ only in plain values meet the same schema branches.
   const shape = (t: unknown) =>
     JSON.stringify(t, (key, v: unknown) => (['type', 'subtype', 'syscall', 'strategy'].includes(key) || typeof v === 'object' ? v : typeof v));
+  // The samples predate what NEWER_FORMAT adds; one test in the style of Falco's suites carries it.
+  const newer = {
+    name: 'gated',
+    runner: 'HostRunner',
+    runIf: { arch: { op: 'ne', val: 'arm64' } },
+    context: { container: null },
+    resources: [{ type: 'process', name: 'p', fileLess: true }],
+    steps: [{ type: 'syscall', name: 's', syscall: 'openat', args: { pathname: '/etc/shadow', flags: 'O_RDONLY' } }],
+  };
   const tests = [
     ...new Map(
-      documents()
-        .flatMap((d) => [d.raw, d.concrete])
-        .flatMap((d) => (d as { tests: unknown[] }).tests)
-        .map((t) => [shape(t), t]),
+      [
+        ...documents()
+          .flatMap((d) => [d.raw, d.concrete])
+          .flatMap((d) => (d as { tests: unknown[] }).tests),
+        newer,
+      ].map((t) => [shape(t), t]),
     ).values(),
   ];
   const JUNK: unknown[] = [
@@ -75,6 +86,10 @@ describe('event-generator schemas in zod', () => {
     'kill',
     'sendto',
     'matrix',
+    'eq',
+    'ne',
+    'arm64',
+    { op: 'eq', val: 'amd64' },
   ];
   /** Every property name the schemas know, plus x-metadata. */
   const KEYS = [...new Set([...schemas.values()].flatMap((s) => propertyNames(s)))];
@@ -134,6 +149,18 @@ describe('event-generator schemas in zod', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it("accepts what Falco's suites need beyond the shared schemas, and nothing the shared schemas reject otherwise", () => {
+    const shared = loadSchemas({ newerFormat: false });
+    const sharedRoot = shared.get('description.schema.json')!;
+    expect(validate(shared, sharedRoot, { tests: [newer] })).not.toEqual([]);
+    expect(validateDescription({ tests: [newer] })).toEqual([]);
+    // A runIf kestrel cannot evaluate is an error, not a test run everywhere.
+    expect(validateDescription({ tests: [{ ...newer, runIf: { kernel: '6.1' } }] })).toEqual([
+      { path: ['tests', 0, 'runIf'], message: "missing property 'arch'" },
+      { path: ['tests', 0, 'runIf'], message: "additionalProperties 'kernel' not allowed (runIf supports arch: {op: eq|ne, val})" },
+    ]);
   });
 
   it("reports a violation at the offending node, in the validator's words", () => {

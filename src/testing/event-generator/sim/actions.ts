@@ -19,7 +19,11 @@ export class Actions {
   /** Paths created during the test. */
   private readonly created = new Set<string>();
 
-  constructor(private readonly host: SimHost) {}
+  constructor(
+    private readonly host: SimHost,
+    /** Threads whose alerts count for the test; processes started for it join when their parent is in. */
+    private readonly monitored: Set<number> = new Set(),
+  ) {}
 
   exists(path: string): boolean {
     return this.created.has(path) || EXISTING.test(path);
@@ -104,19 +108,34 @@ export class Actions {
     return fd;
   }
 
-  /** A process resource: `cat` under a simulated executable path (process.go), left running. */
+  /**
+   * A process resource: `cat` under a simulated executable path (process.go), left running.
+   * Its environment is the test process's own plus the resource's `env` (buildProcEnv in
+   * pkg/test/resource/builder), so it carries the test id and its alerts count. With `fileLess`, the executable is first copied into a memfd, and the child runs it
+   * through /proc/self/fd/N, as fileless malware does: the kernel then names the executable
+   * `/memfd:NAME (deleted)` and the driver flags it EXE_FROM_MEMFD.
+   */
   private processResource(p: SimProcess, r: Extract<EgResource, { type: 'process' }>): number {
     const h = this.host;
     const simExePath = r.exePath ?? `/tmp/event-generator${h.random.chars(10, LETTERS)}`;
     const exePath = r.procName ? `${dirname(simExePath)}/${r.procName}` : simExePath;
+    let memfd: number | undefined;
+    if (r.fileLess) {
+      memfd = this.take(p, 'memfd');
+      h.enter('memfd_create', p.tid);
+      h.exit('memfd_create', p.tid, { fd: memfd, name: basename(exePath), flags: 0 });
+    }
     const child = h.clone(p);
     h.execve(child, {
-      filename: exePath,
+      filename: memfd === undefined ? exePath : `/proc/self/fd/${memfd}`,
       argv: [r.exe ?? basename(exePath), ...splitArgs(r.args ?? '')],
-      env: Object.entries(r.env ?? {}).map(([k, v]) => `${k}=${v}`),
-      exepath: simExePath,
+      env: [...p.env, ...Object.entries(r.env ?? {}).map(([k, v]) => `${k}=${v}`)],
+      exepath: memfd === undefined ? simExePath : `/memfd:${basename(exePath)} (deleted)`,
+      fromMemfd: memfd !== undefined,
     });
-    child.monitored = false;
+    if (memfd !== undefined) this.close(p, memfd);
+    child.monitored = p.monitored;
+    if (child.monitored) this.monitored.add(child.tid);
     return child.pid;
   }
 

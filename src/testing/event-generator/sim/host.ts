@@ -20,7 +20,9 @@ import {
   PPM_CL_CLONE_NEWUTS,
   PPM_CL_CLONE_VFORK,
   PPM_CL_CLONE_VM,
+  PPM_EXE_FROM_MEMFD,
   PPM_EXE_UPPER_LAYER,
+  PPM_EXE_WRITABLE,
   Synth,
 } from '../../../sources/scap/synth/index.js';
 import { ALL_CAPS, type CapSets } from './flags.js';
@@ -353,7 +355,18 @@ export class SimHost {
   /** execve() of `filename` by `p`, which becomes the new program. */
   execve(
     p: SimProcess,
-    x: { filename: string; argv: string[]; env: string[]; exepath: string; uid?: number; gid?: number; caps?: CapSets; upperLayer?: boolean },
+    x: {
+      filename: string;
+      argv: string[];
+      env: string[];
+      exepath: string;
+      uid?: number;
+      gid?: number;
+      caps?: CapSets;
+      upperLayer?: boolean;
+      /** The executable is a memfd (fileless execution). */
+      fromMemfd?: boolean;
+    },
   ): void {
     this.enter('execve', p.tid, { filename: x.filename });
     const base = x.filename.slice(x.filename.lastIndexOf('/') + 1);
@@ -387,7 +400,7 @@ export class SimHost {
       tty: 34816,
       vpgid: p.vpid,
       loginuid: 0,
-      flags: x.upperLayer ? PPM_EXE_UPPER_LAYER : 0,
+      flags: (exeWritable(p) ? PPM_EXE_WRITABLE : 0) | (x.upperLayer ? PPM_EXE_UPPER_LAYER : 0) | (x.fromMemfd ? PPM_EXE_FROM_MEMFD : 0),
       cap_inheritable: p.caps.inheritable,
       cap_permitted: p.caps.permitted,
       cap_effective: p.caps.effective,
@@ -416,6 +429,17 @@ export class SimHost {
   static hostCgroups(): string[] {
     return [...HOST_CGROUPS];
   }
+}
+
+const CAP_DAC_OVERRIDE = 1n << 1n;
+
+/**
+ * The driver's EXE_WRITABLE (extract__exe_writable in libs' modern_bpf): the task owns the
+ * executable or may override file permissions. Every simulated executable is root's
+ * (system binaries, and event-generator's copies and memfds, made as root) with mode 0755.
+ */
+function exeWritable(p: SimProcess): boolean {
+  return p.uid === 0 || (p.caps.effective & CAP_DAC_OVERRIDE) !== 0n;
 }
 
 export const CONTAINER_INIT_FLAGS = PPM_CL_CLONE_NEWPID | PPM_CL_CLONE_NEWNS | PPM_CL_CLONE_NEWUTS | PPM_CL_CLONE_NEWIPC | PPM_CL_CLONE_NEWNET;

@@ -5,8 +5,10 @@
  * execve from event-generator's own process, the `before` script, the resources, the steps,
  * the `after` script.
  */
+
 import type { ScapEvent } from '../../../sources/scap/event.js';
 import type { Seed } from '../../../sources/scap/state/engine.js';
+import { type Arch, hasSyscall } from '../arch.js';
 import type { EgProcessContext, EgTest } from '../types.js';
 import { Actions, basename, dirname, type Exposed, LETTERS, splitArgs } from './actions.js';
 import { ALL_CAPS, parseCapabilities } from './flags.js';
@@ -28,6 +30,8 @@ export interface SimulateOptions {
   onEvent?: (ev: ScapEvent) => void;
   /** The suite file, for event-generator's command line. */
   file?: string;
+  /** The simulated architecture (default amd64): steps whose syscall it lacks fail the test. */
+  arch?: Arch;
 }
 
 export interface Simulation {
@@ -47,6 +51,14 @@ export interface Simulation {
 export class SimulationError extends Error {}
 
 export function simulateTest(test: EgTest, options: SimulateOptions = {}): Simulation {
+  // event-generator builds every step before running anything: a missing syscall fails the test with no event.
+  const arch = options.arch ?? 'amd64';
+  for (const step of test.steps) {
+    if (!hasSyscall(arch, step.syscall))
+      throw new SimulationError(
+        `error building test: error building step "${step.name}" (syscall ${step.syscall}): not supported by the architecture (${arch})`,
+      );
+  }
   const random = new Random(options.seed ?? hashSeed(test.name));
   const host = new SimHost(options.hostname ?? 'kestrel-host', random, options.onEvent);
   const testId = uuid(random);
@@ -139,7 +151,7 @@ export function simulateTest(test: EgTest, options: SimulateOptions = {}): Simul
   leaf.monitored = processes.length > 0;
   if (leaf.monitored) monitored.add(leaf.tid);
 
-  const actions = new Actions(host);
+  const actions = new Actions(host, monitored);
   const script = startScript(host, leaf, test.before, test.after, monitored);
 
   const exposed: Exposed[] = [];
