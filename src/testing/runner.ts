@@ -5,10 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseDocument, stringify } from 'yaml';
 import { ProgramBuilder } from '../evaluator/program-builder.js';
 import { FieldCatalogue } from '../fields/catalogue.js';
-import { type Expr, printCondition } from '../parser/index.js';
 import { type Alert, Replayer, type ReplayOptions } from '../replay/replay.js';
 import { replayScap, scapErrorReason } from '../replay/scap.js';
 import { loadRulesFiles } from '../rules/loader.js';
@@ -18,6 +17,9 @@ import { type CaptureProblem, readCaptures } from '../sources/jsonl/captures.js'
 import { type FlatEvent, FlatEventSource } from '../sources/jsonl/flat-source.js';
 import { ScapEventSource } from '../sources/scap/source.js';
 import { CoverageTracker } from './coverage.js';
+import { loadSuite } from './event-generator/loader.js';
+import { EgRunner } from './event-generator/run.js';
+import { explain } from './explain.js';
 import { type Expectation, type TestCase, TestFileSchema } from './schema.js';
 import { expandCases } from './templates.js';
 
@@ -90,6 +92,7 @@ export async function runTestFile(file: string, options: RunOptions = {}): Promi
   }
   const results: TestResult[] = [];
   const errors: string[] = [];
+  let simulator: EgRunner | undefined;
   for (const template of spec.tests) {
     let tests: TestCase[];
     try {
@@ -98,7 +101,12 @@ export async function runTestFile(file: string, options: RunOptions = {}): Promi
       errors.push(`${file}: test '${template.name}': ${(error as Error).message}`);
       continue;
     }
-    for (const test of tests) results.push(await runTest(file, baseDir, test, rules, spec.matching ?? 'first', tracker));
+    for (const test of tests) {
+      if (test.simulate !== undefined) {
+        simulator ??= new EgRunner(rules, { matching: spec.matching ?? 'first' });
+        results.push(runSimulated(file, test, simulator, tracker));
+      } else results.push(await runTest(file, baseDir, test, rules, spec.matching ?? 'first', tracker));
+    }
   }
   return { file, errors, results };
 }
@@ -150,6 +158,48 @@ async function runTest(
   return result;
 }
 
+/**
+ * A test whose events come from the simulated host: `simulate` is an event-generator test
+ * description (its context, resources, steps, scripts), run as `kestrel test` runs suites.
+ * As event-generator does, only alerts from the test's own processes count.
+ */
+function runSimulated(file: string, test: TestCase, simulator: EgRunner, coverage: CoverageTracker | undefined): TestResult {
+  const start = process.hrtime.bigint();
+  const result: TestResult = { file, name: test.name, rule: test.rule, passed: false, failures: [], alerts: [], otherAlerts: [], durationMs: 0 };
+  const text = stringify({ tests: [{ name: test.name, runner: 'HostRunner', ...test.simulate }] });
+  const loaded = loadSuite(text, file, { requireRule: false });
+  if (loaded.errors.length > 0) {
+    // Paths in the messages are of the generated description: name them from `simulate`.
+    result.failures.push(...loaded.errors.map((e) => `simulate: ${e.message.replaceAll("'/tests/0", "'simulate")} [${e.code}]`));
+    return result;
+  }
+  const eg = simulator.runTest({ ...loaded.tests[0]!, rule: test.rule }, file);
+  if (eg.skipped !== undefined) {
+    result.skipped = eg.skipped;
+    return result;
+  }
+  if (eg.error !== undefined && !eg.error.startsWith('rule ')) {
+    result.failures.push(`simulate: ${eg.error}`);
+    return result;
+  }
+  for (const a of eg.alerts) {
+    coverage?.fired(a.rule);
+    if (a.rule === test.rule) result.alerts.push({ rule: a.rule, priority: a.raw.priority, output_fields: a.raw.output_fields ?? {} });
+    else result.otherAlerts.push(a.rule);
+  }
+  if (!test.expect.fires) coverage?.checkedNotFiring(test.rule);
+  const rule = simulator.rule(test.rule);
+  if (rule === undefined) result.failures.push(`rule '${test.rule}' is not in the loaded rules (or is disabled by its source)`);
+  else {
+    result.failures.push(...check(test.expect, rule, result, []));
+    // The simulated events' explanation replaces the inline events' one.
+    if (test.expect.fires && result.alerts.length === 0) result.failures.push(eg.explanation.map((l) => `  ${l}`).join('\n'));
+  }
+  result.passed = result.failures.length === 0;
+  result.durationMs = Number(process.hrtime.bigint() - start) / 1e6;
+  return result;
+}
+
 function check(expect: Expectation, rule: CompiledRule, result: TestResult, events: FlatEvent[]): string[] {
   const failures: string[] = [];
   const fired = result.alerts.length;
@@ -190,21 +240,4 @@ function explainAll(rule: CompiledRule, events: FlatEvent[]): string {
       `\n    false because ${explain(rule.condition, event, compiler).join('; ')}`,
   );
   return lines.join('');
-}
-
-/** The checks that made `expr` false for `event` (it must be false). */
-export function explain<E>(expr: Expr, event: E, compiler: ProgramBuilder<E>): string[] {
-  const holds = (e: Expr) => compiler.compile(e)(event);
-  switch (expr.kind) {
-    case 'and': {
-      const failing = expr.children.find((c) => !holds(c));
-      return failing ? explain(failing, event, compiler) : [];
-    }
-    case 'or':
-      return [`none of (${expr.children.map((c) => explain(c, event, compiler).join(' and ')).join(' | ')})`];
-    case 'not':
-      return [`'${printCondition(expr.child)}' matched`];
-    default:
-      return [`'${printCondition(expr)}' did not match`];
-  }
 }

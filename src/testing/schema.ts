@@ -34,11 +34,21 @@ export const TestSchema = z
     events: z.array(EventSchema).optional(),
     /** A JSONL capture, relative to the test file. */
     capture: z.string().optional(),
+    /**
+     * An event-generator test description (context, resources, steps, before/after): its
+     * events are synthesized on the simulated host, and only its processes' alerts count.
+     */
+    simulate: z.record(z.string(), z.unknown()).optional(),
     expect: ExpectSchema,
     cases: CasesSchema.optional(),
   })
   .strict()
-  .refine((t) => (t.events?.length ?? 0) > 0 || t.capture !== undefined, { message: 'a test needs events, a capture, or both' });
+  .refine((t) => (t.events?.length ?? 0) > 0 || t.capture !== undefined || t.simulate !== undefined, {
+    message: 'a test needs events, a capture, or a simulation (simulate:)',
+  })
+  .refine((t) => t.simulate === undefined || (t.events === undefined && t.capture === undefined && t.defaults === undefined), {
+    message: 'simulate: makes its own events: it takes no events, capture or defaults',
+  });
 
 export const TestFileSchema = z
   .object({

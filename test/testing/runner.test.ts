@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { expandCases, runTestFile } from '../../src/testing/index.js';
 import { runKestrel } from '../helpers/cli.js';
-import { ownRuleTestRuns } from '../helpers/upstream.js';
+import { ownRuleTestRuns, UPSTREAM_RULE_FILES } from '../helpers/upstream.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(path.join(tmpdir(), 'kestrel-tests-'));
@@ -126,5 +126,90 @@ tests:
     // And a broken report is caught.
     writeFileSync(out, xml.replace('classname="Shell in container"', ''));
     expect(spawnSync('xmllint', ['--noout', '--schema', xsd, out]).status).not.toBe(0);
+  });
+});
+
+describe('tests on the simulated host (simulate:)', () => {
+  const file = write(
+    'simulated.kestrel-test.yaml',
+    `tests:
+  - name: sshd reads /etc/shadow
+    rule: Read sensitive file untrusted
+    simulate:
+      context: { processes: [{ name: "%{ item.reader }" }] }
+      steps:
+        - { type: syscall, name: o, syscall: openat, args: { pathname: /etc/shadow, flags: O_RDONLY } }
+    cases: { strategy: vector, values: { reader: [sshd, catty] } }
+    expect: { fires: false }
+  - name: an ancestor matching the rule does not count
+    rule: Run shell untrusted
+    simulate:
+      context: { processes: [{ name: nginx }, { name: bash }, { name: leaf }] }
+    expect: { fires: false }
+  - name: bad step
+    rule: Read sensitive file untrusted
+    simulate:
+      steps:
+        - { type: syscall, name: o, syscall: openat, args: { flags: O_RDONLY } }
+    expect: { fires: false }
+  - name: gated
+    rule: Read sensitive file untrusted
+    simulate:
+      runIf: { arch: { op: eq, val: arm64 } }
+      steps:
+        - { type: syscall, name: o, syscall: openat, args: { pathname: /etc/shadow, flags: O_RDONLY } }
+    expect: { fires: true }
+`,
+  );
+
+  it('synthesizes the events of an event-generator test description and checks the expectation on its processes alerts', async () => {
+    const result = await runTestFile(file, { rules: [UPSTREAM_RULE_FILES[0]!] });
+    expect(result.errors).toEqual([]);
+    const [trusted, untrusted, ancestor, bad, gated] = result.results;
+    expect(trusted).toMatchObject({ name: 'sshd reads /etc/shadow [case 0]', passed: true, alerts: [] });
+    // The negative case fails when the rule fires, with the alert.
+    expect(untrusted!.passed).toBe(false);
+    expect(untrusted!.alerts).toHaveLength(1);
+    expect(untrusted!.alerts[0]!.output_fields['proc.name']).toBe('catty');
+    expect(untrusted!.failures[0]).toMatch(/^expected 'Read sensitive file untrusted' not to fire, it fired 1 time\(s\): \{.*"fd.name":"\/etc\/shadow"/);
+    // nginx -> bash is what the rule looks for, but bash is not the test's process.
+    expect(ancestor).toMatchObject({ passed: true, alerts: [] });
+    expect(bad!.passed).toBe(false);
+    expect(bad!.failures).toEqual([`simulate: error validating YAML description: at 'simulate/steps/0/args': missing property 'pathname' [EG_SCHEMA]`]);
+    expect(gated).toMatchObject({ passed: false, skipped: 'runIf: arch eq arm64 is false on the simulated amd64' });
+  });
+
+  it('explains a positive expectation that failed from the synthesized events', async () => {
+    const positive = write(
+      'simulated-positive.kestrel-test.yaml',
+      `tests:
+  - name: sshd reads /etc/shadow
+    rule: Read sensitive file untrusted
+    simulate:
+      context: { processes: [{ name: sshd }] }
+      steps:
+        - { type: syscall, name: o, syscall: openat, args: { pathname: /etc/shadow, flags: O_RDONLY } }
+    expect: { fires: true }
+`,
+    );
+    const [r] = (await runTestFile(positive, { rules: [UPSTREAM_RULE_FILES[0]!] })).results;
+    expect(r!.passed).toBe(false);
+    expect(r!.failures[0]).toBe(`expected 'Read sensitive file untrusted' to fire, it did not.`);
+    expect(r!.failures[1]).toMatch(/\n {2}event \d+ \(openat < tid \d+\): false because 'proc.name in \(login, /);
+  });
+
+  it('refuses simulate beside events, a capture or defaults', async () => {
+    const mixed = write(
+      'mixed-simulated.kestrel-test.yaml',
+      `tests:
+  - name: m
+    rule: Read sensitive file untrusted
+    simulate: { steps: [] }
+    events: [{ evt.type: open }]
+    expect: { fires: false }
+`,
+    );
+    const result = await runTestFile(mixed, { rules: [UPSTREAM_RULE_FILES[0]!] });
+    expect(result.errors).toEqual([`${mixed}:2:5: tests.0: simulate: makes its own events: it takes no events, capture or defaults`]);
   });
 });

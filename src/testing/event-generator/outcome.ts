@@ -14,6 +14,8 @@ export interface EgAlert {
   source: string;
   hostname: string;
   outputFields: Record<string, string>;
+  /** The alert as Falco's JSON output has it (values with their JSON types). */
+  raw: { priority: string; output_fields?: Record<string, unknown> };
 }
 
 export interface EgFieldWarning {
@@ -28,7 +30,7 @@ export function decodeAlert(json: string): EgAlert {
   const raw = JSON.parse(json) as { rule: string; priority: string; source: string; hostname: string; output_fields?: Record<string, unknown> };
   const outputFields: Record<string, string> = {};
   for (const [k, v] of Object.entries(raw.output_fields ?? {})) if (v !== null && v !== undefined) outputFields[k] = goJsonValue(v);
-  return { rule: raw.rule, priority: String(raw.priority).toLowerCase(), source: raw.source, hostname: raw.hostname, outputFields };
+  return { rule: raw.rule, priority: String(raw.priority).toLowerCase(), source: raw.source, hostname: raw.hostname, outputFields, raw };
 }
 
 /** The fields of `alert` that differ from `expected` (empty: the alert matches). */

@@ -15,7 +15,7 @@ import type { CompiledRule, CompileOutput } from '../../rules/model.js';
 import type { ScapEvent } from '../../sources/scap/event.js';
 import { ScapEventSource } from '../../sources/scap/source.js';
 import { CoverageTracker } from '../coverage.js';
-import { explain } from '../runner.js';
+import { explain } from '../explain.js';
 import { type Arch, runIfBlocks } from './arch.js';
 import { loadSuite } from './loader.js';
 import { compareAlert, decodeAlert, type EgAlert, type EgFieldWarning } from './outcome.js';
@@ -90,6 +90,11 @@ export class EgRunner {
       FieldCatalogue.syscall(),
       this.source,
     );
+  }
+
+  /** The loaded rule of that name (undefined when absent or disabled). */
+  rule(name: string): CompiledRule | undefined {
+    return this.rules.find((r) => r.name === name);
   }
 
   runFile(text: string, file: string): EgFileResult {
