@@ -7,8 +7,9 @@
 
 import type { ScapReadError } from '../sources/scap/errors.js';
 import type { ScapEvent } from '../sources/scap/event.js';
+import { readScapPipelined } from '../sources/scap/pipeline.js';
 import type { ScapEventSource } from '../sources/scap/source.js';
-import { readScap, type ScapReadResult, type ScapSource } from '../sources/scap/stream.js';
+import type { ScapReadResult, ScapSource } from '../sources/scap/stream.js';
 import type { Alert, CaptureItem, Replayer, RunControl } from './replay.js';
 
 /**
@@ -25,7 +26,8 @@ export async function visitScap(
 ): Promise<ScapReadResult> {
   source.beginCapture();
   const item: CaptureItem<ScapEvent> = { event: undefined as unknown as ScapEvent, file, line: 0, size: 0 };
-  return readScap(
+  // A file is read and decoded on a second thread, when there is one (same events, same order).
+  return readScapPipelined(
     input,
     (event) => {
       source.update(event);

@@ -136,9 +136,9 @@ async function runTest(
   if (test.capture) {
     // A scap capture is replayed as it is read, with fields from its own state; a JSONL one
     // joins the inline events.
-    const scap = async (bytes: AsyncIterable<Buffer>, capture: string) => {
+    const scap = async (bytes: AsyncIterable<Buffer>, capture: string, path?: string) => {
       const source = new ScapEventSource();
-      const { error } = await replayScap(bytes, capture, new Replayer(rules, options, FieldCatalogue.syscall(), source), source, onAlert);
+      const { error } = await replayScap(path ?? bytes, capture, new Replayer(rules, options, FieldCatalogue.syscall(), source), source, onAlert);
       if (error) result.failures.push(`capture ${capture}: ${scapErrorReason(error)}`);
     };
     const onProblem = (p: CaptureProblem) => result.failures.push(`capture ${p.file}:${p.line}: ${p.reason}`);

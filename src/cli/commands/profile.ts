@@ -46,14 +46,14 @@ export async function runProfile(argv: string[], io: CliIO): Promise<number> {
   // moves on with every event), with fresh state per file.
   let scap: { source: ScapEventSource; profiler: Profiler<ScapEvent>; base: Profiler<ScapEvent> | undefined } | undefined;
   const one: ScapEvent[] = [];
-  const readScapFile = async (bytes: AsyncIterable<Buffer>, file: string) => {
+  const readScapFile = async (bytes: AsyncIterable<Buffer>, file: string, path?: string) => {
     if (scap === undefined) {
       const source = new ScapEventSource();
       const catalogue = FieldCatalogue.syscall();
       scap = { source, profiler: new Profiler(rules, catalogue, source), base: baseline ? new Profiler(baseline, catalogue, source) : undefined };
     }
     const { profiler: p, base: b } = scap;
-    const { error } = await visitScap(bytes, file, scap.source, (item) => {
+    const { error } = await visitScap(path ?? bytes, file, scap.source, (item) => {
       one[0] = item.event;
       p.addBatch(one);
       b?.addBatch(one);

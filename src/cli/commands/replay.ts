@@ -136,12 +136,13 @@ export async function runReplay(argv: string[], io: CliIO): Promise<number> {
   // scap captures go through their own source (fields computed from the state engine); one
   // engine serves every scap file of the run, with fresh state per file.
   let scap: { source: ScapEventSource; replayer: Replayer<ScapEvent> } | undefined;
-  const readScapFile = async (bytes: AsyncIterable<Buffer>, file: string) => {
+  const readScapFile = async (bytes: AsyncIterable<Buffer>, file: string, path?: string) => {
     if (scap === undefined) {
       const source = new ScapEventSource();
       scap = { source, replayer: new Replayer(rules, replayOptions, FieldCatalogue.syscall(), source) };
     }
-    const { error } = await replayScap(bytes, file, scap.replayer, scap.source, onAlert, { stopped: () => stopped });
+    // A regular file is read again by path: on a second thread when there is one.
+    const { error } = await replayScap(path ?? bytes, file, scap.replayer, scap.source, onAlert, { stopped: () => stopped });
     if (error) onProblem({ kind: 'file', file, line: 0, reason: scapErrorReason(error) });
   };
   // Events are read only through the field source, so long integers can wait until read.
@@ -199,13 +200,13 @@ async function runFilter(
   const filter = new EventFilter(parsed.ast, filterOptions, catalogue);
   const onMatch = (line: string) => io.out(`${line}\n`);
   let scap: { source: ScapEventSource; filter: EventFilter<ScapEvent> } | undefined;
-  const readScapFile = async (bytes: AsyncIterable<Buffer>, file: string) => {
+  const readScapFile = async (bytes: AsyncIterable<Buffer>, file: string, path?: string) => {
     if (scap === undefined) {
       const source = new ScapEventSource();
       scap = { source, filter: new EventFilter(parsed.ast, filterOptions, catalogue, source) };
     }
     const { filter: scapFilter, source } = scap;
-    const { error } = await visitScap(bytes, file, source, (item) => scapFilter.process(item, onMatch), stopped);
+    const { error } = await visitScap(path ?? bytes, file, source, (item) => scapFilter.process(item, onMatch), stopped);
     if (error) onProblem({ kind: 'file', file, line: 0, reason: scapErrorReason(error) });
   };
   const matched = await filter.runBatches(readCaptureBatches(files, io.stdin, onProblem, { exactWhenRead: true, scap: readScapFile }), onMatch, stopped);

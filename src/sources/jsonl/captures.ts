@@ -185,9 +185,11 @@ export interface CaptureReadOptions {
   /**
    * Reads a scap capture met among the files (its bytes, inflated if it was gzipped): the
    * caller's scap driver evaluates its events as they are read, in file order with the JSONL
-   * files. Without it a scap capture is reported as a file this reader cannot read.
+   * files. Without it a scap capture is reported as a file this reader cannot read. `path`
+   * is given for a regular file, which the driver may read again from the start instead of
+   * `bytes` (to read it on another thread); `bytes` is then left unread and closed.
    */
-  scap?: (bytes: AsyncIterable<Buffer>, file: string) => Promise<void>;
+  scap?: (bytes: AsyncIterable<Buffer>, file: string, path?: string) => Promise<void>;
 }
 
 export interface CaptureEvent {
@@ -372,7 +374,8 @@ export async function* readCaptureBatches(
       try {
         const opened = await openCapture(input as AsyncIterable<Buffer>, CHUNK_BYTES);
         if (opened.format === 'scap' && options.scap !== undefined) {
-          await options.scap(opened.bytes, name);
+          await options.scap(opened.bytes, name, file !== '-' && statSync(file).isFile() ? file : undefined);
+          if (file !== '-') (input as ReturnType<typeof createReadStream>).destroy();
           continue;
         }
         if (opened.format !== 'jsonl') {

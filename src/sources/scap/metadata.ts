@@ -127,7 +127,9 @@ export class Cursor {
   }
   bytes(n: number, what: string): Uint8Array {
     this.need(n, what);
-    const v = this.buf.slice(this.pos, this.pos + n);
+    // A copy, always: on a Buffer (a chunk read in place) slice() is a view into memory the
+    // reader reuses, and a plain Uint8Array is what every path hands over (the worker's too).
+    const v = new Uint8Array(this.buf.subarray(this.pos, this.pos + n));
     this.pos += n;
     return v;
   }
