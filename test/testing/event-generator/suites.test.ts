@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { eventCodes } from '../../../src/fields/events.js';
 import { loadRulesFiles } from '../../../src/rules/loader.js';
 import { isEventGeneratorSuite, loadSuiteFiles } from '../../../src/testing/event-generator/index.js';
@@ -15,6 +16,18 @@ const SUITES_DIR = fileURLToPath(new URL('../../event-generator-suites/', import
 const files = readdirSync(SUITES_DIR)
   .filter((f) => f.endsWith('.yaml'))
   .map((f) => ({ file: f, text: readFileSync(SUITES_DIR + f, 'utf8') }));
+/** kestrel's near misses of the suites: simulated tests that must not fire (and their positive twins). */
+const SIMULATED_FILE = fileURLToPath(new URL('../../rule-tests/upstream-stable-simulated.kestrel-test.yaml', import.meta.url));
+
+/**
+ * The rules (of `rules`) without a negative in a kestrel test file's text: a `simulate:` test
+ * with `expect: { fires: false }`. Templates are counted as written (cases expand in the runner).
+ */
+function rulesWithoutNegative(text: string, rules: string[]): string[] {
+  const spec = parse(text) as { tests?: { rule?: unknown; simulate?: unknown; expect?: { fires?: unknown } }[] };
+  const negated = new Set((spec.tests ?? []).filter((t) => t.simulate !== undefined && t.expect?.fires === false).map((t) => t.rule));
+  return rules.filter((rule) => !negated.has(rule));
+}
 
 /**
  * Stable rules without a suite, and why (docs/event-generator.md says the same). A test that
@@ -85,5 +98,20 @@ describe('event-generator suites for the stable rules', () => {
         if (name !== undefined) expect(test.context.processes.at(-1)!.name, test.name).toBe(name);
       }
     }
+  });
+
+  it('every rule with a suite has a simulated near miss that must not fire (upstream-stable-simulated.kestrel-test.yaml)', () => {
+    const suiteRules = [...new Set(results.flatMap((r) => r.tests.map((t) => t.rule!)))].sort();
+    expect(suiteRules.length).toBeGreaterThanOrEqual(20);
+    const text = readFileSync(SIMULATED_FILE, 'utf8');
+    expect(rulesWithoutNegative(text, suiteRules)).toEqual([]);
+    // Every simulated test is of a rule with a suite (no misspelt rule names).
+    const tests = (parse(text) as { tests: { name: string; rule: string; simulate?: unknown }[] }).tests;
+    expect(tests.filter((t) => t.simulate === undefined || !suiteRules.includes(t.rule)).map((t) => t.name)).toEqual([]);
+    // The check fails when a rule loses its negatives: here they become positives.
+    const rule = 'Clear Log Activities';
+    const doc = parse(text) as { tests: { rule: string; expect: { fires: boolean } }[] };
+    for (const t of doc.tests) if (t.rule === rule) t.expect.fires = true;
+    expect(rulesWithoutNegative(JSON.stringify(doc), suiteRules)).toEqual([rule]);
   });
 });
