@@ -25,6 +25,7 @@ import {
   PPM_EXE_WRITABLE,
   Synth,
 } from '../../../sources/scap/synth/index.js';
+import { eventByName } from '../../../sources/scap/synth/table.js';
 import { ALL_CAPS, type CapSets } from './flags.js';
 
 export const BOOT_TIME = 1_700_000_000_000_000_000n;
@@ -227,8 +228,15 @@ export class SimHost {
     this.ts += ns;
   }
 
+  /**
+   * The enter event of a syscall, when current drivers send one: libs' event table flags the
+   * enter events they no longer send EF_OLD_VERSION (their parameters moved to the exit
+   * event), and a capture's converter drops such events; emitting them would let a rule
+   * without a direction match the syscall twice.
+   */
   enter(name: string, tid: number, params: Params = {}): void {
     this.ts += 1000n;
+    if (!driverSendsEnter(name)) return;
     this.push(this.synth.enter(name, { tid, ts: this.ts }, params));
   }
 
@@ -397,7 +405,8 @@ export class SimHost {
       comm: p.comm,
       cgroups: p.cgroups,
       env: p.env,
-      tty: 34816,
+      // event-generator runs from a terminal (/dev/pts/0); its containers are created without one.
+      tty: p.containerId === '' ? HOST_TTY : 0,
       vpgid: p.vpid,
       loginuid: 0,
       flags: (exeWritable(p) ? PPM_EXE_WRITABLE : 0) | (x.upperLayer ? PPM_EXE_UPPER_LAYER : 0) | (x.fromMemfd ? PPM_EXE_FROM_MEMFD : 0),
@@ -431,6 +440,18 @@ export class SimHost {
   }
 }
 
+const sendsEnter = new Map<string, boolean>();
+function driverSendsEnter(name: string): boolean {
+  let sends = sendsEnter.get(name);
+  if (sends === undefined) {
+    sends = !(eventByName(name, 'enter')?.flags.includes('EF_OLD_VERSION') ?? true);
+    sendsEnter.set(name, sends);
+  }
+  return sends;
+}
+
+/** /dev/pts/0 (major 136, minor 0): the terminal event-generator is started from. */
+const HOST_TTY = 34816;
 const CAP_DAC_OVERRIDE = 1n << 1n;
 
 /**
