@@ -41,6 +41,8 @@ export interface FieldDef {
   name: string;
   type: FieldType;
   flags: ReadonlySet<FieldFlag>;
+  /** libsinsp's print format (ppm_print_format without PF_): dec, hex, id, 10_padded_dec, dir, na. */
+  printFormat: string;
   /** The libsinsp field class or plugin that provides the field. */
   provider: string;
 }
@@ -74,6 +76,7 @@ export class FieldCatalogue {
         name: f.name,
         type: f.type as FieldType,
         flags: new Set(f.flags as FieldFlag[]),
+        printFormat: f.print_format,
         provider: f.provider,
       })),
     ));

@@ -28,9 +28,6 @@ export const TIME_TEXT_FIELDS: ReadonlySet<string> = new Set([
   'evt.datetime.s',
 ]);
 
-/** Fields libsinsp prints zero-padded to 9 digits in text (PF_10_PADDED_DEC); JSON keeps the number. */
-export const NINE_DIGIT_FIELDS: ReadonlySet<string> = new Set(['evt.rawtime.ns', 'evt.reltime', 'evt.reltime.ns']);
-
 const NS = 1_000_000_000n;
 const DAY = 86_400;
 

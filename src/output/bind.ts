@@ -7,10 +7,10 @@
 import { CheckPlanner } from '../evaluator/checks.js';
 import type { FieldCatalogue, FieldType } from '../fields/catalogue.js';
 import type { EventSource, FieldAccessor } from '../fields/source.js';
-import { NINE_DIGIT_FIELDS } from '../fields/time-fields.js';
 import type { Operand, TransformerListItem } from '../parser/index.js';
 import type { FormatToken } from '../rules/output-format.js';
 import type { BoundToken } from './render.js';
+import { jsonForm, textForm } from './value-forms.js';
 
 export interface BoundField<E> {
   key: string;
@@ -31,7 +31,10 @@ export interface BoundFormat<E> {
 export class FormatBinder<E> {
   private readonly operands: CheckPlanner<E>;
 
-  constructor(source: EventSource<E>, catalogue: FieldCatalogue) {
+  constructor(
+    source: EventSource<E>,
+    private readonly catalogue: FieldCatalogue,
+  ) {
     this.operands = new CheckPlanner(source, catalogue);
   }
 
@@ -41,17 +44,19 @@ export class FormatBinder<E> {
       if (t.kind === 'text') return { text: t.text, width: 0 };
       const compiled = this.operands.operand(t.operand);
       if (t.field) {
-        if (!fields.has(t.text)) fields.set(t.text, { key: t.text, read: compiled.read, type: compiled.type });
+        if (!fields.has(t.text)) fields.set(t.text, { key: t.text, read: jsonForm(t.field.def, compiled.read), type: compiled.type });
       } else {
         for (const inner of innerFields(t.operand)) {
           const key = inner.arg === undefined ? inner.name : `${inner.name}[${inner.arg}]`;
           if (!fields.has(key)) {
             const read = this.operands.operand(inner);
-            fields.set(key, { key, read: read.read, type: read.type });
+            const def = this.catalogue.get(inner.name);
+            fields.set(key, { key, read: def ? jsonForm(def, read.read) : read.read, type: read.type });
           }
         }
       }
-      const read = t.field && NINE_DIGIT_FIELDS.has(t.field.def.name) ? nineDigits(compiled.read) : compiled.read;
+      // A transformer's result is a value of its own, printed as it is.
+      const read = t.field ? textForm(t.field.def, compiled.read) : compiled.read;
       return { text: t.text, width: t.width, read, type: compiled.type };
     });
     return { message, fields: [...fields.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)) };
@@ -65,12 +70,4 @@ function innerFields(node: Operand | TransformerListItem): FieldOperand[] {
   if (node.kind === 'field') return [node];
   if (node.kind !== 'transformer') return [];
   return node.args.flatMap((a) => (a.kind === 'transformer_list' ? a.items.flatMap(innerFields) : innerFields(a)));
-}
-
-/** The text form of a PF_10_PADDED_DEC field: a number zero-padded to 9 digits. */
-function nineDigits<E>(read: FieldAccessor<E>): FieldAccessor<E> {
-  return (e) => {
-    const v = read(e);
-    return typeof v === 'number' || typeof v === 'bigint' ? String(v).padStart(9, '0') : v;
-  };
 }

@@ -143,15 +143,7 @@ export function cString(b: Uint8Array, from = 0): string {
   return Buffer.from(b.buffer, b.byteOffset + from, end - from).toString('utf8');
 }
 
-/** libsinsp's binary_buffer_to_string_dots: printable ASCII as is, every other byte a dot. */
-export function bufferDots(b: Uint8Array): string {
-  let s = '';
-  for (let k = 0; k < b.length; k++) {
-    const c = b[k]!;
-    s += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '.';
-  }
-  return s;
-}
+export { bufferDots } from '../../output/value-forms.js';
 
 /** printf("%lg"): 6 significant digits, trailing zeros removed, exponent form outside 1e-4..1e6. */
 export function cDoubleG(x: number): string {
