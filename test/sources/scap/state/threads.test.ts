@@ -6,6 +6,7 @@ import {
   PPM_CL_CLONE_VFORK,
   PPM_PR_SET_CHILD_SUBREAPER,
 } from '../../../../src/sources/scap/synth/index.js';
+import { ThreadTable } from '../../../../src/sources/scap/state/threads.js';
 import { BOOT_TIME, Host, THREAD_FLAGS } from './host.js';
 
 describe('thread table: clone and execve', () => {
@@ -232,6 +233,30 @@ describe('thread table: exits and reparenting', () => {
     h.tick();
     h.clone(1, 100, { order: 'caller' });
     expect(h.engine.thread(100)).toBeUndefined();
+  });
+});
+
+describe('thread table: recently exited threads', () => {
+  const SECOND = 1_000_000_000n;
+  it('remembers an exit for 2 s and for the last 8192 exits (thread_manager has_recently_exited)', () => {
+    const t = new ThreadTable(1000);
+    t.recordExited(100, 1, 10n * SECOND);
+    expect(t.hasRecentlyExited(100, 1, 11n * SECOND)).toBe(true);
+    expect(t.hasRecentlyExited(100, 2, 11n * SECOND)).toBe(false);
+    expect(t.hasRecentlyExited(101, 1, 11n * SECOND)).toBe(false);
+    expect(t.hasRecentlyExited(100, 1, 12n * SECOND)).toBe(false);
+    expect(t.hasRecentlyExited(100, 1, 9n * SECOND)).toBe(false);
+    // The same key twice: losing the older entry to the ring keeps the newer one.
+    t.recordExited(100, 1, 20n * SECOND);
+    for (let i = 0; i < 8191; i++) t.recordExited(1000 + i, 1, 20n * SECOND);
+    expect(t.hasRecentlyExited(100, 1, 20n * SECOND)).toBe(true);
+    t.recordExited(5, 1, 20n * SECOND);
+    expect(t.hasRecentlyExited(100, 1, 20n * SECOND)).toBe(false);
+    expect(t.hasRecentlyExited(5, 1, 20n * SECOND)).toBe(true);
+    expect(t.hasRecentlyExited(1000, 1, 20n * SECOND)).toBe(true);
+    t.recordExited(6, 1, 20n * SECOND);
+    expect(t.hasRecentlyExited(1000, 1, 20n * SECOND)).toBe(false);
+    expect(t.hasRecentlyExited(1001, 1, 20n * SECOND)).toBe(true);
   });
 });
 
