@@ -13,8 +13,8 @@ import { ProgramBuilder } from '../src/evaluator/program-builder.js';
 import { FieldCatalogue } from '../src/fields/catalogue.js';
 import { parseCondition } from '../src/parser/index.js';
 import type { ScapEvent } from '../src/sources/scap/event.js';
+import { readScapPipelined } from '../src/sources/scap/pipeline.js';
 import { ScapEventSource } from '../src/sources/scap/source.js';
-import { readScap } from '../src/sources/scap/stream.js';
 
 const [mode, file, condition] = process.argv.slice(2);
 if (file === undefined) throw new Error('usage: scap-probe filter|replay|memory FILE [COND]');
@@ -37,7 +37,8 @@ if (mode === 'filter') {
   let matched = 0;
   let out = '';
   source.beginCapture();
-  const r = await readScap(
+  // As `kestrel replay --filter` reads a file: on two threads from 32 MB (KESTREL_SCAP_THREADS=1: one).
+  const r = await readScapPipelined(
     file,
     (ev: ScapEvent) => {
       events++;

@@ -9,7 +9,7 @@
 
 import * as F from './format.js';
 import { formatIpv4, formatIpv6, isIpv4Mapped } from './net.js';
-import type { FdInfo, FdType, GroupInfo, SocketTuple, ThreadInfo, UserInfo } from './state/model.js';
+import { blankThreadInfo, type FdInfo, type FdType, type GroupInfo, type SocketTuple, type ThreadInfo, type UserInfo } from './state/model.js';
 
 export interface MachineInfo {
   numCpus: number;
@@ -227,56 +227,9 @@ export function proclistVersion(type: number): number {
   }
 }
 
-function newThread(): ThreadInfo {
-  return {
-    tid: 0,
-    pid: 0,
-    ptid: 0,
-    sid: -1,
-    vpgid: -1,
-    pgid: -1,
-    vtid: -1,
-    vpid: -1,
-    comm: '',
-    exe: '',
-    exepath: '',
-    args: [],
-    env: [],
-    cwd: '',
-    cgroups: [],
-    containerId: '',
-    uid: 0,
-    gid: 0,
-    loginuid: 4294967295,
-    tty: 0,
-    capPermitted: 0n,
-    capEffective: 0n,
-    capInheritable: 0n,
-    exeIno: 0n,
-    exeInoCtime: 0n,
-    exeInoMtime: 0n,
-    exeWritable: false,
-    exeUpperLayer: false,
-    exeLowerLayer: false,
-    exeFromMemfd: false,
-    cloneTs: 0n,
-    lastExecTs: 0n,
-    pidnsInitStartTs: 0n,
-    vmsizeKb: 0,
-    vmrssKb: 0,
-    vmswapKb: 0,
-    pfMajor: 0n,
-    pfMinor: 0n,
-    fdlimit: 0,
-    flags: 0,
-    dead: false,
-    fds: new Map(),
-  };
-}
-
 /** One process list entry; the cursor's end is the block body's end. */
 function parseThread(c: Cursor, version: number): ThreadInfo {
-  const t = newThread();
+  const t = blankThreadInfo(0);
   const entryStart = c.pos;
   let subLen = 0;
   if (version >= 9) subLen = c.u32('entry length');

@@ -235,3 +235,55 @@ export interface StateView {
    */
   isLocalAddress?(addr: Uint8Array, t: ThreadInfo | undefined): boolean;
 }
+
+/**
+ * A thread with nothing known yet, as libscap's process-list reader starts an entry (zeroed,
+ * the ids it cannot know -1, no login uid). The state engine's threads start from this with
+ * libsinsp's own defaults on top (threads.ts newThread).
+ */
+export function blankThreadInfo(tid: number): ThreadInfo {
+  return {
+    tid,
+    pid: 0,
+    ptid: 0,
+    sid: -1,
+    vpgid: -1,
+    pgid: -1,
+    vtid: -1,
+    vpid: -1,
+    comm: '',
+    exe: '',
+    exepath: '',
+    args: [],
+    env: [],
+    cwd: '',
+    cgroups: [],
+    containerId: '',
+    uid: 0,
+    gid: 0,
+    loginuid: 0xffffffff,
+    tty: 0,
+    capPermitted: 0n,
+    capEffective: 0n,
+    capInheritable: 0n,
+    exeIno: 0n,
+    exeInoCtime: 0n,
+    exeInoMtime: 0n,
+    exeWritable: false,
+    exeUpperLayer: false,
+    exeLowerLayer: false,
+    exeFromMemfd: false,
+    cloneTs: 0n,
+    lastExecTs: 0n,
+    pidnsInitStartTs: 0n,
+    vmsizeKb: 0,
+    vmrssKb: 0,
+    vmswapKb: 0,
+    pfMajor: 0n,
+    pfMinor: 0n,
+    fdlimit: 0,
+    flags: 0,
+    dead: false,
+    fds: new Map(),
+  };
+}

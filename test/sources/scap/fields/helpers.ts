@@ -7,7 +7,15 @@ import eventTable from '../../../../src/fields/event-table.json' with { type: 'j
 import type { FieldValue } from '../../../../src/fields/source.js';
 import type { ScapEvent } from '../../../../src/sources/scap/event.js';
 import { type ExtractorOptions, extractor } from '../../../../src/sources/scap/fields/index.js';
-import type { ContainerInfo, FdInfo, GroupInfo, StateView, ThreadInfo, UserInfo } from '../../../../src/sources/scap/state/model.js';
+import {
+  blankThreadInfo,
+  type ContainerInfo,
+  type FdInfo,
+  type GroupInfo,
+  type StateView,
+  type ThreadInfo,
+  type UserInfo,
+} from '../../../../src/sources/scap/state/model.js';
 
 const events = (eventTable as { events: { code: number; id: string; params: { name: string; type: string }[] }[] }).events;
 
@@ -89,50 +97,18 @@ export function fakeEvent(init: FakeEventInit): ScapEvent {
   };
 }
 
-/** A thread with libsinsp's defaults, overridden by `over`. */
+/** A thread of a test process: a process-list entry's blank thread with the ids and cwd of a leader, overridden by `over`. */
 export function thread(over: Partial<ThreadInfo> & { tid: number }): ThreadInfo {
   return {
+    ...blankThreadInfo(over.tid),
     pid: over.tid,
-    ptid: 0,
     sid: 0,
     vpgid: 0,
     pgid: 0,
     vtid: over.tid,
     vpid: over.pid ?? over.tid,
-    comm: '',
-    exe: '',
-    exepath: '',
-    args: [],
-    env: [],
     cwd: '/',
-    cgroups: [],
-    containerId: '',
-    uid: 0,
-    gid: 0,
     loginuid: -1,
-    tty: 0,
-    capPermitted: 0n,
-    capEffective: 0n,
-    capInheritable: 0n,
-    exeIno: 0n,
-    exeInoCtime: 0n,
-    exeInoMtime: 0n,
-    exeWritable: false,
-    exeUpperLayer: false,
-    exeLowerLayer: false,
-    exeFromMemfd: false,
-    cloneTs: 0n,
-    lastExecTs: 0n,
-    pidnsInitStartTs: 0n,
-    vmsizeKb: 0,
-    vmrssKb: 0,
-    vmswapKb: 0,
-    pfMajor: 0n,
-    pfMinor: 0n,
-    fdlimit: 0,
-    flags: 0,
-    dead: false,
-    fds: new Map(),
     ...over,
   };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ThreadTable } from '../../../../src/sources/scap/state/threads.js';
 import {
   PPM_CL_CLONE_FILES,
   PPM_CL_CLONE_INVERTED,
@@ -6,7 +7,6 @@ import {
   PPM_CL_CLONE_VFORK,
   PPM_PR_SET_CHILD_SUBREAPER,
 } from '../../../../src/sources/scap/synth/index.js';
-import { ThreadTable } from '../../../../src/sources/scap/state/threads.js';
 import { BOOT_TIME, Host, THREAD_FLAGS } from './host.js';
 
 describe('thread table: clone and execve', () => {
