@@ -106,6 +106,8 @@ export class ScapConverter {
       input,
       (event) => {
         source.update(event);
+        // Events libsinsp keeps for the state only are not part of the flat capture.
+        if (!source.delivered(event)) return;
         pending += `${this.line(event)}\n`;
         this.eventsWritten++;
         if (pending.length >= 1 << 16) {

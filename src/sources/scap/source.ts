@@ -14,9 +14,25 @@ import { fixSocketsComingFromProc, type InterfaceInfo, type MachineInfo, type Me
 import { type FdRef, paramIndex, type RenderContext, renderArg, renderArgs, renderRawArg } from './render.js';
 import { type EngineOptions, ScapStateEngine, type SeedThread } from './state/engine.js';
 import type { FdInfo, GroupInfo, StateView, ThreadInfo, UserInfo } from './state/model.js';
-import { ERRNO_NAMES } from './tables.js';
+import { codeOf } from './synth/table.js';
+import { ERRNO_NAMES, EVENTS } from './tables.js';
 
 const L4_CHAR: Record<string, string> = { tcp: 't', udp: 'u', icmp: 'i', raw: 'r' };
+
+/** scap_dump_flags SCAP_DF_STATE_ONLY, in an event block's flags. */
+const SCAP_DF_STATE_ONLY = 1;
+/** The enter events sinsp_evt_filter always filters out once parsed (libs 618c2f675 and before). */
+const STATE_ONLY_TYPES = new Uint8Array(EVENTS.length);
+for (const id of [
+  'PPME_SYSCALL_OPEN_E',
+  'PPME_SYSCALL_OPENAT_2_E',
+  'PPME_SYSCALL_OPENAT2_E',
+  'PPME_SYSCALL_CREAT_E',
+  'PPME_SOCKET_CONNECT_E',
+  'PPME_SYSCALL_EXECVE_19_E',
+  'PPME_SYSCALL_EXECVEAT_E',
+])
+  STATE_ONLY_TYPES[codeOf(id)] = 1;
 const latin1 = new TextDecoder('latin1');
 
 export class ScapEventSource implements EventSource<ScapEvent> {
@@ -43,6 +59,17 @@ export class ScapEventSource implements EventSource<ScapEvent> {
   /** Updates the state with an event: called for every event, before rules see it. */
   update(event: ScapEvent): void {
     this.state.update(event);
+  }
+
+  /**
+   * Whether the event, once it has updated the state, goes on to the rules (and filters,
+   * outputs, conversions), as sinsp::next decides (sinsp_evt_filter in sinsp.cpp, libs HEAD):
+   * not an event a capture marked SCAP_DF_STATE_ONLY (a "fatfile" capture keeps the events
+   * its filter dropped for their state only), and not the enter events libsinsp parses for
+   * its own use and then drops (open, openat, openat2, creat, connect, execve, execveat).
+   */
+  delivered(event: ScapEvent): boolean {
+    return (event.flags & SCAP_DF_STATE_ONLY) === 0 && STATE_ONLY_TYPES[event.type] !== 1;
   }
 
   accessor(field: ResolvedField): FieldAccessor<ScapEvent> {

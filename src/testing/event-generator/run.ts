@@ -144,6 +144,7 @@ export class EgRunner {
     };
     for (const ev of sim.events) {
       source.update(ev);
+      if (!source.delivered(ev)) continue;
       item.event = ev;
       item.line = ev.num;
       if (coverage && monitored.has(ev.tid)) coverage.observe(ev);
@@ -178,7 +179,7 @@ export class EgRunner {
     const out: string[] = [];
     for (const ev of sim.events) {
       source.update(ev);
-      if (!sim.monitored.has(ev.tid)) continue;
+      if (!source.delivered(ev) || !sim.monitored.has(ev.tid)) continue;
       if (!rule.eventTypes.all && !rule.eventTypes.codes.has(ev.type)) continue;
       const reasons = explain(rule.condition, ev, compiler);
       out.push(`event ${ev.num} (${typeOf(ev)} ${dirOf(ev)} tid ${ev.tid}): false because ${reasons.join('; ')}`);

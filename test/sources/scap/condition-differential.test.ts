@@ -23,9 +23,7 @@ import { ScapEventSource } from '../../../src/sources/scap/source.js';
 import { readScap } from '../../../src/sources/scap/stream.js';
 import { mapLimit, requireSysdig, sysdigSelect } from '../../helpers/sysdig.js';
 import { CONDITIONS } from '../../helpers/sysdig-conditions.js';
-
-const DIR = '../shared/captures/scap/';
-const CAPTURES = ['curl_google.scap', 'single_ipv6_conn.scap', 'test_ipv6_client.scap'];
+import { SYSDIG_CAPTURES } from './helpers.js';
 
 /**
  * Conditions whose selection differs because libs HEAD and sysdig 0.29 differ on a field
@@ -76,7 +74,7 @@ const VERSION_DIFFERENCES: Allowed[] = [
   },
   {
     conditions: /\bevt\.failed\b/,
-    events: ['open>', 'connect>', 'switch>', 'procexit>', ...GENERIC_EXITS],
+    events: ['open>', 'connect>', 'switch>', 'procexit>', 'unknown<', ...GENERIC_EXITS],
     reason:
       'HEAD: evt.failed is NA on events without a return value (enter events, generic exits, exits recorded without parameters, switch, procexit; event.h has_return_value); 0.29 said false',
   },
@@ -84,6 +82,22 @@ const VERSION_DIFFERENCES: Allowed[] = [
     conditions: /\bproc\.pname\b/,
     capture: 'curl_google.scap',
     reason: "HEAD starts ancestry at the main thread of the event's process (get_ancestor_process): curl's second thread has parent bash, 0.29 said curl",
+  },
+  {
+    conditions: /\bfd\.ip = "::1"/,
+    events: ['socket<', 'connect>'],
+    capture: 'connect_localhost.scap',
+    reason:
+      'an IPv6 address against an IPv4 socket: HEAD compares addresses of the same family only (sinsp_filter_check::compare_ipaddr, ' +
+      "libsinsp/utils ipv6addr); 0.29 compared the IPv4 socket's 0.0.0.0 with the first bytes of ::1 and matched",
+  },
+  {
+    conditions: /\bfd\./,
+    events: ['sendmsg<'],
+    capture: 'ping_sendto.scap',
+    reason:
+      "sendmsg on a socket opened before the (filtered) capture: HEAD adds the fd from the exit's tuple as a UDP socket " +
+      '(parsers.cpp parse_write_exit, infer_send_sendto_sendmsg_fdinfo); 0.29 left the fd unknown',
   },
   {
     conditions: /\buser\.name\b/,
@@ -112,15 +126,15 @@ function sysdigNumbers(file: string): Map<string, number> {
 
 const used = new Set<Allowed>();
 const PROCINFO_E = codeOf('PPME_PROCINFO_E');
+const CONTAINER_JSON_2_E = codeOf('PPME_CONTAINER_JSON_2_E');
 const isExit = (ev: ScapEvent) => eventIsExit[ev.type] === 1;
 
 describe('sysdig conditions evaluated natively over scap', () => {
   requireSysdig();
   const catalogue = FieldCatalogue.syscall();
 
-  for (const capture of CAPTURES) {
+  for (const { name: capture, file } of SYSDIG_CAPTURES) {
     it(`${capture}: every condition selects the events sysdig selects`, async () => {
-      const file = DIR + capture;
       const source = new ScapEventSource();
       const compiler = new ProgramBuilder(source, catalogue);
       const compiled: { condition: string; test?: (ev: ScapEvent) => boolean; rejected?: string; selected: number[] }[] = [];
@@ -153,8 +167,9 @@ describe('sysdig conditions evaluated natively over scap', () => {
           const num = nums.get(`${ev.ts()} ${ev.cpu} ${ev.tid} ${isExit(ev) ? '<' : '>'}`);
           if (num === undefined) {
             // sysdig 0.29 prints none of the procinfo events a capture starts with (stamped
-            // before its first syscall), so nothing of them can be compared
-            if (ev.type !== PROCINFO_E) unmatched++;
+            // before its first syscall), nor the container events of the old traces (stamped
+            // 0), so nothing of them can be compared
+            if (ev.type !== PROCINFO_E && ev.type !== CONTAINER_JSON_2_E) unmatched++;
             return;
           }
           seen.add(num);
@@ -166,7 +181,7 @@ describe('sysdig conditions evaluated natively over scap', () => {
       expect(result.error).toBeUndefined();
       // every event kestrel reads is one sysdig prints
       expect(unmatched).toBe(0);
-      expect(seen.size).toBeGreaterThan(nums.size / 2);
+      expect(seen.size).toBeGreaterThanOrEqual(nums.size / 2);
 
       const mismatches: string[] = [];
       let nonEmpty = 0;
@@ -203,7 +218,8 @@ describe('sysdig conditions evaluated natively over scap', () => {
         mismatches.push(`${c.condition}: sysdig ${expected.length}, kestrel ${c.selected.length} (missing ${show(missing)}; extra ${show(extra)})`);
       });
       expect(mismatches.sort()).toEqual([]);
-      expect(nonEmpty).toBeGreaterThan(10);
+      // The conditions select something on every capture but the smallest old traces.
+      expect(nonEmpty).toBeGreaterThanOrEqual(Math.min(10, seen.size));
     }, 180_000);
   }
 

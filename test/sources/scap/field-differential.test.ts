@@ -24,10 +24,8 @@ import type { ScapEvent } from '../../../src/sources/scap/event.js';
 import { ScapEventSource } from '../../../src/sources/scap/source.js';
 import { readScap } from '../../../src/sources/scap/stream.js';
 import { requireSysdig, sysdigKnownFields } from '../../helpers/sysdig.js';
+import { SYSDIG_CAPTURES } from './helpers.js';
 
-const DIR = '../shared/captures/scap';
-/** Captures sysdig 0.29 reads (not curl_google_comments.scap: its section options are newer than 0.29's reader). */
-const CAPTURES = ['curl_google.scap', 'single_ipv6_conn.scap', 'test_ipv6_client.scap'];
 const SEP = '\x1e';
 const END = '\x1d';
 
@@ -89,15 +87,15 @@ const CONVERTER =
   "libscap's converter (userspace/libscap/engine/savefile/converter/table.cpp), which 0.29 did not have, " +
   'drops the enter events it merges into their exits';
 const PLACEHOLDER =
-  'single_ipv6_conn.scap has no process list: its thread is a placeholder, which HEAD makes with pid -1 and no ' +
-  'parent (thread_manager.cpp, "Add a fake entry"); 0.29 gave it pid = tid';
+  'a thread the process list does not have (single_ipv6_conn.scap has no process list; the old traces were recorded with a ' +
+  'filter) is a placeholder, which HEAD makes with pid -1 and no parent (thread_manager.cpp, "Add a fake entry"); 0.29 gave it pid = tid';
 
 interface Allowed {
   fields: string[];
   /** Event types (evt.type) the difference is limited to; undefined = every type. */
   types?: string[];
-  /** The one capture it is limited to. */
-  capture?: string;
+  /** The capture (or captures) it is limited to. */
+  capture?: string | string[];
   reason: string;
 }
 
@@ -292,8 +290,56 @@ const VERSION_DIFFERENCES: Allowed[] = [
   { fields: ['group.gid'], capture: 'curl_google.scap', reason: 'an unknown gid: HEAD prints the uint32 4294967295 (PT_UINT32); 0.29 printed 8589934591' },
   {
     fields: ['proc.pid', 'proc.ppid', 'proc.apid[0]', 'thread.ismain', 'proc.nthreads', 'proc.cwd', 'proc.fdopencount', 'proc.fdlimit'],
-    capture: 'single_ipv6_conn.scap',
+    capture: ['single_ipv6_conn.scap', 'connect_localhost.scap', 'ping_sendto.scap', 'syscall.scap'],
     reason: PLACEHOLDER,
+  },
+  {
+    fields: ['evt.type', 'syscall.type'],
+    types: ['unknown'],
+    capture: 'cat_write.scap',
+    reason:
+      'a generic event of a syscall the table does not know: HEAD names it "unknown" (ppm_sc_names.c, the lower-cased PPM_SC_UNKNOWN); 0.29 printed "<unknown>"',
+  },
+  {
+    fields: ['evt.failed'],
+    types: ['unknown'],
+    capture: 'cat_write.scap',
+    reason: 'a generic exit event has no return value: HEAD gives NA (sinsp_filtercheck_event.cpp extract_error_count, has_return_value); 0.29 gave false',
+  },
+  {
+    fields: [
+      'evt.category',
+      'evt.buflen',
+      'evt.buflen.out',
+      'evt.buflen.net',
+      'evt.buflen.net.out',
+      'fd.type',
+      'fd.typechar',
+      'fd.name',
+      'fd.directory',
+      'fd.cip',
+      'fd.sip',
+      'fd.lip',
+      'fd.rip',
+      'fd.cport',
+      'fd.sport',
+      'fd.lport',
+      'fd.rport',
+      'fd.l4proto',
+      'fd.sockfamily',
+      'fd.is_server',
+      'fd.cproto',
+      'fd.sproto',
+      'fd.lproto',
+      'fd.rproto',
+      'fd.connected',
+      'fd.name_changed',
+    ],
+    types: ['sendmsg'],
+    capture: 'ping_sendto.scap',
+    reason:
+      "sendmsg on a socket opened before the (filtered) capture: HEAD adds the fd from the exit's tuple as a UDP socket " +
+      '(parsers.cpp parse_write_exit, infer_send_sendto_sendmsg_fdinfo); 0.29 left the fd unknown',
   },
 ];
 
@@ -308,7 +354,7 @@ function allowance(m: Mismatch, capture: string): Allowed | undefined {
   for (const a of ALLOWED) {
     if (!a.fields.includes(m.field)) continue;
     if (a.types !== ALL && !a.types.includes(m.type)) continue;
-    if (a.capture !== undefined && a.capture !== capture) continue;
+    if (a.capture !== undefined && !(Array.isArray(a.capture) ? a.capture : [a.capture]).includes(capture)) continue;
     return a;
   }
   return undefined;
@@ -364,8 +410,7 @@ interface Mismatch {
   sysdig: string;
 }
 
-async function kestrelMismatches(name: string, fields: string[]): Promise<{ mismatches: Mismatch[]; events: number }> {
-  const file = `${DIR}/${name}`;
+async function kestrelMismatches(file: string, fields: string[]): Promise<{ mismatches: Mismatch[]; events: number; shown: number }> {
   const expected = sysdigValues(file, fields);
   const source = new ScapEventSource();
   source.beginCapture();
@@ -395,8 +440,9 @@ async function kestrelMismatches(name: string, fields: string[]): Promise<{ mism
     { file, handler: source.metadataHandler() },
   );
   expect(result.error).toBeUndefined();
-  expect(events).toBeGreaterThan(expected.size / 2);
-  return { mismatches, events };
+  // Most of sysdig's events are kestrel's (not all: libs' converter merges enter events into exits).
+  expect(events).toBeGreaterThanOrEqual(expected.size / 2);
+  return { mismatches, events, shown: expected.size };
 }
 
 describe('scap fields against sysdig', () => {
@@ -405,10 +451,11 @@ describe('scap fields against sysdig', () => {
   it('compares the whole printable catalogue', () => {
     expect(fields.length).toBeGreaterThan(200);
   });
-  for (const name of CAPTURES) {
+  for (const { name, file } of SYSDIG_CAPTURES) {
     it(`${name}: every field of every event prints as sysdig prints it`, async () => {
-      const { mismatches: all, events } = await kestrelMismatches(name, fields);
-      expect(events).toBeGreaterThan(10);
+      const { mismatches: all, events, shown } = await kestrelMismatches(file, fields);
+      // The old traces are small (empty.scap shows sysdig nothing but internal events, which it never prints).
+      expect(events).toBeGreaterThanOrEqual(Math.min(10, shown / 2));
       const mismatches: Mismatch[] = [];
       for (const m of all) {
         const a = allowance(m, name);

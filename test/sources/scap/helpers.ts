@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import type { ScapReaderOptions } from '../../../src/sources/scap/reader.js';
 import { renderArgs } from '../../../src/sources/scap/render.js';
@@ -7,6 +8,24 @@ import { readScapBytes } from '../../../src/sources/scap/stream.js';
 
 export const CAPTURE_DIR = '../shared/captures/scap';
 export const CAPTURES = ['curl_google.scap', 'curl_google_comments.scap', 'single_ipv6_conn.scap', 'test_ipv6_client.scap'];
+
+/**
+ * Falco's own test traces of 2016-2019 (falcosecurity/falco test/trace_files, removed from
+ * its repository in 2023; section versions 1.0 to 1.2): the old captures the differential
+ * tests hold kestrel to sysdig on. See test/fixtures/scap-old/README.md.
+ */
+export const OLD_CAPTURE_DIR = fileURLToPath(new URL('../../fixtures/scap-old/', import.meta.url));
+export const OLD_CAPTURES = ['cat_write.scap', 'connect_localhost.scap', 'empty.scap', 'open-multiple-files.scap', 'ping_sendto.scap', 'syscall.scap'];
+
+/**
+ * The real captures the sysdig differential tests read, by name: the shared ones sysdig 0.29
+ * reads (not curl_google_comments.scap: its section options are newer than 0.29's reader),
+ * then the old traces.
+ */
+export const SYSDIG_CAPTURES: readonly { name: string; file: string }[] = [
+  ...['curl_google.scap', 'single_ipv6_conn.scap', 'test_ipv6_client.scap'].map((name) => ({ name, file: `${CAPTURE_DIR}/${name}` })),
+  ...OLD_CAPTURES.map((name) => ({ name, file: `${OLD_CAPTURE_DIR}${name}` })),
+];
 
 /** A real capture, uncompressed. */
 export function rawCapture(name: string): Uint8Array {

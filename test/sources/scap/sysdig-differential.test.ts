@@ -19,6 +19,7 @@ import { type FdRef, type RenderContext, renderParam, renderRawArg } from '../..
 import { readScap } from '../../../src/sources/scap/stream.js';
 import { EVENTS } from '../../../src/sources/scap/tables.js';
 import { requireSysdig } from '../../helpers/sysdig.js';
+import { OLD_CAPTURES, SYSDIG_CAPTURES } from './helpers.js';
 
 const DIR = '../shared/captures/scap';
 const SEP = '\x1e';
@@ -33,9 +34,6 @@ function firstParam(name: string): { type: string } | undefined {
   return undefined;
 }
 const SC_NAMES = (eventTable as unknown as { scNames: string[] }).scNames;
-
-/** Captures sysdig 0.29 reads (curl_google_comments.scap: see the test below). */
-const CAPTURES = ['curl_google.scap', 'single_ipv6_conn.scap', 'test_ipv6_client.scap'];
 
 /**
  * Parameter renderings that changed in libs after sysdig 0.29: kestrel renders as libs HEAD.
@@ -126,14 +124,15 @@ function expectedType(e: { type: number; params: () => number }): string {
 describe('scap reader against sysdig', () => {
   requireSysdig();
 
-  for (const name of CAPTURES) {
+  // Captures sysdig 0.29 reads, old traces included (curl_google_comments.scap: see the test below).
+  for (const { name, file } of SYSDIG_CAPTURES) {
     it(`${name}: every event sysdig prints, with the same header and parameters`, async () => {
-      const file = `${DIR}/${name}`;
       const sys = sysdigEvents(file);
       const paramNames = new Set<string>();
       const unsafeNames = new Set<string>();
       let matched = 0;
       let comparedParams = 0;
+      let withArgs = 0;
       const mismatches: string[] = [];
       const skipped = new Map<string, number>();
       const result = await readScap(
@@ -156,9 +155,12 @@ describe('scap reader against sysdig', () => {
             String(e.cpu),
             String(e.tid),
           ];
-          expect(header, `event ${e.num}`).toEqual([s.type, s.dir, s.rawtime, s.cpu, s.tid]);
+          // A syscall the table does not know: HEAD names it "unknown" (ppm_sc_names.c, the lower-cased PPM_SC_UNKNOWN), 0.29 "<unknown>"
+          const theirType = s.type === '<unknown>' && info.name === 'syscall' ? 'unknown' : s.type;
+          expect(header, `event ${e.num}`).toEqual([theirType, s.dir, s.rawtime, s.cpu, s.tid]);
           // 0.29 printed no arguments for either generic event; HEAD only hides the exit's
           if (info.name === 'syscall') return;
+          withArgs++;
           const names = info.params.slice(0, e.paramCount).map((p) => p.name);
           const theirs = splitArgs(s.args, names);
           const ctx = hooksFrom(s.args);
@@ -187,7 +189,9 @@ describe('scap reader against sysdig', () => {
       );
       expect(result.error).toBeUndefined();
       expect(matched).toBe(sys.size);
-      expect(comparedParams).toBeGreaterThan(sys.size / 2);
+      // Most events that are not generic syscalls have a parameter to compare (small old traces are mostly generic).
+      expect(comparedParams).toBeGreaterThanOrEqual(withArgs / 2);
+      if (sys.size > 0) expect(matched).toBeGreaterThan(0);
       expect(mismatches.slice(0, 20)).toEqual([]);
 
       // evt.rawarg.NAME: 0.29 prints <NA> for raw arguments in -p output, but compares them in
@@ -224,7 +228,9 @@ describe('scap reader against sysdig', () => {
         const hit = new Set(out.split('\n').filter(Boolean).map(Number));
         for (const c of batch) if (!hit.has(c.num)) rawMismatches.push(`${c.num}: ${c.text} selects nothing`);
       }
-      expect(clauses.length).toBeGreaterThan(sys.size / 2);
+      // The old traces' events carry mostly paths (which 0.29 cannot compare raw): there, some clause.
+      if (OLD_CAPTURES.includes(name)) expect(clauses.length > 0 || withArgs === 0).toBe(true);
+      else expect(clauses.length).toBeGreaterThan(withArgs / 2);
       expect(rawMismatches.slice(0, 20)).toEqual([]);
     });
   }
