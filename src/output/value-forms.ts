@@ -28,7 +28,7 @@ function textDots(s: string): string {
 
 /** printf("%.1lf"): one decimal, ties to even as C rounds the exact binary value. */
 export function fixedOne(x: number): string {
-  if (!Number.isFinite(x)) return x !== x ? 'nan' : x > 0 ? 'inf' : '-inf';
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf';
   const scaled = x * 10;
   // toFixed rounds an exact tie away from zero; C rounds it to even.
   if (Number.isInteger(scaled * 2) && !Number.isInteger(scaled)) {

@@ -6,11 +6,10 @@
  *
  * Batches are slots of shared memory (SharedArrayBuffers made once), filled by the worker in
  * turn and read here in the same order; a slot is written again only once this thread has
- * consumed it (a shared counter of unconsumed batches, at most SLOTS). Nothing is transferred:
- * detaching an ArrayBuffer even once makes V8 check every typed array access of the thread
- * for detachment afterwards, which slowed both threads' byte parsing by half. Memory stays
- * flat whatever the file size. Metadata calls travel with the batch, each with the position of
- * the event it precedes.
+ * consumed it (a shared counter of unconsumed batches, at most SLOTS). Nothing is allocated
+ * or transferred per batch, and memory stays flat whatever the file size. Metadata calls
+ * travel with the batch, each with the position of the event it precedes (a message per
+ * call made a capture of many sections slow).
  */
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -124,9 +123,17 @@ export async function readScapPipelined(
       switch (m.kind) {
         case 'batch': {
           const memory = m.copy === undefined ? views[m.slot]! : { bytes: new Uint8Array(m.copy), dv: new DataView(m.copy) };
-          if (!stopped && consume(memory, m, view, onEvent, handler) === false) {
+          try {
+            if (!stopped && consume(memory, m, view, onEvent, handler) === false) {
+              stopped = true;
+              Atomics.store(ctl, CTL_STOP, 1);
+            }
+          } catch (e) {
+            // As readScap: what the callback throws ends the reading as an error of it.
             stopped = true;
             Atomics.store(ctl, CTL_STOP, 1);
+            Atomics.notify(ctl, CTL_INFLIGHT);
+            finish(failed((e as Error).message));
           }
           if (m.copy === undefined) {
             Atomics.sub(ctl, CTL_INFLIGHT, 1);

@@ -124,3 +124,17 @@ describe('reading a scap file on two threads', () => {
     await same(path.join(dir, 'missing.scap'));
   });
 });
+
+describe('reading on two threads, when the callback throws', () => {
+  it('ends the reading with the error, as one thread does', async () => {
+    const file = path.resolve(CAPTURE_DIR, 'curl_google.scap');
+    const boom = (e: Parameters<Stream.EventCallback>[0]) => {
+      if (e.num === 100) throw new Error('consumer failed');
+    };
+    const one = await readScap(file, boom);
+    const two = await readScapPipelined(file, boom, {}, { force: true });
+    expect(one.error?.message).toContain('consumer failed');
+    expect(two.error?.message).toContain('consumer failed');
+    expect(two.error?.code).toBe(one.error?.code);
+  });
+});
