@@ -9,15 +9,6 @@ import { formatDiagnostic } from '../../rules/report.js';
 import { formatScapError } from '../../sources/scap/errors.js';
 import { type CliIO, InputError, UsageError } from '../io.js';
 
-export const convertUsage = `kestrel convert CAPTURE.scap [-o FILE.jsonl] [-r RULES... | --fields F,...]
-
-Converts a scap capture (file or - for stdin, gzipped or not) into a JSONL capture that
-kestrel replays: one JSON object per event, every event, with the fields the rules read
-(by default the bundled rules/), computed as kestrel computes them on the scap itself.
-  -o, --output FILE   write to FILE instead of standard output
-  -r, --rules PATH    the fields these rules read (file, directory or glob; repeatable)
-  --fields F,...      exactly these fields (plus evt.num, evt.rawtime, evt.type, evt.dir)`;
-
 export async function runConvert(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,

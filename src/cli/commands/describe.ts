@@ -11,20 +11,6 @@ import { FlatEventSource } from '../../sources/jsonl/flat-source.js';
 import { type CliIO, UsageError } from '../io.js';
 import { programCode, renderProgram } from './describe-code.js';
 
-export const describeUsage = `kestrel describe -r PATH... [--json] [RULE]
-       kestrel describe -r PATH... --code [--json] [--rule-matching first|all] [EVENT_TYPE]
-
-Describes the loaded rules (all, or the one named): expanded condition, event types,
-condition and output fields, macros and lists used, tags, priority, source, enabled.
-The JSON follows Falco's -L output ({"rules": [{"info": ..., "details": ...}], ...}).
-With --code, prints instead the JavaScript generated for each event type (or the one
-named): the program the engine runs for events of that type, with a header naming the
-rules it tries in order. Types whose programs are identical are printed together.
-  -r, --rules PATH   rules file, directory or glob (repeatable)
-  --code             generated code per event type
-  --rule-matching M  with --code: first (Falco's default) or all
-  --json             JSON output`;
-
 export function runDescribe(argv: string[], io: CliIO): number {
   const { values, positionals } = parseArgs({
     args: argv,

@@ -6,17 +6,6 @@ import { formatDiagnostic } from '../../rules/report.js';
 import { sysdigFormat } from '../../sources/jsonl/conversion.js';
 import { type CliIO, UsageError } from '../io.js';
 
-export const fieldsUsage = `kestrel fields [--json] [-r PATH... --used] [--sysdig-format]
-
-Lists the syscall-source fields (name, type, flags, description), or with -r and --used
-only the fields a rule set reads (conditions and outputs).
-  -r, --rules PATH   rules file, directory or glob (repeatable)
-  --used             only the fields the rules read
-  --json             JSON output
-  --sysdig-format    print the sysdig -p string that converts a scap capture into JSONL
-                     events with exactly these fields:
-                       sysdig -r CAPTURE.scap -j -p "$(kestrel fields -r RULES --used --sysdig-format)"`;
-
 export function runFields(argv: string[], io: CliIO): number {
   const { values } = parseArgs({
     args: argv,

@@ -4,13 +4,6 @@ import { formatSyntaxError, type Node, parseCondition, stripRanges } from '../..
 import { childrenOf } from '../../parser/visitor.js';
 import { type CliIO, UsageError } from '../io.js';
 
-export const parseUsage = `kestrel parse 'CONDITION' [--json] [--ranges]
-
-Parses one Falco condition and prints its syntax tree, or the syntax error with its
-position. Exit status 1 on a syntax error.
-  --json     print the tree as JSON
-  --ranges   keep source ranges (offset, line, column) in the JSON`;
-
 export function runParse(argv: string[], io: CliIO): number {
   const { values, positionals } = parseArgs({
     args: argv,

@@ -11,16 +11,6 @@ import { ScapEventSource } from '../../sources/scap/source.js';
 import { CaptureProblemLog } from '../capture-problems.js';
 import { type CliIO, checkStdinOnce, UsageError } from '../io.js';
 
-export const profileUsage = `kestrel profile -r RULES... CAPTURE... [--baseline RULES...] [--json]
-
-Benchmarks a rule set on captures: for each rule, the events it was evaluated on, how many it
-matched, total and mean time per evaluation and its share of the run, most expensive first;
-plus events/s for the whole set and the overhead of measuring.
-  -r, --rules PATH      rules file, directory or glob (repeatable)
-  --baseline PATH       a second rule set (repeatable) run on the same events, shown side by
-                        side with the difference per rule: what did my change cost?
-  --json                JSON output`;
-
 export async function runProfile(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,

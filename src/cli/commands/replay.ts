@@ -6,7 +6,6 @@ import { EventFilter } from '../../replay/filter.js';
 import { type Alert, Replayer, type ReplayOptions, type ReplayStats } from '../../replay/replay.js';
 import { replayScap, scapErrorReason, visitScap } from '../../replay/scap.js';
 import { ConditionValidator } from '../../rules/condition-validator.js';
-import { loadRulesFiles } from '../../rules/loader.js';
 import { FormatError, parseFormat } from '../../rules/output-format.js';
 import { PRIORITIES, type Priority, parsePriority } from '../../rules/priority.js';
 import { formatDiagnostic } from '../../rules/report.js';
@@ -15,30 +14,6 @@ import type { ScapEvent } from '../../sources/scap/event.js';
 import { ScapEventSource } from '../../sources/scap/source.js';
 import { BAD_LINES_LISTED, CaptureProblemLog } from '../capture-problems.js';
 import { type CliIO, checkStdinOnce, InputError, UsageError } from '../io.js';
-
-export const replayUsage = `kestrel replay -r RULES... CAPTURE...   |   kestrel replay --filter 'CONDITION' CAPTURE...
-
-Replays JSONL captures (files, directories, globs, gzipped, '-' for stdin) against Falco
-rules and prints alerts in event order; a summary goes to stderr.
-  -r, --rules PATH       rules file, directory or glob (repeatable)
-  --filter CONDITION     print the events matching one bare condition (no rules file)
-  -o KEY=VALUE           Falco options: json_output, time_format_iso_8601,
-                         json_include_output_property, json_include_tags_property,
-                         priority, rule_matching (first|all)
-  --json                 JSON alerts (json_output=true); with --filter: matching events as JSON
-  --iso8601              ISO 8601 times (time_format_iso_8601=true)
-  -p FORMAT              append FORMAT to every rule output; with --filter: print FORMAT per event
-  -t TAG / -T TAG        only rules with TAG / skip rules with TAG (repeatable)
-  -D SUBSTRING           disable rules whose name contains SUBSTRING (repeatable)
-  --min-priority P       skip rules below priority P
-  --live-event-set       skip the high-volume I/O events (read, write, ...) a live Falco's
-                         driver does not send without -A; by default every event is
-                         evaluated, as Falco does with a capture file
-  -A                     with --live-event-set: a live Falco run with -A (every event)
-  --no-suggested-output  do not append the container plugin's suggested fields
-                         (container_id=… k8s_ns_name=…) to outputs, as Falco does by default
-  --strict               stop at the first bad line (exit status 1)
-  --quiet                no summary`;
 
 export async function runReplay(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -97,6 +72,8 @@ export async function runReplay(argv: string[], io: CliIO): Promise<number> {
 
   const rulePaths = values.rules ?? [];
   if (rulePaths.length === 0) throw new UsageError('give rules with -r, or a condition with --filter');
+  // Loaded here: filtering needs neither the rules loader nor the YAML reader it brings.
+  const { loadRulesFiles } = await import('../../rules/loader.js');
   const loaded = loadRulesFiles(rulePaths, { cwd: io.cwd, suggestedOutput: !values['no-suggested-output'] });
   if (!loaded.output) {
     for (const r of loaded.results) for (const d of r.errors) io.err(`${formatDiagnostic(d, loaded.contents)}\n`);

@@ -12,29 +12,6 @@ import { junitReport, textReport, totals } from '../../testing/reporters.js';
 import { runTestFile, type TestFileResult } from '../../testing/runner.js';
 import { type CliIO, UsageError } from '../io.js';
 
-export const testUsage = `kestrel test [PATH...] [-r RULES...] [--json] [--reporter junit] [--output FILE]
-
-Runs rule tests written in YAML (files named *.kestrel-test.yaml; PATH may be files,
-directories or globs; default: every such file below the current directory). Exit status 1
-when a test fails or a test file is invalid.
-  -r, --rules PATH    rules to test against, instead of each file's 'rules:'
-  --json              machine-readable results
-  --reporter junit    JUnit XML (to stdout, or to --output)
-  --output FILE       write the report to FILE
-  --coverage          after the report, a coverage table: per rule, fired by a test, checked
-                      not firing, and its condition's checks seen true / false / both
-  --coverage-json F   coverage as JSON to F
-  --lcov F            coverage as LCOV to F (rules as functions, checks as branches, by line)
-
-event-generator suites (\`event-generator suite test\` YAML, told apart by their content) run
-on a simulated host against the rules given with -r:
-  --report-format F   text|json|yaml: event-generator's report instead of kestrel's; the exit
-                      status is then event-generator's (1 only when a file does not load)
-  -o rule_matching=M  first (default) or all
-  --arch ARCH         the simulated machine: amd64 (default; also x86_64) or arm64 (aarch64);
-                      tests whose runIf is false on it are skipped
-  --dump-events FILE  the synthesized events of every test, as JSONL`;
-
 export async function runTest(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,

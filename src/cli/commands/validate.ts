@@ -3,15 +3,6 @@ import { loadRulesFiles } from '../../rules/loader.js';
 import { formatDiagnostic, loadResultJson, summaryLine } from '../../rules/report.js';
 import { type CliIO, UsageError } from '../io.js';
 
-export const validateUsage = `kestrel validate -r PATH... [--json] [--no-warnings]
-
-Loads rules files (files, directories in name order, globs) as Falco does, stacked in
-the order given, and reports every error and warning with its code and position.
-Exit status 1 when any file has an error.
-  -r, --rules PATH   rules file, directory or glob (repeatable; bare paths work too)
-  --json             Falco's validation JSON ({"falco_load_results": [...]})
-  --no-warnings      print errors only`;
-
 export function runValidate(argv: string[], io: CliIO): number {
   const { values, positionals } = parseArgs({
     args: argv,
