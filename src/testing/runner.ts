@@ -173,12 +173,17 @@ function runSimulated(file: string, test: TestCase, simulator: EgRunner, coverag
     result.failures.push(...loaded.errors.map((e) => `simulate: ${e.message.replaceAll("'/tests/0", "'simulate")} [${e.code}]`));
     return result;
   }
+  const rule = simulator.rule(test.rule);
+  if (rule === undefined) {
+    result.failures.push(`rule '${test.rule}' is not in the loaded rules (or is disabled by its source)`);
+    return result;
+  }
   const eg = simulator.runTest({ ...loaded.tests[0]!, rule: test.rule }, file);
   if (eg.skipped !== undefined) {
     result.skipped = eg.skipped;
     return result;
   }
-  if (eg.error !== undefined && !eg.error.startsWith('rule ')) {
+  if (eg.error !== undefined) {
     result.failures.push(`simulate: ${eg.error}`);
     return result;
   }
@@ -188,13 +193,9 @@ function runSimulated(file: string, test: TestCase, simulator: EgRunner, coverag
     else result.otherAlerts.push(a.rule);
   }
   if (!test.expect.fires) coverage?.checkedNotFiring(test.rule);
-  const rule = simulator.rule(test.rule);
-  if (rule === undefined) result.failures.push(`rule '${test.rule}' is not in the loaded rules (or is disabled by its source)`);
-  else {
-    result.failures.push(...check(test.expect, rule, result, []));
-    // The simulated events' explanation replaces the inline events' one.
-    if (test.expect.fires && result.alerts.length === 0) result.failures.push(eg.explanation.map((l) => `  ${l}`).join('\n'));
-  }
+  result.failures.push(...check(test.expect, rule, result, []));
+  // The simulated events' explanation stands for the inline events' one.
+  if (test.expect.fires && result.alerts.length === 0) result.failures.push(eg.explanation.map((l) => `  ${l}`).join('\n'));
   result.passed = result.failures.length === 0;
   result.durationMs = Number(process.hrtime.bigint() - start) / 1e6;
   return result;

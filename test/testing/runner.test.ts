@@ -200,6 +200,20 @@ describe('tests on the simulated host (simulate:)', () => {
     expect(r!.failures[1]).not.toContain('(openat >');
   });
 
+  it('reports a rule that is not loaded, before simulating', async () => {
+    const missing = write(
+      'simulated-missing-rule.kestrel-test.yaml',
+      `tests:
+  - name: m
+    rule: No such rule
+    simulate: { steps: [{ type: syscall, name: o, syscall: openat, args: { pathname: /etc/shadow, flags: O_RDONLY } }] }
+    expect: { fires: false }
+`,
+    );
+    const [r] = (await runTestFile(missing, { rules: [UPSTREAM_RULE_FILES[0]!] })).results;
+    expect(r).toMatchObject({ passed: false, failures: [`rule 'No such rule' is not in the loaded rules (or is disabled by its source)`] });
+  });
+
   it('refuses simulate beside events, a capture or defaults', async () => {
     const mixed = write(
       'mixed-simulated.kestrel-test.yaml',
