@@ -84,3 +84,9 @@ export function allEventNamesForCodes(codes: ReadonlySet<number>): string[] {
   for (const e of table.events) if (codes.has(e.code) && e.name !== 'NA') names.add(e.name);
   return [...names].sort();
 }
+
+/**
+ * Enter events libsinsp parses for its own use and then filters out (sinsp_evt_filter in
+ * sinsp.cpp, libs 618c2f675): no rule, filter or output ever sees them.
+ */
+export const STATE_ONLY_ENTER_EVENTS: ReadonlySet<string> = new Set(['open', 'openat', 'openat2', 'creat', 'connect', 'execve', 'execveat']);

@@ -46,4 +46,9 @@ export interface EventSource<E> {
    * syscall they stand for.
    */
   eventCode?(event: E): number;
+  /**
+   * Whether the event goes on to rules, filters and coverage once it has updated the state
+   * (libsinsp's sinsp_evt_filter; see STATE_ONLY_ENTER_EVENTS). Absent: every event does.
+   */
+  delivered?(event: E): boolean;
 }

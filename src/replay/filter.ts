@@ -58,6 +58,8 @@ export class EventFilter<E = FlatEvent> {
   /** Tries one event; calls `onMatch` with its line when it matches. */
   process(item: CaptureItem<E>, onMatch: (line: string) => void): void {
     this.eventsRead++;
+    // As libsinsp, events kept for the state only are not shown (sysdig 0.29 predates that).
+    if (this.source.delivered?.(item.event) === false) return;
     if (!this.predicate(item.event)) return;
     this.matched++;
     const line = this.render(item.event);

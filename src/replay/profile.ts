@@ -78,8 +78,20 @@ export class Profiler<E = FlatEvent> {
     this.stats = this.engine.rules.map((r) => ({ rule: r.rule, evaluations: 0, matches: 0, ns: 0n }));
   }
 
+  private readonly deliveredScratch: E[] = [];
+
+  /** The events of a batch that go on to rules (in a reused array). */
+  private deliveredOf(batch: readonly E[]): readonly E[] {
+    const out = this.deliveredScratch;
+    out.length = 0;
+    for (const e of batch) if (this.source.delivered!(e)) out.push(e);
+    return out;
+  }
+
   /** Measures a batch of events; the array may be reused by the caller afterwards. */
-  addBatch(events: readonly E[]): void {
+  addBatch(batch: readonly E[]): void {
+    // Events libsinsp keeps for the state only are never evaluated: not measured either.
+    const events = this.source.delivered === undefined ? batch : this.deliveredOf(batch);
     // Programs are built before any clock runs: compiling is not evaluating.
     for (const e of events) {
       const type = this.source.eventType(e);

@@ -40,6 +40,8 @@ export interface ReplayStats {
   eventsEvaluated: number;
   /** Events outside the live driver's event set, skipped with `liveEventSet`. */
   eventsIgnored: number;
+  /** Events libsinsp keeps for the state only (EventSource.delivered), never evaluated. */
+  eventsStateOnly: number;
   badLines: number;
   alerts: number;
   /** Per rule: alert count. */
@@ -67,6 +69,7 @@ export class Replayer<E = FlatEvent> {
     eventsRead: 0,
     eventsEvaluated: 0,
     eventsIgnored: 0,
+    eventsStateOnly: 0,
     badLines: 0,
     alerts: 0,
     byRule: new Map(),
@@ -98,6 +101,11 @@ export class Replayer<E = FlatEvent> {
     const stats = this.stats;
     stats.eventsRead++;
     stats.bytes += item.size;
+    // Events libsinsp keeps for the state only: read, never evaluated (SCAP_FILTERED_EVENT to Falco).
+    if (this.source.delivered?.(item.event) === false) {
+      stats.eventsStateOnly++;
+      return;
+    }
     const type = this.source.eventType(item.event);
     if (this.liveEventSet && type !== undefined && isOutsideLiveEventSet(type)) {
       stats.eventsIgnored++;

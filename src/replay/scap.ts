@@ -15,8 +15,8 @@ import type { Alert, CaptureItem, Replayer, RunControl } from './replay.js';
 /**
  * Reads one scap capture (a path, a descriptor or a stream; gzip or plain) with fresh state:
  * every event updates the state, whether or not anything wants it, and is then given to
- * `visit` (as one reused item: copy what you keep) unless libsinsp keeps it for the state
- * only (`ScapEventSource.delivered`). Stops early when `stopped()` says so.
+ * `visit` (as one reused item: copy what you keep); the drivers skip the events libsinsp
+ * keeps for the state only (`ScapEventSource.delivered`). Stops early when `stopped()` says so.
  */
 export async function visitScap(
   input: ScapSource,
@@ -32,8 +32,6 @@ export async function visitScap(
     input,
     (event) => {
       source.update(event);
-      // As sinsp::next: some events only update the state (SCAP_FILTERED_EVENT to Falco).
-      if (!source.delivered(event)) return stopped === undefined || !stopped();
       item.event = event;
       item.line = event.num;
       visit(item);

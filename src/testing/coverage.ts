@@ -75,6 +75,7 @@ export class CoverageTracker<E = FlatEvent> {
 
   /** Records every leaf of every rule whose event types include the event's. */
   observe(event: E): void {
+    if (this.source.delivered?.(event) === false) return;
     const type = this.source.eventType(event);
     const codes = type !== undefined ? eventCodes(type) : [];
     for (const t of this.tracked) {

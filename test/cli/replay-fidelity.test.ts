@@ -55,10 +55,15 @@ describe('capture replay evaluates every event, as Falco does with a capture fil
   });
 
   it('--filter selects what libsinsp selects, read and write included', async () => {
+    // The first two conditions select such enter events in sysdig 0.29: the difference is exercised.
+    expect(sysdigLines('%evt.num', 'evt.num > 150 and evt.num < 260 and evt.dir = > and evt.type = open').length).toBeGreaterThan(0);
     for (const condition of ['evt.num > 150 and evt.num < 260', 'evt.type in (read, write, open)', 'fd.name = /etc/ld.so.cache']) {
       const run = await runKestrel(['replay', '--filter', condition, capture, '-p', '%evt.num']);
       expect(run.code).toBe(0);
-      expect(lines(run.stdout), condition).toEqual(sysdigLines('%evt.num', condition));
+      // libs HEAD keeps the enter events of open, openat, openat2, creat, connect, execve and
+      // execveat for its own state (sinsp_evt_filter); sysdig 0.29 still shows them.
+      const delivered = `(${condition}) and not (evt.dir = > and evt.type in (open, openat, openat2, creat, connect, execve, execveat))`;
+      expect(lines(run.stdout), condition).toEqual(sysdigLines('%evt.num', delivered));
     }
   });
 });

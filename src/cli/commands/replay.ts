@@ -247,7 +247,7 @@ function summary(stats: ReplayStats, problems: CaptureProblem[], liveEventSet: b
     ...rows.map(([rule, { priority, count }]) => `${rule.padEnd(width)}  ${priority.padEnd(13)} ${String(count).padStart(6)}`),
     `${'total'.padEnd(width)}  ${''.padEnd(13)} ${String(stats.alerts).padStart(6)}`,
     '',
-    `events: ${stats.eventsRead} read, ${stats.eventsEvaluated} evaluated, ${liveEventSet ? `${stats.eventsIgnored} outside the live event set, ` : ''}${stats.badLines} bad line(s) skipped`,
+    `events: ${stats.eventsRead} read, ${stats.eventsEvaluated} evaluated, ${stats.eventsStateOnly > 0 ? `${stats.eventsStateOnly} for the state only, ` : ''}${liveEventSet ? `${stats.eventsIgnored} outside the live event set, ` : ''}${stats.badLines} bad line(s) skipped`,
     `throughput: ${rate} events/s (${stats.seconds.toFixed(3)} s)`,
   ];
   if (problems.length > 0)
@@ -260,6 +260,7 @@ function addStats(into: ReplayStats, from: ReplayStats): void {
   into.eventsRead += from.eventsRead;
   into.eventsEvaluated += from.eventsEvaluated;
   into.eventsIgnored += from.eventsIgnored;
+  into.eventsStateOnly += from.eventsStateOnly;
   into.alerts += from.alerts;
   into.bytes += from.bytes;
   for (const [rule, entry] of from.byRule) {

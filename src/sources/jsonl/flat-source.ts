@@ -5,6 +5,7 @@
  * filter-only fd fields are derived from the client/server/local/remote ones.
  */
 import { ANCESTRY_FIELDS, type ResolvedField } from '../../fields/catalogue.js';
+import { STATE_ONLY_ENTER_EVENTS } from '../../fields/events.js';
 import type { EventSource, FieldAccessor, FieldValue } from '../../fields/source.js';
 import { TIME_FIELDS, TIME_TEXT_FIELDS, timestampOf } from '../../fields/time-fields.js';
 import { exactProperty } from './exact-integers.js';
@@ -34,6 +35,11 @@ export class FlatEventSource implements EventSource<FlatEvent> {
   eventType(event: FlatEvent): string | undefined {
     const t = event['evt.type'];
     return typeof t === 'string' ? t : undefined;
+  }
+
+  /** Not an enter event libsinsp keeps to itself (a sysdig JSON conversion has them; Falco never evaluates them). */
+  delivered(event: FlatEvent): boolean {
+    return event['evt.dir'] !== '>' || !STATE_ONLY_ENTER_EVENTS.has(event['evt.type'] as string);
   }
 
   /** One accessor per field: generating one is a compilation. */

@@ -5,6 +5,7 @@
  * current state, so one compiled engine serves every capture of a run.
  */
 import { FieldCatalogue, type ResolvedField } from '../../fields/catalogue.js';
+import { STATE_ONLY_ENTER_EVENTS } from '../../fields/events.js';
 import type { EventSource, FieldAccessor, FieldValue } from '../../fields/source.js';
 import type { ScapEvent } from './event.js';
 import { fdTypeChar } from './fields/common.js';
@@ -14,25 +15,14 @@ import { fixSocketsComingFromProc, type InterfaceInfo, type MachineInfo, type Me
 import { type FdRef, paramIndex, type RenderContext, renderArg, renderArgs, renderRawArg } from './render.js';
 import { type EngineOptions, ScapStateEngine, type SeedThread } from './state/engine.js';
 import type { FdInfo, GroupInfo, StateView, ThreadInfo, UserInfo } from './state/model.js';
-import { codeOf } from './synth/table.js';
 import { ERRNO_NAMES, EVENTS } from './tables.js';
 
 const L4_CHAR: Record<string, string> = { tcp: 't', udp: 'u', icmp: 'i', raw: 'r' };
 
 /** scap_dump_flags SCAP_DF_STATE_ONLY, in an event block's flags. */
 const SCAP_DF_STATE_ONLY = 1;
-/** The enter events sinsp_evt_filter always filters out once parsed (libs 618c2f675 and before). */
-const STATE_ONLY_TYPES = new Uint8Array(EVENTS.length);
-for (const id of [
-  'PPME_SYSCALL_OPEN_E',
-  'PPME_SYSCALL_OPENAT_2_E',
-  'PPME_SYSCALL_OPENAT2_E',
-  'PPME_SYSCALL_CREAT_E',
-  'PPME_SOCKET_CONNECT_E',
-  'PPME_SYSCALL_EXECVE_19_E',
-  'PPME_SYSCALL_EXECVEAT_E',
-])
-  STATE_ONLY_TYPES[codeOf(id)] = 1;
+/** The enter events sinsp_evt_filter always filters out once parsed (STATE_ONLY_ENTER_EVENTS), by code. */
+const STATE_ONLY_TYPES = Uint8Array.from(EVENTS, (e) => (e.direction === 'enter' && STATE_ONLY_ENTER_EVENTS.has(e.name) ? 1 : 0));
 const latin1 = new TextDecoder('latin1');
 
 export class ScapEventSource implements EventSource<ScapEvent> {

@@ -144,7 +144,6 @@ export class EgRunner {
     };
     for (const ev of sim.events) {
       source.update(ev);
-      if (!source.delivered(ev)) continue;
       item.event = ev;
       item.line = ev.num;
       if (coverage && monitored.has(ev.tid)) coverage.observe(ev);

@@ -93,3 +93,25 @@ describe('events that reach the rules', () => {
     expect(await alerts(capture)).toEqual(['execve < hidden']);
   });
 });
+
+describe('the same rule for flat (JSONL) events', () => {
+  const rules = loadRulesContents([{ name: 'rules.yaml', text: RULES }]).output!.rules;
+
+  it('an enter event libsinsp keeps to itself is read, not evaluated; an exit, or an event without a direction, is evaluated', () => {
+    const replayer = new Replayer(rules, { matching: 'all' });
+    const fired: string[] = [];
+    const events = [
+      { 'evt.type': 'openat', 'evt.dir': '>', 'proc.name': 'a' },
+      { 'evt.type': 'openat', 'evt.dir': '<', 'proc.name': 'b' },
+      { 'evt.type': 'execve', 'proc.name': 'c' },
+      { 'evt.type': 'connect', 'evt.dir': '>', 'proc.name': 'd' },
+    ];
+    events.forEach((event, i) => {
+      replayer.process({ event, file: 'x.jsonl', line: i + 1, size: 0 }, (a) =>
+        fired.push(a.line.replace(/^.*: Warning /, '').replace(/ container_id=.*$/, '')),
+      );
+    });
+    expect(fired).toEqual(['openat < b', 'execve <NA> c']);
+    expect(replayer.stats).toMatchObject({ eventsRead: 4, eventsEvaluated: 2, eventsStateOnly: 2 });
+  });
+});
