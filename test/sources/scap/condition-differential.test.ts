@@ -23,7 +23,7 @@ import { ScapEventSource } from '../../../src/sources/scap/source.js';
 import { readScap } from '../../../src/sources/scap/stream.js';
 import { mapLimit, requireSysdig, sysdigSelect } from '../../helpers/sysdig.js';
 import { CONDITIONS } from '../../helpers/sysdig-conditions.js';
-import { SYSDIG_CAPTURES } from './helpers.js';
+import { eventKey, SYSDIG_CAPTURES, SYSDIG_EVENT_KEY } from './helpers.js';
 
 /**
  * Conditions whose selection differs because libs HEAD and sysdig 0.29 differ on a field
@@ -114,7 +114,7 @@ const VERSION_DIFFERENCES: Allowed[] = [
 
 /** sysdig's evt.num of each event, by the identity kestrel can compute: time, CPU, thread, direction. */
 function sysdigNumbers(file: string): Map<string, number> {
-  const out = execFileSync('sysdig', ['-r', file, '-p', '*%evt.num %evt.rawtime %evt.cpu %thread.tid %evt.dir'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const out = execFileSync('sysdig', ['-r', file, '-p', `*%evt.num ${SYSDIG_EVENT_KEY}`], { encoding: 'utf8', maxBuffer: 1 << 28 });
   const nums = new Map<string, number>();
   for (const line of out.split('\n')) {
     if (line === '') continue;
@@ -164,7 +164,7 @@ describe('sysdig conditions evaluated natively over scap', () => {
         file,
         (ev) => {
           source.update(ev);
-          const num = nums.get(`${ev.ts()} ${ev.cpu} ${ev.tid} ${isExit(ev) ? '<' : '>'}`);
+          const num = nums.get(eventKey(ev));
           if (num === undefined) {
             // sysdig 0.29 prints none of the procinfo events a capture starts with (stamped
             // before its first syscall), nor the container events of the old traces (stamped

@@ -24,7 +24,7 @@ import type { ScapEvent } from '../../../src/sources/scap/event.js';
 import { ScapEventSource } from '../../../src/sources/scap/source.js';
 import { readScap } from '../../../src/sources/scap/stream.js';
 import { requireSysdig, sysdigKnownFields } from '../../helpers/sysdig.js';
-import { SYSDIG_CAPTURES } from './helpers.js';
+import { eventKey, SYSDIG_CAPTURES, SYSDIG_EVENT_KEY } from './helpers.js';
 
 const SEP = '\x1e';
 const END = '\x1d';
@@ -389,7 +389,7 @@ function sysdigValues(file: string, fields: string[]): Map<string, string[]> {
   const BATCH = 60;
   for (let k = 0; k < fields.length; k += BATCH) {
     const batch = fields.slice(k, k + BATCH);
-    const format = `*%evt.rawtime %evt.cpu %thread.tid %evt.dir${batch.map((f) => `${SEP}%${f}`).join('')}${END}`;
+    const format = `*${SYSDIG_EVENT_KEY}${batch.map((f) => `${SEP}%${f}`).join('')}${END}`;
     const text = execFileSync('sysdig', ['-r', file, '-p', format], { encoding: 'latin1', maxBuffer: 1 << 30 });
     for (const record of text.split(`${END}\n`)) {
       if (record === '') continue;
@@ -421,14 +421,13 @@ async function kestrelMismatches(file: string, fields: string[]): Promise<{ mism
     return (ev: ScapEvent) => renderFormat([token], ev);
   });
   const typeRead = source.accessor(resolve('evt.type'));
-  const dirRead = source.accessor(resolve('evt.dir'));
   const mismatches: Mismatch[] = [];
   let events = 0;
   const result = await readScap(
     file,
     (ev) => {
       source.update(ev);
-      const want = expected.get(`${ev.ts()} ${ev.cpu} ${ev.tid} ${valueText(dirRead(ev))}`);
+      const want = expected.get(eventKey(ev));
       if (want === undefined) return;
       events++;
       const type = valueText(typeRead(ev));

@@ -5,6 +5,7 @@ import type { ScapReaderOptions } from '../../../src/sources/scap/reader.js';
 import { renderArgs } from '../../../src/sources/scap/render.js';
 import type { ScapReadResult } from '../../../src/sources/scap/stream.js';
 import { readScapBytes } from '../../../src/sources/scap/stream.js';
+import { EVENTS } from '../../../src/sources/scap/tables.js';
 
 export const CAPTURE_DIR = '../shared/captures/scap';
 export const CAPTURES = ['curl_google.scap', 'curl_google_comments.scap', 'single_ipv6_conn.scap', 'test_ipv6_client.scap'];
@@ -46,4 +47,14 @@ export function readAll(
     options,
   );
   return { events, result };
+}
+
+/**
+ * How the differential tests find kestrel's event among sysdig's: evt.num differs (libs'
+ * converter drops the enter events it merges, sysdig 0.29 has none), so an event is known by
+ * its time, CPU, thread and direction. SYSDIG_EVENT_KEY is the same key as a sysdig `-p` format.
+ */
+export const SYSDIG_EVENT_KEY = '%evt.rawtime %evt.cpu %thread.tid %evt.dir';
+export function eventKey(ev: { ts(): bigint; cpu: number; tid: number; type: number }): string {
+  return `${ev.ts()} ${ev.cpu} ${ev.tid} ${EVENTS[ev.type]?.direction === 'exit' ? '<' : '>'}`;
 }
