@@ -11,10 +11,6 @@
  */
 import type { ScapEvent } from '../event.js';
 import {
-  IPPROTO_ICMP,
-  IPPROTO_IP,
-  IPPROTO_RAW,
-  IPPROTO_TCP,
   IPPROTO_UDP,
   PPM_AT_FDCWD,
   PPM_CL_ACTIVE,
@@ -49,8 +45,6 @@ import {
   PPM_PR_GET_CHILD_SUBREAPER,
   PPM_PR_SET_CHILD_SUBREAPER,
   SOCK_DGRAM,
-  SOCK_RAW,
-  SOCK_STREAM,
 } from '../synth/constants.js';
 import { bareContainer, containerFromJson, containerIdOf, containerTypeName } from './containers.js';
 import {
@@ -136,35 +130,12 @@ import {
   USER_ADDED_E,
   VFORK_20_X,
 } from './dispatch.js';
-import {
-  cloneFd,
-  FD_FLAGS_IS_CLONED,
-  FD_FLAGS_OVERLAY_LOWER,
-  FD_FLAGS_OVERLAY_UPPER,
-  isRoleNone,
-  newFd,
-  setConnected,
-  setRoleClient,
-  setRoleServer,
-} from './fd-flags.js';
-import type { ContainerInfo, FdInfo, FdType, GroupInfo, SocketTuple, StateView, ThreadInfo, UserInfo } from './model.js';
-import {
-  addrText,
-  decodeAddr,
-  decodeTuple,
-  ipv4String,
-  isIpv4Mapped,
-  isSockAddrValid,
-  isSockTupleValid,
-  PPM_AF_INET,
-  PPM_AF_INET6,
-  PPM_AF_NETLINK,
-  PPM_AF_UNIX,
-  tupleText,
-} from './net.js';
+import { cloneFd, FD_FLAGS_IS_CLONED, FD_FLAGS_OVERLAY_LOWER, FD_FLAGS_OVERLAY_UPPER, newFd, setConnected } from './fd-flags.js';
+import type { ContainerInfo, FdInfo, GroupInfo, StateView, ThreadInfo, UserInfo } from './model.js';
+import { ipv4String, isSockAddrValid, isSockTupleValid, PPM_AF_INET, PPM_AF_INET6 } from './net.js';
 import { PaddedEvent } from './padded.js';
 import { concatenatePaths } from './paths.js';
-import { clientFromAddr, ensureTuple, equalBytes, fillClient, type Interfaces, inferLocalAddress, setAddresses, swapAddresses, tupleName } from './sockets.js';
+import { acceptedFd, bindFd, clientFromAddr, equalBytes, fillClient, type Interfaces, socketFd, updateFdFromTuple } from './sockets.js';
 import {
   DEFAULT_MAX_THREADS,
   DEFAULT_PURGE_INTERVAL_NS,
@@ -1296,51 +1267,14 @@ export class ScapStateEngine implements StateView {
     const t = this.t;
     const fd = ev.paramInt(0);
     if (fd < 0 || t === undefined) return;
-    this.fd = this.addSocket(t, fd, ev.paramUint(1), ev.paramUint(2), ev.paramUint(3), ev.paramUint(4));
-  }
-
-  /** add_socket: the fd type and l4 protocol from socket()'s domain, type and protocol. */
-  private addSocket(t: ThreadState, fd: number, domain: number, type: number, protocol: number, flags: number): FdInfo | undefined {
-    let fdType: FdType = 'unknown';
-    let l4: SocketTuple['l4proto'];
-    if (domain === PPM_AF_UNIX) fdType = 'unix';
-    else if (domain === PPM_AF_INET || domain === PPM_AF_INET6) {
-      fdType = domain === PPM_AF_INET ? 'ipv4' : 'ipv6';
-      if (protocol === IPPROTO_TCP) l4 = type === SOCK_RAW ? 'raw' : 'tcp';
-      else if (protocol === IPPROTO_UDP) l4 = type === SOCK_RAW ? 'raw' : 'udp';
-      else if (protocol === IPPROTO_IP) {
-        if ((type & 0xff) === SOCK_STREAM) l4 = 'tcp';
-        else if ((type & 0xff) === SOCK_DGRAM) l4 = 'udp';
-      } else if (protocol === IPPROTO_ICMP) l4 = type === SOCK_RAW ? 'raw' : 'icmp';
-      else if (protocol === IPPROTO_RAW) l4 = 'raw';
-    } else if (domain === PPM_AF_NETLINK) fdType = 'netlink';
-    const f = newFd(fd, fdType);
-    f.openFlags = flags;
-    if (fdType === 'ipv4' || fdType === 'ipv6') {
-      const size = fdType === 'ipv4' ? 4 : 16;
-      f.tuple = { family: fdType === 'ipv4' ? 4 : 6, sip: new Uint8Array(size), sport: 0, dip: new Uint8Array(size), dport: 0, l4proto: l4 };
-    }
-    return this.addFd(t, fd, f);
+    this.fd = this.addFd(t, fd, socketFd(fd, ev.paramUint(1), ev.paramUint(2), ev.paramUint(3), ev.paramUint(4)));
   }
 
   private parseBind(ev: ScapEvent): void {
     const f = this.fd;
     if (f === undefined || ev.paramInt(0) < 0) return;
     const addr = ev.paramBytes(1);
-    if (!isSockAddrValid(addr)) return;
-    const a = decodeAddr(addr);
-    const l4 = f.tuple?.l4proto;
-    if (a.port > 0 && (a.family === PPM_AF_INET || a.family === PPM_AF_INET6)) {
-      if (a.family === PPM_AF_INET || isIpv4Mapped(a.ip)) {
-        f.type = 'ipv4_server';
-        f.server = { ip: a.family === PPM_AF_INET ? a.ip : a.ip.slice(12, 16), port: a.port, l4proto: l4 };
-      } else {
-        f.type = 'ipv6_server';
-        f.server = { ip: a.ip, port: a.port, l4proto: l4 };
-      }
-      setRoleServer(f);
-    }
-    f.name = addrText(addr);
+    if (isSockAddrValid(addr)) bindFd(f, addr);
   }
 
   private parseConnect(ev: ScapEvent, type: number): void {
@@ -1369,35 +1303,8 @@ export class ScapStateEngine implements StateView {
     const fd = ev.paramInt(0);
     if (fd < 0) return;
     t.lastEventFd = fd;
-    const bytes = ev.paramBytes(1);
-    if (!isSockTupleValid(bytes)) return;
-    const tup = decodeTuple(bytes);
-    let f: FdInfo;
-    if (tup.family === PPM_AF_INET || (tup.family === PPM_AF_INET6 && isIpv4Mapped(tup.sip) && isIpv4Mapped(tup.dip))) {
-      f = newFd(fd, 'ipv4');
-      const v6 = tup.family === PPM_AF_INET6;
-      f.tuple = {
-        family: 4,
-        sip: v6 ? tup.sip.slice(12, 16) : tup.sip,
-        sport: tup.sport,
-        dip: v6 ? tup.dip.slice(12, 16) : tup.dip,
-        dport: tup.dport,
-        l4proto: 'tcp',
-      };
-    } else if (tup.family === PPM_AF_INET6) {
-      f = newFd(fd, 'ipv6');
-      f.tuple = { family: 6, sip: tup.sip, sport: tup.sport, dip: tup.dip, dport: tup.dport, l4proto: 'tcp' };
-    } else if (tup.family === PPM_AF_UNIX) {
-      f = newFd(fd, 'unix');
-      f.unix = { source: tup.source, dest: tup.dest, path: tup.path };
-    } else {
-      return;
-    }
-    f.name = tupleText(bytes);
-    f.openFlags = type === ACCEPT4_6_X ? ev.paramInt(5) & PPM_O_CLOEXEC : 0;
-    setRoleServer(f);
-    setConnected(f);
-    this.fd = this.addFd(t, fd, f);
+    const f = acceptedFd(fd, ev.paramBytes(1), type === ACCEPT4_6_X ? ev.paramInt(5) & PPM_O_CLOEXEC : 0);
+    if (f !== undefined) this.fd = this.addFd(t, fd, f);
   }
 
   /** parse_read_exit: reads mark a socket connected; recvfrom/recvmsg fill its tuple (UDP, or an unnamed socket). */
@@ -1409,7 +1316,7 @@ export class ScapStateEngine implements StateView {
     if (f.type === 'ipv4' || f.type === 'ipv6') setConnected(f);
     const at = TUPLE_PARAM[type]!;
     if (at < 0 || !(f.name.length === 0 || f.tuple?.l4proto !== 'tcp')) return;
-    this.updateFdFromTuple(f, ev, at, true);
+    updateFdFromTuple(f, ev.paramBytes(at), true, this.interfaces);
   }
 
   /** parse_write_exit: sendto/sendmsg, including the UDP socket libsinsp infers when socket() was not seen. */
@@ -1421,55 +1328,14 @@ export class ScapStateEngine implements StateView {
       const tuple = TUPLE_PARAM[type]! >= 0 ? ev.paramBytes(TUPLE_PARAM[type]!) : new Uint8Array(0);
       const family = tuple[0];
       // The driver's tuple family byte is the kernel's AF_INET (2) / AF_INET6 (10).
-      if (family === 2 || family === 10) this.fd = this.addSocket(t, fd, family === 2 ? PPM_AF_INET : PPM_AF_INET6, SOCK_DGRAM, IPPROTO_UDP, 0);
+      if (family === 2 || family === 10) this.fd = this.addFd(t, fd, socketFd(fd, family === 2 ? PPM_AF_INET : PPM_AF_INET6, SOCK_DGRAM, IPPROTO_UDP, 0));
     }
     const f = this.fd;
     if (f === undefined || ev.paramInt(0) < 0) return;
     if (f.type === 'ipv4' || f.type === 'ipv6') setConnected(f);
     const at = TUPLE_PARAM[type]!;
     if (at < 0 || !(f.name.length === 0 || f.tuple?.l4proto !== 'tcp')) return;
-    this.updateFdFromTuple(f, ev, at, false);
-  }
-
-  /** update_fd and the naming that follows it in parse_read_exit / parse_write_exit. */
-  private updateFdFromTuple(f: FdInfo, ev: ScapEvent, at: number, incoming: boolean): void {
-    const bytes = ev.paramBytes(at);
-    if (!isSockTupleValid(bytes)) return;
-    const tup = decodeTuple(bytes);
-    if (tup.family === PPM_AF_UNIX) {
-      f.type = 'unix';
-      f.unix = { source: tup.source, dest: tup.dest, path: tup.path };
-      f.name = tup.path;
-      return;
-    }
-    if (tup.family === PPM_AF_INET) {
-      if (f.type === 'ipv4_server' && f.server !== undefined) ensureTuple(f, 4).l4proto = f.server.l4proto;
-      f.type = 'ipv4';
-      if (!setAddresses(f, 4, tup.sip, tup.sport, tup.dip, tup.dport, false)) return;
-    } else if (tup.family === PPM_AF_INET6) {
-      if (isIpv4Mapped(tup.sip) && isIpv4Mapped(tup.dip)) {
-        f.type = 'ipv4';
-        if (!setAddresses(f, 4, tup.sip.slice(12, 16), tup.sport, tup.dip.slice(12, 16), tup.dport, false)) return;
-      } else if (!setAddresses(f, 6, tup.sip, tup.sport, tup.dip, tup.dport, false)) {
-        return;
-      }
-    } else {
-      return;
-    }
-    if (f.tuple !== undefined && f.tuple.l4proto === undefined) f.tuple.l4proto = 'udp';
-    inferLocalAddress(f, this.interfaces);
-    // The receiving side of a datagram is the server unless this process already connected.
-    if (f.type === 'ipv4' || f.type === 'ipv6') {
-      if (isRoleNone(f)) {
-        if (incoming) setRoleServer(f);
-        else setRoleClient(f);
-      }
-      if (incoming && f.role === 'client') swapAddresses(f);
-      if (!incoming && f.role === 'server') swapAddresses(f);
-      f.name = tupleName(f);
-    } else {
-      f.name = tupleText(bytes);
-    }
+    updateFdFromTuple(f, ev.paramBytes(at), false, this.interfaces);
   }
 
   // ---------------------------------------------------------------- purging

@@ -3,9 +3,23 @@
  * fill_client_socket_info, set_ipv4/ipv6_addresses_and_ports, swap_addresses;
  * ifinfo.cpp: sinsp_network_interfaces::update_fd; utils.cpp: sockinfo_to_str).
  */
-import { isRoleNone, setRoleClient } from './fd-flags.js';
-import type { FdInfo, SocketTuple } from './model.js';
-import { addrText, decodeAddr, decodeTuple, ipv4String, ipv6String, isIpv4Mapped, PPM_AF_INET, PPM_AF_INET6 } from './net.js';
+import { IPPROTO_ICMP, IPPROTO_IP, IPPROTO_RAW, IPPROTO_TCP, IPPROTO_UDP, SOCK_DGRAM, SOCK_RAW, SOCK_STREAM } from '../synth/constants.js';
+import { isRoleNone, newFd, setConnected, setRoleClient, setRoleServer } from './fd-flags.js';
+import type { FdInfo, FdType, SocketTuple } from './model.js';
+import {
+  addrText,
+  decodeAddr,
+  decodeTuple,
+  ipv4String,
+  ipv6String,
+  isIpv4Mapped,
+  isSockTupleValid,
+  PPM_AF_INET,
+  PPM_AF_INET6,
+  PPM_AF_NETLINK,
+  PPM_AF_UNIX,
+  tupleText,
+} from './net.js';
 
 /** The capture's network interfaces (addresses in network byte order). */
 export interface Interfaces {
@@ -175,4 +189,117 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 export function isZero(a: Uint8Array): boolean {
   for (const x of a) if (x !== 0) return false;
   return true;
+}
+
+/** add_socket: a new socket's fd, typed (and its l4 protocol set) from socket()'s domain, type and protocol. */
+export function socketFd(fd: number, domain: number, type: number, protocol: number, flags: number): FdInfo {
+  let fdType: FdType = 'unknown';
+  let l4: SocketTuple['l4proto'];
+  if (domain === PPM_AF_UNIX) fdType = 'unix';
+  else if (domain === PPM_AF_INET || domain === PPM_AF_INET6) {
+    fdType = domain === PPM_AF_INET ? 'ipv4' : 'ipv6';
+    if (protocol === IPPROTO_TCP) l4 = type === SOCK_RAW ? 'raw' : 'tcp';
+    else if (protocol === IPPROTO_UDP) l4 = type === SOCK_RAW ? 'raw' : 'udp';
+    else if (protocol === IPPROTO_IP) {
+      if ((type & 0xff) === SOCK_STREAM) l4 = 'tcp';
+      else if ((type & 0xff) === SOCK_DGRAM) l4 = 'udp';
+    } else if (protocol === IPPROTO_ICMP) l4 = type === SOCK_RAW ? 'raw' : 'icmp';
+    else if (protocol === IPPROTO_RAW) l4 = 'raw';
+  } else if (domain === PPM_AF_NETLINK) fdType = 'netlink';
+  const f = newFd(fd, fdType);
+  f.openFlags = flags;
+  if (fdType === 'ipv4' || fdType === 'ipv6') {
+    const size = fdType === 'ipv4' ? 4 : 16;
+    f.tuple = { family: fdType === 'ipv4' ? 4 : 6, sip: new Uint8Array(size), sport: 0, dip: new Uint8Array(size), dport: 0, l4proto: l4 };
+  }
+  return f;
+}
+
+/** parse_bind_exit: a bound IP port makes the socket a server; the fd is named after the address. */
+export function bindFd(f: FdInfo, addr: Uint8Array): void {
+  const a = decodeAddr(addr);
+  const l4 = f.tuple?.l4proto;
+  if (a.port > 0 && (a.family === PPM_AF_INET || a.family === PPM_AF_INET6)) {
+    if (a.family === PPM_AF_INET || isIpv4Mapped(a.ip)) {
+      f.type = 'ipv4_server';
+      f.server = { ip: a.family === PPM_AF_INET ? a.ip : a.ip.slice(12, 16), port: a.port, l4proto: l4 };
+    } else {
+      f.type = 'ipv6_server';
+      f.server = { ip: a.ip, port: a.port, l4proto: l4 };
+    }
+    setRoleServer(f);
+  }
+  f.name = addrText(addr);
+}
+
+/** parse_accept_exit: the accepted connection's fd from its tuple (undefined for a tuple it cannot read). */
+export function acceptedFd(fd: number, bytes: Uint8Array, openFlags: number): FdInfo | undefined {
+  if (!isSockTupleValid(bytes)) return undefined;
+  const tup = decodeTuple(bytes);
+  let f: FdInfo;
+  if (tup.family === PPM_AF_INET || (tup.family === PPM_AF_INET6 && isIpv4Mapped(tup.sip) && isIpv4Mapped(tup.dip))) {
+    f = newFd(fd, 'ipv4');
+    const v6 = tup.family === PPM_AF_INET6;
+    f.tuple = {
+      family: 4,
+      sip: v6 ? tup.sip.slice(12, 16) : tup.sip,
+      sport: tup.sport,
+      dip: v6 ? tup.dip.slice(12, 16) : tup.dip,
+      dport: tup.dport,
+      l4proto: 'tcp',
+    };
+  } else if (tup.family === PPM_AF_INET6) {
+    f = newFd(fd, 'ipv6');
+    f.tuple = { family: 6, sip: tup.sip, sport: tup.sport, dip: tup.dip, dport: tup.dport, l4proto: 'tcp' };
+  } else if (tup.family === PPM_AF_UNIX) {
+    f = newFd(fd, 'unix');
+    f.unix = { source: tup.source, dest: tup.dest, path: tup.path };
+  } else {
+    return undefined;
+  }
+  f.name = tupleText(bytes);
+  f.openFlags = openFlags;
+  setRoleServer(f);
+  setConnected(f);
+  return f;
+}
+
+/** update_fd and the naming that follows it in parse_read_exit / parse_write_exit. */
+export function updateFdFromTuple(f: FdInfo, bytes: Uint8Array, incoming: boolean, interfaces: Interfaces): void {
+  if (!isSockTupleValid(bytes)) return;
+  const tup = decodeTuple(bytes);
+  if (tup.family === PPM_AF_UNIX) {
+    f.type = 'unix';
+    f.unix = { source: tup.source, dest: tup.dest, path: tup.path };
+    f.name = tup.path;
+    return;
+  }
+  if (tup.family === PPM_AF_INET) {
+    if (f.type === 'ipv4_server' && f.server !== undefined) ensureTuple(f, 4).l4proto = f.server.l4proto;
+    f.type = 'ipv4';
+    if (!setAddresses(f, 4, tup.sip, tup.sport, tup.dip, tup.dport, false)) return;
+  } else if (tup.family === PPM_AF_INET6) {
+    if (isIpv4Mapped(tup.sip) && isIpv4Mapped(tup.dip)) {
+      f.type = 'ipv4';
+      if (!setAddresses(f, 4, tup.sip.slice(12, 16), tup.sport, tup.dip.slice(12, 16), tup.dport, false)) return;
+    } else if (!setAddresses(f, 6, tup.sip, tup.sport, tup.dip, tup.dport, false)) {
+      return;
+    }
+  } else {
+    return;
+  }
+  if (f.tuple !== undefined && f.tuple.l4proto === undefined) f.tuple.l4proto = 'udp';
+  inferLocalAddress(f, interfaces);
+  // The receiving side of a datagram is the server unless this process already connected.
+  if (f.type === 'ipv4' || f.type === 'ipv6') {
+    if (isRoleNone(f)) {
+      if (incoming) setRoleServer(f);
+      else setRoleClient(f);
+    }
+    if (incoming && f.role === 'client') swapAddresses(f);
+    if (!incoming && f.role === 'server') swapAddresses(f);
+    f.name = tupleName(f);
+  } else {
+    f.name = tupleText(bytes);
+  }
 }
