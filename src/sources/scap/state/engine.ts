@@ -146,6 +146,7 @@ import {
   type ThreadState,
   ThreadTable,
 } from './threads.js';
+import { UserGroupTables } from './users.js';
 
 /** settings.h: MAX_FD_TABLE_SIZE, the most fds libsinsp keeps per process. */
 export const MAX_FD_TABLE_SIZE = 4096;
@@ -209,8 +210,7 @@ export class ScapStateEngine implements StateView {
   readonly table: ThreadTable;
   readonly maxFds: number;
   machine: { hostname: string; bootTime: bigint; numCpus: number } = { hostname: '', bootTime: 0n, numCpus: 0 };
-  private readonly users = new Map<string, Map<number, UserInfo>>();
-  private readonly groups = new Map<string, Map<number, GroupInfo>>();
+  private readonly identities = new UserGroupTables();
   private readonly containers = new Map<string, ContainerInfo>();
   private readonly enters = new Map<number, StoredEnter>();
   private interfaces: Interfaces = { ipv4: [], ipv6: [] };
@@ -257,11 +257,11 @@ export class ScapStateEngine implements StateView {
   }
 
   user(uid: number, containerId = ''): UserInfo | undefined {
-    return this.users.get(containerId)?.get(uid);
+    return this.identities.user(uid, containerId);
   }
 
   group(gid: number, containerId = ''): GroupInfo | undefined {
-    return this.groups.get(containerId)?.get(gid);
+    return this.identities.group(gid, containerId);
   }
 
   container(id: string): ContainerInfo | undefined {
@@ -312,8 +312,9 @@ export class ScapStateEngine implements StateView {
   seed(seed: Seed): void {
     if (seed.machine !== undefined) this.machine = { ...seed.machine };
     if (seed.interfaces !== undefined) this.interfaces = { ipv4: seed.interfaces.ipv4 ?? [], ipv6: seed.interfaces.ipv6 ?? [] };
-    for (const u of seed.users ?? []) this.putUser(u.containerId ?? '', { uid: u.uid, gid: u.gid, name: u.name, homedir: u.homedir, shell: u.shell });
-    for (const g of seed.groups ?? []) this.putGroup(g.containerId ?? '', { gid: g.gid, name: g.name });
+    for (const u of seed.users ?? [])
+      this.identities.putUser(u.containerId ?? '', { uid: u.uid, gid: u.gid, name: u.name, homedir: u.homedir, shell: u.shell });
+    for (const g of seed.groups ?? []) this.identities.putGroup(g.containerId ?? '', { gid: g.gid, name: g.name });
     const added: ThreadState[] = [];
     for (const s of seed.threads ?? []) {
       const t: ThreadState = { ...newThread(s.tid), ...s, children: new Set(), fds: s.fds ?? new Map() };
@@ -945,27 +946,8 @@ export class ScapStateEngine implements StateView {
 
   // ---------------------------------------------------------------- users and groups
 
-  private putUser(containerId: string, u: UserInfo): void {
-    let m = this.users.get(containerId);
-    if (m === undefined) this.users.set(containerId, (m = new Map()));
-    m.set(u.uid, u);
-  }
-
-  private putGroup(containerId: string, g: GroupInfo): void {
-    let m = this.groups.get(containerId);
-    if (m === undefined) this.groups.set(containerId, (m = new Map()));
-    m.set(g.gid, g);
-  }
-
-  /**
-   * usergroup_manager::add_user/add_group for a thread's ids: a known id stays; root is
-   * added as root. libsinsp would ask the replaying machine's passwd for other unknown ids
-   * (getpwuid): kestrel does not, the result would depend on where it runs.
-   */
   private addUserGroup(t: ThreadState, containerId: string): void {
-    if (containerId !== '') return; // a container's passwd is read from /proc by libsinsp: not in a capture
-    if (t.uid === 0 && this.user(0) === undefined) this.putUser('', { uid: 0, gid: t.gid, name: 'root', homedir: '/root', shell: '' });
-    if (t.gid === 0 && this.group(0) === undefined) this.putGroup('', { gid: 0, name: 'root' });
+    this.identities.addForThread(t.uid, t.gid, containerId);
   }
 
   private setUser(t: ThreadState, ev: ScapEvent, at: number): void {
@@ -986,17 +968,17 @@ export class ScapStateEngine implements StateView {
     if (type === USER_ADDED_E) {
       const name = ev.paramString(2);
       if (name.startsWith('+') || name.startsWith('-')) return; // NSS entries are ignored
-      this.putUser(containerId, { uid, gid: ev.paramUint(1), name, homedir: ev.paramString(3), shell: ev.paramString(4) });
+      this.identities.putUser(containerId, { uid, gid: ev.paramUint(1), name, homedir: ev.paramString(3), shell: ev.paramString(4) });
     } else {
-      this.users.get(containerId)?.delete(uid);
+      this.identities.removeUser(containerId, uid);
     }
   }
 
   private parseGroupEvent(ev: ScapEvent, type: number): void {
     const gid = ev.paramUint(0);
     const containerId = ev.paramString(2);
-    if (type === GROUP_ADDED_E) this.putGroup(containerId, { gid, name: ev.paramString(1) });
-    else this.groups.get(containerId)?.delete(gid);
+    if (type === GROUP_ADDED_E) this.identities.putGroup(containerId, { gid, name: ev.paramString(1) });
+    else this.identities.removeGroup(containerId, gid);
   }
 
   // ---------------------------------------------------------------- containers
