@@ -7,6 +7,7 @@ import eventTable from '../../../../src/fields/event-table.json' with { type: 'j
 import type { FieldValue } from '../../../../src/fields/source.js';
 import type { ScapEvent } from '../../../../src/sources/scap/event.js';
 import { type ExtractorOptions, extractor } from '../../../../src/sources/scap/fields/index.js';
+import { newFd } from '../../../../src/sources/scap/state/fd-flags.js';
 import {
   blankThreadInfo,
   type ContainerInfo,
@@ -113,22 +114,9 @@ export function thread(over: Partial<ThreadInfo> & { tid: number }): ThreadInfo 
   };
 }
 
+/** An fd as the state engine makes one (newFd), overridden by `over`. */
 export function fd(over: Partial<FdInfo> & { fd: number; type: FdInfo['type'] }): FdInfo {
-  return {
-    name: '',
-    nameRaw: '',
-    oldName: '',
-    openFlags: 0,
-    mode: 0,
-    dev: 0,
-    ino: 0n,
-    mountId: 0,
-    role: undefined,
-    connected: false,
-    nameChanged: false,
-    flags: 0,
-    ...over,
-  };
+  return { ...newFd(over.fd, over.type), ...over };
 }
 
 export function ip(text: string): Uint8Array {
