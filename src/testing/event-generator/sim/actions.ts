@@ -111,8 +111,9 @@ export class Actions {
   /**
    * A process resource: `cat` under a simulated executable path (process.go), left running.
    * Its environment is the test process's own plus the resource's `env` (buildProcEnv in
-   * pkg/test/resource/builder), so it carries the test id and its alerts count. With `fileLess`, the executable is first copied into a memfd, and the child runs it
-   * through /proc/self/fd/N, as fileless malware does: the kernel then names the executable
+   * pkg/test/resource/builder), so it carries the test id and its alerts count. With
+   * `fileLess`, the executable is first copied into a memfd, and the child runs it through
+   * /proc/self/fd/N, as fileless malware does: the kernel then names the executable
    * `/memfd:NAME (deleted)` and the driver flags it EXE_FROM_MEMFD.
    */
   private processResource(p: SimProcess, r: Extract<EgResource, { type: 'process' }>): number {
