@@ -9,6 +9,7 @@
 
 import * as F from './format.js';
 import { formatIpv4, formatIpv6, isIpv4Mapped } from './net.js';
+import { newFd } from './state/fd-flags.js';
 import { blankThreadInfo, type FdInfo, type FdType, type GroupInfo, type SocketTuple, type ThreadInfo, type UserInfo } from './state/model.js';
 
 export interface MachineInfo {
@@ -342,25 +343,6 @@ function l4proto(p: number): SocketTuple['l4proto'] {
   }
 }
 
-function newFd(fd: number, ino: bigint, type: FdType): FdInfo {
-  return {
-    fd,
-    type,
-    name: '',
-    nameRaw: '',
-    oldName: '',
-    openFlags: 0,
-    mode: 0,
-    dev: 0,
-    ino,
-    mountId: 0,
-    role: undefined,
-    connected: false,
-    nameChanged: false,
-    flags: 0,
-  };
-}
-
 /** One fd list entry, with its name built as libsinsp's add_fd_from_scap builds it. */
 function parseFd(c: Cursor, v2: boolean): FdInfo {
   const entryStart = c.pos;
@@ -368,7 +350,8 @@ function parseFd(c: Cursor, v2: boolean): FdInfo {
   const fdNum = c.i64('fd');
   const ino = c.u64('ino');
   const rawType = c.u8('fd type');
-  const fdi = newFd(fdNum, ino, FD_TYPES[rawType] ?? 'unsupported');
+  const fdi = newFd(fdNum, FD_TYPES[rawType] ?? 'unsupported');
+  fdi.ino = ino;
   switch (rawType) {
     case 3: {
       const sip = c.bytes(4, 'sip');

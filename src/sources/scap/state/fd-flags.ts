@@ -13,6 +13,7 @@ export const FD_FLAGS_CONNECTION_FAILED = 1 << 16;
 export const FD_FLAGS_OVERLAY_UPPER = 1 << 17;
 export const FD_FLAGS_OVERLAY_LOWER = 1 << 18;
 
+/** A new fd with nothing known but its number and type (a pidfd's `pid` is set where it is made). */
 export function newFd(fd: number, type: FdType): FdInfo {
   return {
     fd,
@@ -29,7 +30,6 @@ export function newFd(fd: number, type: FdType): FdInfo {
     connected: false,
     nameChanged: false,
     flags: 0,
-    pid: 0,
   };
 }
 
