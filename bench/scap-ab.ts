@@ -19,29 +19,21 @@ type Run = () => Promise<number>;
 async function build(dist: string): Promise<Run> {
   const load = (p: string) => import(pathToFileURL(path.resolve(dist, p)).href);
   const { ScapEventSource } = await load('src/sources/scap/source.js');
-  const { readScap } = await load('src/sources/scap/stream.js');
-  const { ProgramBuilder } = await load('src/evaluator/program-builder.js');
+  const { EventFilter } = await load('src/replay/filter.js');
   const { FieldCatalogue } = await load('src/fields/catalogue.js');
   const { parseCondition } = await load('src/parser/index.js');
   const { Replayer } = await load('src/replay/replay.js');
-  const { replayScap } = await load('src/replay/scap.js');
+  const { replayScap, visitScap } = await load('src/replay/scap.js');
   const { loadRulesFiles } = await load('src/rules/loader.js');
   const rules = mode === 'replay' ? loadRulesFiles(UPSTREAM_RULE_FILES).output!.rules : [];
   return async () => {
     const cpu = process.cpuUsage();
     let n = 0;
     if (mode === 'filter') {
+      // as `kestrel replay --filter` reads a capture (a build without EventFilter.needs reads every event in full)
       const source = new ScapEventSource();
-      const predicate = new ProgramBuilder(source, FieldCatalogue.syscall()).compile(parseCondition(CONDITION).ast);
-      source.beginCapture();
-      await readScap(
-        file,
-        (ev: unknown) => {
-          source.update(ev);
-          if (predicate(ev)) n++;
-        },
-        { handler: source.metadataHandler() },
-      );
+      const filter = new EventFilter(parseCondition(CONDITION).ast, { format: '%evt.num' }, FieldCatalogue.syscall(), source);
+      await visitScap(file, file, source, (item: unknown) => filter.process(item, () => void n++), undefined, filter.needs?.());
     } else {
       const source = new ScapEventSource();
       const replayer = new Replayer(rules, {}, undefined, source);

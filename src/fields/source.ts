@@ -52,3 +52,19 @@ export interface EventSource<E> {
    */
   delivered?(event: E): boolean;
 }
+
+/**
+ * What a consumer of events evaluates: the event codes its rules or its filter can match
+ * (libsinsp's ppm codes, as conditionEventTypes computes them), and the fields it reads. A
+ * stateful source may read the other events for their state only (the scap source's light
+ * events, src/sources/scap/read-plan.ts).
+ */
+export interface EventNeeds {
+  /** Event codes that can match, or all. */
+  codes: ReadonlySet<number> | 'all';
+  /** Fields read (conditions, exceptions, outputs), canonical names; 'all' when not known. */
+  fields: Iterable<string> | 'all';
+}
+
+/** Every event and every field: what a consumer that does not say gets. */
+export const ALL_EVENT_NEEDS: EventNeeds = { codes: 'all', fields: 'all' };

@@ -46,6 +46,11 @@ export class AlertFormatter<E> {
     this.appended = options.appendOutput ? [{ kind: 'text', text: ' ' }, ...parseFormat(options.appendOutput, catalogue).tokens] : [];
   }
 
+  /** Fields every alert reads besides its rule's output (time, host, the appended output), as written. */
+  fields(): string[] {
+    return ['evt.rawtime', 'evt.time', 'evt.hostname', ...this.appended.flatMap((t) => (t.kind === 'field' ? [t.text] : []))];
+  }
+
   /** One alert, as a line of text or JSON (no trailing newline). */
   format(rule: CompiledRule, event: E): string {
     const bound = this.bind(rule);

@@ -5,11 +5,14 @@
 
 import { ProgramBuilder } from '../evaluator/program-builder.js';
 import { FieldCatalogue } from '../fields/catalogue.js';
-import type { EventSource } from '../fields/source.js';
+import { ALL_EVENT_CODES } from '../fields/events.js';
+import type { EventNeeds, EventSource } from '../fields/source.js';
 import { FormatBinder } from '../output/bind.js';
 import { renderComplete, renderFormat, valueJson } from '../output/render.js';
 import type { Expr } from '../parser/index.js';
-import { parseFormat } from '../rules/output-format.js';
+import { visit } from '../parser/visitor.js';
+import { conditionEventTypes } from '../rules/evttypes.js';
+import { type ParsedFormat, parseFormat } from '../rules/output-format.js';
 import { eventJson } from '../sources/jsonl/captures.js';
 import { type FlatEvent, FlatEventSource } from '../sources/jsonl/flat-source.js';
 import type { CaptureItem } from './replay.js';
@@ -28,6 +31,10 @@ export class EventFilter<E = FlatEvent> {
   private readonly render: (event: E) => string | undefined;
   eventsRead = 0;
   matched = 0;
+  private readonly eventCode: ((event: E) => number) | undefined;
+  /** Codes the condition can match (conditionEventTypes), undefined for all: others are not tried. */
+  private readonly codes: Uint8Array | undefined;
+  private readonly fields: string[];
 
   /** Throws FormatError for a bad format; the condition must have been checked. */
   constructor(
@@ -40,19 +47,36 @@ export class EventFilter<E = FlatEvent> {
     const flat = source === undefined;
     this.source = source ?? (new FlatEventSource() as unknown as EventSource<E>);
     this.predicate = new ProgramBuilder(this.source, catalogue).compile(condition);
+    this.eventCode = this.source.eventCode?.bind(this.source);
+    const types = conditionEventTypes(condition);
+    this.codes = types.all ? undefined : Uint8Array.from(ALL_EVENT_CODES, (c) => (types.codes.has(c) ? 1 : 0));
+    const fields = new Set<string>();
+    visit(condition, { enter: (node) => void (node.kind === 'field' && fields.add(node.name)) });
+    let parsed: ParsedFormat | undefined;
     if (options.json && options.format === undefined && flat) {
       // A flat event is its own JSON.
       this.render = eventJson as unknown as (event: E) => string;
     } else if (options.json && options.format === undefined) {
       // Other sources: the fields of sysdig's default line, as one JSON object (sysdig -j's shape).
-      const format = parseFormat(SYSDIG_DEFAULT_FORMAT, catalogue);
-      const { fields } = new FormatBinder(this.source, catalogue).bind(format.tokens);
-      this.render = (event) => `{${fields.map((f) => `${JSON.stringify(f.key)}:${valueJson(f.read(event), f.type)}`).join(',')}}`;
+      parsed = parseFormat(SYSDIG_DEFAULT_FORMAT, catalogue);
+      const { fields: bound } = new FormatBinder(this.source, catalogue).bind(parsed.tokens);
+      this.render = (event) => `{${bound.map((f) => `${JSON.stringify(f.key)}:${valueJson(f.read(event), f.type)}`).join(',')}}`;
     } else {
-      const format = parseFormat(options.format ?? SYSDIG_DEFAULT_FORMAT, catalogue);
-      const tokens = new FormatBinder(this.source, catalogue).bind(format.tokens).message;
-      this.render = format.allowMissing ? (event) => renderFormat(tokens, event) : (event) => renderComplete(tokens, event);
+      parsed = parseFormat(options.format ?? SYSDIG_DEFAULT_FORMAT, catalogue);
+      const tokens = new FormatBinder(this.source, catalogue).bind(parsed.tokens).message;
+      const allowMissing = parsed.allowMissing;
+      this.render = allowMissing ? (event) => renderFormat(tokens, event) : (event) => renderComplete(tokens, event);
     }
+    for (const t of parsed?.tokens ?? []) if (t.kind === 'field') fields.add(t.text);
+    this.fields = [...fields];
+  }
+
+  /** What this filter evaluates and reads: the condition's event types, its fields and the format's. */
+  needs(): EventNeeds {
+    if (this.codes === undefined) return { codes: 'all', fields: 'all' };
+    const codes = new Set<number>();
+    for (let c = 0; c < this.codes.length; c++) if (this.codes[c] === 1) codes.add(c);
+    return { codes, fields: this.fields };
   }
 
   /** Tries one event; calls `onMatch` with its line when it matches. */
@@ -60,6 +84,8 @@ export class EventFilter<E = FlatEvent> {
     this.eventsRead++;
     // As libsinsp, events kept for the state only are not shown (sysdig 0.29 predates that).
     if (this.source.delivered?.(item.event) === false) return;
+    // A type the condition cannot match: false whatever its fields say (as Falco indexes rules).
+    if (this.codes !== undefined && this.eventCode !== undefined && this.codes[this.eventCode(item.event)] !== 1) return;
     if (!this.predicate(item.event)) return;
     this.matched++;
     const line = this.render(item.event);

@@ -6,7 +6,7 @@
 import { Engine, type RuleMatching, type RuleSelection } from '../evaluator/engine.js';
 import { FieldCatalogue } from '../fields/catalogue.js';
 import { isOutsideLiveEventSet } from '../fields/events.js';
-import type { EventSource } from '../fields/source.js';
+import type { EventNeeds, EventSource } from '../fields/source.js';
 import { AlertFormatter, type AlertOptions } from '../output/alerts.js';
 import type { CompiledRule } from '../rules/model.js';
 import type { Priority } from '../rules/priority.js';
@@ -94,6 +94,18 @@ export class Replayer<E = FlatEvent> {
       includeTags: true,
       ...options.alerts,
     });
+  }
+
+  /** What this replay evaluates and reads: its rules' event types and fields, and the alerts' fields. */
+  needs(): EventNeeds {
+    const codes = new Set<number>();
+    const fields = new Set<string>(this.formatter.fields());
+    for (const { rule } of this.engine.rules) {
+      if (rule.eventTypes.all) return { codes: 'all', fields: 'all' };
+      for (const c of rule.eventTypes.codes) codes.add(c);
+      for (const f of [...rule.conditionFields, ...rule.exceptionFields, ...rule.outputFields]) fields.add(f);
+    }
+    return { codes, fields };
   }
 
   /** Evaluates one event; calls `onAlert` for every rule it fires. */

@@ -5,9 +5,11 @@
  * offset.
  */
 
+import { ALL_EVENT_NEEDS, type EventNeeds } from '../fields/source.js';
 import type { ScapReadError } from '../sources/scap/errors.js';
 import type { ScapEvent } from '../sources/scap/event.js';
 import { readScapPipelined } from '../sources/scap/pipeline.js';
+import { lightEvents } from '../sources/scap/read-plan.js';
 import type { ScapEventSource } from '../sources/scap/source.js';
 import type { ScapReadResult, ScapSource } from '../sources/scap/stream.js';
 import type { Alert, CaptureItem, Replayer, RunControl } from './replay.js';
@@ -17,6 +19,8 @@ import type { Alert, CaptureItem, Replayer, RunControl } from './replay.js';
  * every event updates the state, whether or not anything wants it, and is then given to
  * `visit` (as one reused item: copy what you keep); the drivers skip the events libsinsp
  * keeps for the state only (`ScapEventSource.delivered`). Stops early when `stopped()` says so.
+ * With `needs` (what `visit` evaluates), the events it cannot match and whose state nothing
+ * reads are light (read-plan.ts): `visit` still gets them, and may read their type only.
  */
 export async function visitScap(
   input: ScapSource,
@@ -24,8 +28,10 @@ export async function visitScap(
   source: ScapEventSource,
   visit: (item: CaptureItem<ScapEvent>) => void,
   stopped?: () => boolean,
+  needs: EventNeeds = ALL_EVENT_NEEDS,
 ): Promise<ScapReadResult> {
-  source.beginCapture();
+  const light = lightEvents(needs);
+  source.beginCapture(light);
   const item: CaptureItem<ScapEvent> = { event: undefined as unknown as ScapEvent, file, line: 0, size: 0 };
   // A file is read and decoded on a second thread, when there is one (same events, same order).
   return readScapPipelined(
@@ -37,7 +43,7 @@ export async function visitScap(
       visit(item);
       return stopped === undefined || !stopped();
     },
-    { file, handler: source.metadataHandler() },
+    { file, handler: source.metadataHandler(), ...(light !== undefined ? { lightEvents: light } : {}) },
   );
 }
 
@@ -52,7 +58,7 @@ export async function replayScap(
 ): Promise<ScapReadResult> {
   const start = process.hrtime.bigint();
   const seconds = replayer.stats.seconds;
-  const result = await visitScap(input, file, source, (item) => replayer.process(item, onAlert), control.stopped);
+  const result = await visitScap(input, file, source, (item) => replayer.process(item, onAlert), control.stopped, replayer.needs());
   replayer.stats.seconds = seconds + Number(process.hrtime.bigint() - start) / 1e9;
   return result;
 }

@@ -183,7 +183,7 @@ async function runFilter(
       scap = { source, filter: new EventFilter(parsed.ast, filterOptions, catalogue, source) };
     }
     const { filter: scapFilter, source } = scap;
-    const { error } = await visitScap(path ?? bytes, file, source, (item) => scapFilter.process(item, onMatch), stopped);
+    const { error } = await visitScap(path ?? bytes, file, source, (item) => scapFilter.process(item, onMatch), stopped, scapFilter.needs());
     if (error) onProblem({ kind: 'file', file, line: 0, reason: scapErrorReason(error) });
   };
   const matched = await filter.runBatches(readCaptureBatches(files, io.stdin, onProblem, { exactWhenRead: true, scap: readScapFile }), onMatch, stopped);

@@ -12,12 +12,17 @@
  *
  * Converted events are written into two scratch buffers reused for every event; stored enter
  * events reuse one buffer per thread.
+ *
+ * `skip` makes the same decisions for an event nobody will read (a light event, see
+ * read-plan.ts) without copying a byte: the same drops, the same errors, and the stored-enter
+ * bookkeeping a later exit event checks, so a run that skips reads what a full run reads.
  */
 import { EventView } from './event-view.js';
 import * as F from './format.js';
 import {
   CONVERSIONS,
   CONVERTER_MANAGED,
+  type Conversion,
   type ConversionInstr,
   EVENTS,
   fixedWidth,
@@ -60,9 +65,18 @@ function convertibility(type: number, nparams: number, self: Converter): number 
 class Scratch {
   /** A stored enter event not yet used (stored buffers are kept and reused per thread). */
   full = false;
+  /** The stored enter event was skipped (Converter.skip): its view has a type and a parameter count, no bytes. */
+  hollow = false;
   bytes = new Uint8Array(512);
   dv: DataView = new DataView(this.bytes.buffer);
   readonly view = new EventView();
+  /** Stores a skipped enter event: what a later exit event checks of it. */
+  hold(type: number, nparams: number): void {
+    this.view.type = type;
+    this.view.paramCount = nparams;
+    this.full = true;
+    this.hollow = true;
+  }
   ensure(n: number): void {
     if (this.bytes.length >= n) return;
     let size = this.bytes.length;
@@ -101,11 +115,8 @@ export class Converter {
     let src: EventView = view;
     let k = 0;
     for (let step = 0; step < MAX_CONVERSION_BOUNDARY; step++) {
-      const conv = CONVERSIONS.get(src.type * 256 + (src.paramCount & 0xff));
-      if (conv === undefined) {
-        this.error = `Required conversion for event (type: ${src.type}, nparams: ${src.paramCount}), but we don't handle it in the table.`;
-        return CONVERT_ERROR;
-      }
+      const conv = this.conversion(src.type, src.paramCount);
+      if (conv === undefined) return CONVERT_ERROR;
       switch (conv.action) {
         case 'store':
           this.store(src);
@@ -126,8 +137,7 @@ export class Converter {
       const change = conv.action === 'change_type';
       const type = change ? conv.to! : src.type;
       const kept = change ? 0 : src.paramCount;
-      const nparams = kept + instrs.length;
-      if (this.build(dst, src, type, kept, nparams, instrs) === CONVERT_ERROR) return CONVERT_ERROR;
+      if (this.build(dst, src, type, kept, kept + instrs.length, instrs) === CONVERT_ERROR) return CONVERT_ERROR;
       r = convertibility(dst.view.type, dst.view.paramCount, this);
       if (r !== CONVERT_CONTINUE) {
         this.adopt(view, dst.view);
@@ -135,8 +145,95 @@ export class Converter {
       }
       src = dst.view;
     }
-    this.error = `Reached '${MAX_CONVERSION_BOUNDARY}' conversions with event (type: ${src.type}, nparams: ${src.paramCount}) without reaching an end.`;
+    return this.endless(src.type, src.paramCount);
+  }
+
+  /**
+   * What `convert` decides for the event (CONVERT_PASS, CONVERT_DROP or CONVERT_ERROR, with
+   * the same error) without building anything: `view` stays on the event as written. For the
+   * events nobody reads but the thread bookkeeping (light events, read-plan.ts), which never
+   * change type when converted: their first parameters are the converted event's.
+   */
+  skip(view: EventView): number {
+    let r = convertibility(view.type, view.paramCount, this);
+    if (r !== CONVERT_CONTINUE) return r;
+    const type = view.type;
+    let count = view.paramCount;
+    for (let step = 0; step < MAX_CONVERSION_BOUNDARY; step++) {
+      const conv = this.conversion(type, count);
+      if (conv === undefined) return CONVERT_ERROR;
+      switch (conv.action) {
+        case 'store':
+        case 'store_and_pass':
+          // a stored enter event without its bytes: a later exit checks its type and count only
+          this.slot(view.tid).hold(type, count);
+          return conv.action === 'store' ? CONVERT_DROP : CONVERT_PASS;
+        case 'pass':
+          return CONVERT_PASS;
+        case 'change_type':
+          this.error = `Bug. Event (type: ${type}) changes type when converted: it cannot be skipped`;
+          return CONVERT_ERROR;
+        default:
+          break;
+      }
+      const instrs = conv.instrs ?? [];
+      if (this.check(type, count, view.tid, instrs) === CONVERT_ERROR) return CONVERT_ERROR;
+      count += instrs.length;
+      r = convertibility(type, count, this);
+      if (r !== CONVERT_CONTINUE) return r;
+    }
+    return this.endless(type, count);
+  }
+
+  private conversion(type: number, nparams: number): Conversion | undefined {
+    const conv = CONVERSIONS.get(type * 256 + (nparams & 0xff));
+    if (conv === undefined) this.error = `Required conversion for event (type: ${type}, nparams: ${nparams}), but we don't handle it in the table.`;
+    return conv;
+  }
+
+  private endless(type: number, nparams: number): number {
+    this.error = `Reached '${MAX_CONVERSION_BOUNDARY}' conversions with event (type: ${type}, nparams: ${nparams}) without reaching an end.`;
     return CONVERT_ERROR;
+  }
+
+  private slot(tid: number): Scratch {
+    let s = this.stored.get(tid);
+    if (s === undefined) {
+      s = new Scratch();
+      this.stored.set(tid, s);
+    }
+    return s;
+  }
+
+  /**
+   * The checks of one conversion step on an event of `type` with `nparams` parameters, in the
+   * order libscap makes them; consumes the thread's stored enter event when a parameter comes
+   * from it. CONVERT_ERROR with the error, or CONVERT_PASS.
+   */
+  private check(type: number, nparams: number, tid: number, instrs: readonly ConversionInstr[]): number {
+    const slot = this.stored.get(tid);
+    const enter = slot !== undefined && slot.full ? slot.view : undefined;
+    let usedEnter = false;
+    for (const ins of instrs) {
+      if (ins.from === 'old' && nparams <= ins.param) {
+        this.error = `We want to take parameter '${ins.param}' from old event '${type}' but this event has only '${nparams}' parameters!`;
+        return CONVERT_ERROR;
+      }
+      if (ins.from !== 'enter' || enter === undefined) continue;
+      if (enter.type !== type - 1) {
+        const e = EVENTS[type]!;
+        const f = EVENTS[enter.type]!;
+        this.error = `The enter event for '${e.name}_${e.direction === 'enter' ? 'E' : 'X'}' is not the right one! Event found '${f.name}_${f.direction === 'enter' ? 'E' : 'X'}'.`;
+        return CONVERT_ERROR;
+      }
+      if (enter.paramCount <= ins.param) {
+        this.error = `We want to take parameter '${ins.param}' from enter event '${enter.type}' but this event has only '${enter.paramCount}' parameters!`;
+        return CONVERT_ERROR;
+      }
+      usedEnter = true;
+    }
+    if (usedEnter) slot!.full = false;
+    return CONVERT_PASS;
   }
 
   /** Points the reader's view at another view's event (cpu and flags stay the block's). */
@@ -146,11 +243,7 @@ export class Converter {
   }
 
   private store(src: EventView): void {
-    let s = this.stored.get(src.tid);
-    if (s === undefined) {
-      s = new Scratch();
-      this.stored.set(src.tid, s);
-    }
+    const s = this.slot(src.tid);
     // keep a copy in the V2 layout (the source may be a V1 event inside the reader's chunk)
     const n = src.paramCount;
     this.writeHeader(s, src, src.type, n, src.paramOffset(n) - src.dataOff);
@@ -160,6 +253,7 @@ export class Converter {
     copyBytes(src.buf, src.dataOff, s.bytes, data, src.paramOffset(n) - src.dataOff);
     s.view.set(s.bytes, s.dv, 0, lensAt, src.lenSize, n);
     s.full = true;
+    s.hollow = false;
   }
 
   private writeHeader(s: Scratch, src: EventView, type: number, nparams: number, dataBytes: number): void {
@@ -206,6 +300,12 @@ export class Converter {
     const lenSize = LARGE_PAYLOAD[type] ? 4 : 2;
     const slot = this.stored.get(src.tid);
     const enter = slot !== undefined && slot.full ? slot.view : undefined;
+    if (this.check(src.type, src.paramCount, src.tid, instrs) === CONVERT_ERROR) return CONVERT_ERROR;
+    if (enter !== undefined && slot!.hollow && enter.type === src.type - 1) {
+      // read-plan.ts skips an exit with its enter event: a full exit never meets a skipped enter of its own type
+      this.error = `Bug. The enter event of a converted event (type: ${src.type}) was skipped`;
+      return CONVERT_ERROR;
+    }
     // upper bound of the value bytes: src's, a stored enter event's, and 8 per default value
     let bound = src.paramOffset(src.paramCount) - src.dataOff + 8 * instrs.length;
     if (enter !== undefined) bound += enter.paramOffset(enter.paramCount) - enter.dataOff;
@@ -217,7 +317,6 @@ export class Converter {
     this.lensAt = F.EVT_HEADER_SIZE_V2;
     this.at = this.lensAt + nparams * lenSize;
     for (let i = 0; i < kept; i++) this.put(i, src, i);
-    let usedEnter = false;
     for (let n = 0; n < instrs.length; n++) {
       const ins = instrs[n]!;
       const i = kept + n;
@@ -229,32 +328,13 @@ export class Converter {
           this.putDefault(i);
           break;
         case 'old':
-          if (src.paramCount <= ins.param) {
-            this.error = `We want to take parameter '${ins.param}' from old event '${src.type}' but this event has only '${src.paramCount}' parameters!`;
-            return CONVERT_ERROR;
-          }
           this.put(i, src, ins.param);
           break;
-        case 'enter': {
-          if (enter === undefined) {
-            if (ins.fallbackEmpty) this.setLen(dst, this.lensAt, lenSize, i, 0);
-            else this.putDefault(i);
-            break;
-          }
-          if (enter.type !== src.type - 1) {
-            const e = EVENTS[src.type]!;
-            const f = EVENTS[enter.type]!;
-            this.error = `The enter event for '${e.name}_${e.direction === 'enter' ? 'E' : 'X'}' is not the right one! Event found '${f.name}_${f.direction === 'enter' ? 'E' : 'X'}'.`;
-            return CONVERT_ERROR;
-          }
-          if (enter.paramCount <= ins.param) {
-            this.error = `We want to take parameter '${ins.param}' from enter event '${enter.type}' but this event has only '${enter.paramCount}' parameters!`;
-            return CONVERT_ERROR;
-          }
-          usedEnter = true;
-          this.put(i, enter, ins.param);
+        case 'enter':
+          if (enter !== undefined) this.put(i, enter, ins.param);
+          else if (ins.fallbackEmpty) this.setLen(dst, this.lensAt, lenSize, i, 0);
+          else this.putDefault(i);
           break;
-        }
         case 'callback': {
           const value = containerJson(src);
           if (value === undefined) {
@@ -270,7 +350,6 @@ export class Converter {
         }
       }
     }
-    if (usedEnter) slot!.full = false;
     dst.dv.setUint32(16, this.at, true);
     dst.view.set(dst.bytes, dst.dv, 0, this.lensAt, lenSize, nparams);
     return CONVERT_PASS;

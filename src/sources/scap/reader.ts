@@ -54,6 +54,11 @@ export interface ScapReaderOptions {
   convert?: boolean;
   /** Largest block accepted, in bytes (default 256 MiB): bounds memory on a corrupt length. */
   maxBlockLength?: number;
+  /**
+   * Light events by code (read-plan.ts): checked and counted as usual, never converted (their
+   * parameters stay as written); only their header may be read.
+   */
+  lightEvents?: Uint8Array;
 }
 
 export interface ScapReaderStats {
@@ -110,6 +115,7 @@ export class ScapReader {
   private readonly handler: MetadataHandler;
   private readonly converter: Converter | undefined;
   private readonly maxBlock: number;
+  private readonly light: Uint8Array | undefined;
 
   private buf: Uint8Array = EMPTY;
   private dv: DataView = new DataView(EMPTY.buffer);
@@ -129,6 +135,7 @@ export class ScapReader {
     this.handler = options.handler ?? {};
     this.converter = options.convert === false ? undefined : new Converter();
     this.maxBlock = options.maxBlockLength ?? 256 * 1024 * 1024;
+    this.light = options.lightEvents;
     this.event = this.view;
   }
 
@@ -419,7 +426,7 @@ export class ScapReader {
     view.cpu = dv.getUint16(bodyStart, true);
     view.flags = F.hasEventFlags(type) ? dv.getUint32(bodyStart + 2, true) : 0;
     if (this.converter !== undefined) {
-      const r = this.converter.convert(view);
+      const r = this.light !== undefined && this.light[code] === 1 ? this.converter.skip(view) : this.converter.convert(view);
       if (r === CONVERT_DROP) {
         this.stats.droppedEvents++;
         return STEP_NEED_MORE;

@@ -41,9 +41,12 @@ export class ScapEventSource implements EventSource<ScapEvent> {
     this.typeOf = extractor(typeField.field);
   }
 
-  /** Starts a new capture: fresh state, as libsinsp opening a file. */
-  beginCapture(): void {
-    this.state = new ScapStateEngine(this.options);
+  /**
+   * Starts a new capture: fresh state, as libsinsp opening a file. With `lightEvents`
+   * (read-plan.ts), the state engine does only the thread bookkeeping of those events.
+   */
+  beginCapture(lightEvents?: Uint8Array): void {
+    this.state = new ScapStateEngine(lightEvents === undefined ? this.options : { ...this.options, lightEvents });
   }
 
   /** Updates the state with an event: called for every event, before rules see it. */

@@ -169,6 +169,11 @@ export interface EngineOptions {
   purgeInactiveThreads?: boolean;
   purgeIntervalNs?: bigint;
   threadTimeoutNs?: bigint;
+  /**
+   * Light events by code (read-plan.ts): the reader leaves them unconverted, and the engine
+   * does their thread bookkeeping only, without reading a parameter.
+   */
+  lightEvents?: Uint8Array;
 }
 
 export interface SeedThread extends Partial<Omit<ThreadInfo, 'tid'>> {
@@ -218,6 +223,7 @@ export class ScapStateEngine implements StateView {
   private readonly purgeIntervalNs: bigint;
   private readonly threadTimeoutNs: bigint;
   private lastPurgeTs = 0n;
+  private readonly light: Uint8Array | undefined;
   /** libsinsp's m_lastaccess_ts, kept only when purging. */
   private readonly lastAccess = new Map<number, bigint>();
   /** Deferred removals (libsinsp's parser verdict): applied when the next event arrives. */
@@ -236,6 +242,7 @@ export class ScapStateEngine implements StateView {
     this.purge = options.purgeInactiveThreads ?? false;
     this.purgeIntervalNs = options.purgeIntervalNs ?? DEFAULT_PURGE_INTERVAL_NS;
     this.threadTimeoutNs = options.threadTimeoutNs ?? DEFAULT_THREAD_TIMEOUT_NS;
+    this.light = options.lightEvents;
   }
 
   // ---------------------------------------------------------------- StateView
@@ -341,6 +348,10 @@ export class ScapStateEngine implements StateView {
     const type = event.type;
     if (type >= N) return;
     if (this.firstEventTs === 0n && IS_META[type] === 0) this.firstEventTs = event.ts();
+    if (this.light !== undefined && this.light[type] === 1) {
+      this.updateLight(event, type);
+      return;
+    }
     let ev = event;
     if (IS_EXIT[type] === 1 && HANDLER[type] !== H_NONE && ev.paramCount < PARAM_NAMES[type]!.length) ev = this.complete(ev);
     if (this.purge) this.maybePurge(ev.ts());
@@ -497,6 +508,31 @@ export class ScapStateEngine implements StateView {
     }
     const fd = this.fd;
     if (fd !== undefined) fd.nameChanged = fd.name !== fd.oldName;
+  }
+
+  /**
+   * A light event: what sinsp_parser::reset does with it that a later event can see, from its
+   * header alone. The thread is looked up (a placeholder made for an unknown one), marked
+   * active, kept from purging, and its last event type kept for the exit to come. Its fd is
+   * not looked up: the fd only matters to the event's own fields and to its exit's parser, and
+   * neither exists for a light event (read-plan.ts keeps a syscall's halves together).
+   */
+  private updateLight(ev: ScapEvent, type: number): void {
+    if (this.purge) this.maybePurge(ev.ts());
+    this.fd = undefined;
+    if (NO_THREAD[type] === 1) {
+      this.t = undefined;
+      return;
+    }
+    const query = QUERY_OS[type] === 1;
+    const t = query ? this.table.getOrCreate(ev.tid) : this.table.threads.get(ev.tid);
+    this.t = t;
+    if (t === undefined) return;
+    if (query) t.flags |= PPM_CL_ACTIVE;
+    if (IS_EXIT[type] === 0) t.lastEventType = type;
+    else if (type !== t.lastEventType + 1) t.lastEventType = -1;
+    t.lastEventFd = -1;
+    if (this.purge) this.lastAccess.set(t.tid, ev.ts());
   }
 
   /** Removals decided while parsing the previous event (procexit's thread, close's fd). */
