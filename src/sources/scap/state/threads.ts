@@ -110,9 +110,6 @@ export class ThreadTable {
   private readonly exitedKeys = new Array<bigint>(RECENTLY_EXITED_RING_SIZE).fill(-1n);
   private readonly exitedTs = new Array<bigint>(RECENTLY_EXITED_RING_SIZE).fill(0n);
   private exitedNext = 0;
-  /** How many ring entries hold each tid: a tid absent here (nearly every clone's) needs no scan. */
-  private readonly exitedCount = new Map<number, number>();
-  private readonly exitedTid = new Float64Array(RECENTLY_EXITED_RING_SIZE).fill(Number.NaN);
   /** Threads refused because the table was full (libsinsp's n_drops_full_threadtable). */
   droppedFull = 0;
 
@@ -206,21 +203,12 @@ export class ThreadTable {
   }
 
   recordExited(tid: number, ptid: number, ts: bigint): void {
-    const old = this.exitedTid[this.exitedNext]!;
-    if (!Number.isNaN(old)) {
-      const n = this.exitedCount.get(old)! - 1;
-      if (n === 0) this.exitedCount.delete(old);
-      else this.exitedCount.set(old, n);
-    }
-    this.exitedTid[this.exitedNext] = tid;
-    this.exitedCount.set(tid, (this.exitedCount.get(tid) ?? 0) + 1);
     this.exitedKeys[this.exitedNext] = exitedKey(ptid, tid);
     this.exitedTs[this.exitedNext] = ts;
     this.exitedNext = (this.exitedNext + 1) % RECENTLY_EXITED_RING_SIZE;
   }
 
   hasRecentlyExited(tid: number, ptid: number, ts: bigint): boolean {
-    if (!this.exitedCount.has(tid)) return false;
     const key = exitedKey(ptid, tid);
     for (let i = 0; i < RECENTLY_EXITED_RING_SIZE; i++) {
       if (this.exitedKeys[i] === key && ts >= this.exitedTs[i]! && ts - this.exitedTs[i]! < RECENTLY_EXITED_MAX_AGE_NS) return true;
