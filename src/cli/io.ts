@@ -1,6 +1,8 @@
 /** Where a command writes, so commands run the same from the shell and from tests. */
 export interface CliIO {
   out(text: string): void;
+  /** Writes what `out` may still hold (called once the command is done). */
+  flush?(): void;
   err(text: string): void;
   /** Standard input, for `-` arguments. */
   stdin: NodeJS.ReadableStream;
@@ -9,9 +11,27 @@ export interface CliIO {
   cwd: string;
 }
 
+/** Output held before a write: one write per 64 KB of alerts or matches rather than one per line. */
+const OUT_BUFFER = 1 << 16;
+
 export function processIO(): CliIO {
+  let pending = '';
+  const flush = (): void => {
+    if (pending === '') return;
+    process.stdout.write(pending);
+    pending = '';
+  };
+  // A terminal sees each line as it comes; a pipe or a file gets them in blocks, and at least
+  // every 100 ms during a long run (a timer that does not keep the process alive).
+  if (!process.stdout.isTTY) setInterval(flush, 100).unref();
   return {
-    out: (text) => process.stdout.write(text),
+    out: process.stdout.isTTY
+      ? (text) => process.stdout.write(text)
+      : (text) => {
+          pending += text;
+          if (pending.length >= OUT_BUFFER) flush();
+        },
+    flush,
     err: (text) => process.stderr.write(text),
     stdin: process.stdin,
     stderrIsTTY: Boolean(process.stderr.isTTY),

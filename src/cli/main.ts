@@ -10,9 +10,12 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+const io = processIO();
 try {
-  process.exitCode = await runCli(process.argv.slice(2), processIO());
+  process.exitCode = await runCli(process.argv.slice(2), io);
+  io.flush?.();
 } catch (error) {
+  io.flush?.();
   // A bug in kestrel, not bad input: say so in one line; the stack only on request.
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`kestrel: internal error: ${message}\n`);

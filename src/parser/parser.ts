@@ -83,8 +83,8 @@ import {
 } from './words.js';
 
 export class ConditionParser extends CursorParser {
-  constructor() {
-    super();
+  constructor(options: { validate?: boolean } = {}) {
+    super(options);
     this.performSelfAnalysis();
   }
 

@@ -101,9 +101,9 @@ function matchLibvirtLxc(cgroup: string): string | undefined {
 }
 
 export interface CgroupMatch {
-  id: string;
+  readonly id: string;
   /** The engine that matched (container.type for cgroup-only engines). */
-  engine: 'podman' | 'docker' | 'cri' | 'containerd' | 'lxc' | 'libvirt-lxc';
+  readonly engine: 'podman' | 'docker' | 'cri' | 'containerd' | 'lxc' | 'libvirt-lxc';
 }
 
 /** The container a cgroup path belongs to, or undefined (host). */
@@ -126,11 +126,28 @@ export function matchCgroup(cgroup: string): CgroupMatch | undefined {
   return undefined;
 }
 
+/**
+ * matchCgroup's answers by path: a capture's threads share a handful of cgroup paths, and
+ * every new thread and exec asks again for each of its ten or so. Bounded: emptied when full.
+ */
+const MATCHED = new Map<string, CgroupMatch | null>();
+const MATCHED_MAX = 4096;
+
+function matchCgroupOnce(path: string): CgroupMatch | undefined {
+  let m = MATCHED.get(path);
+  if (m === undefined) {
+    if (MATCHED.size >= MATCHED_MAX) MATCHED.clear();
+    m = matchCgroup(path) ?? null;
+    MATCHED.set(path, m);
+  }
+  return m ?? undefined;
+}
+
 /** The container of a thread's cgroups: the first non-empty path that matches, '' for the host. */
 export function containerIdOf(cgroups: readonly (readonly [string, string])[]): CgroupMatch | undefined {
   for (const [, path] of cgroups) {
     if (path === '') continue;
-    const m = matchCgroup(path);
+    const m = matchCgroupOnce(path);
     // An empty id counts as no match (the plugin keeps looking).
     if (m !== undefined && m.id !== '') return m;
   }
