@@ -33,7 +33,7 @@ async function build(dist: string): Promise<Run> {
       // as `kestrel replay --filter` reads a capture (a build without EventFilter.needs reads every event in full)
       const source = new ScapEventSource();
       const filter = new EventFilter(parseCondition(CONDITION).ast, { format: '%evt.num' }, FieldCatalogue.syscall(), source);
-      await visitScap(file, file, source, (item: unknown) => filter.process(item, () => void n++), undefined, filter.needs?.());
+      await visitScap(file, file, source, (item: unknown) => filter.process(item, () => void n++), { needs: filter.needs?.() });
     } else {
       const source = new ScapEventSource();
       const replayer = new Replayer(rules, {}, undefined, source);

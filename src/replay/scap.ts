@@ -14,21 +14,30 @@ import type { ScapEventSource } from '../sources/scap/source.js';
 import type { ScapReadResult, ScapSource } from '../sources/scap/stream.js';
 import type { Alert, CaptureItem, Replayer, RunControl } from './replay.js';
 
+/** How `visitScap` reads. */
+export interface VisitOptions {
+  /** Stops reading when it returns true (asked after each event). */
+  stopped?: () => boolean;
+  /** What the driver evaluates: the rest is read as light events (read-plan.ts). Every event in full by default. */
+  needs?: EventNeeds;
+  /** Files from this size are read on two threads (PIPELINE_MIN_BYTES by default). */
+  pipelineMinBytes?: number;
+}
+
 /**
  * Reads one scap capture (a path, a descriptor or a stream; gzip or plain) with fresh state:
  * every event updates the state, whether or not anything wants it, and is then given to
  * `visit` (as one reused item: copy what you keep); the drivers skip the events libsinsp
- * keeps for the state only (`ScapEventSource.delivered`). Stops early when `stopped()` says so.
- * With `needs` (what `visit` evaluates), the events it cannot match and whose state nothing
- * reads are light (read-plan.ts): `visit` still gets them, and may read their type only.
+ * keeps for the state only (`ScapEventSource.delivered`). With `needs`, the events the driver
+ * cannot match and whose state nothing reads are light: `visit` still gets them, and may read
+ * their code only.
  */
 export async function visitScap(
   input: ScapSource,
   file: string,
   source: ScapEventSource,
   visit: (item: CaptureItem<ScapEvent>) => void,
-  stopped?: () => boolean,
-  needs: EventNeeds = ALL_EVENT_NEEDS,
+  { stopped, needs = ALL_EVENT_NEEDS, pipelineMinBytes }: VisitOptions = {},
 ): Promise<ScapReadResult> {
   const light = lightEvents(needs);
   source.beginCapture(light);
@@ -44,6 +53,7 @@ export async function visitScap(
       return stopped === undefined || !stopped();
     },
     { file, handler: source.metadataHandler(), ...(light !== undefined ? { lightEvents: light } : {}) },
+    pipelineMinBytes !== undefined ? { minBytes: pipelineMinBytes } : {},
   );
 }
 
@@ -58,7 +68,10 @@ export async function replayScap(
 ): Promise<ScapReadResult> {
   const start = process.hrtime.bigint();
   const seconds = replayer.stats.seconds;
-  const result = await visitScap(input, file, source, (item) => replayer.process(item, onAlert), control.stopped, replayer.needs());
+  const result = await visitScap(input, file, source, (item) => replayer.process(item, onAlert), {
+    ...(control.stopped ? { stopped: control.stopped } : {}),
+    needs: replayer.needs(),
+  });
   replayer.stats.seconds = seconds + Number(process.hrtime.bigint() - start) / 1e9;
   return result;
 }

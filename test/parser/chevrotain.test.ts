@@ -18,6 +18,5 @@ describe('chevrotain loading', () => {
 describe('the condition grammar', () => {
   it('passes the checks of Chevrotain (ambiguous alternatives, left recursion, unused rules)', () => {
     expect(() => new ConditionParser({ validate: true })).not.toThrow();
-    expect(new ConditionParser({ validate: true }).definitionErrors).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@ import { PRIORITIES, type Priority, parsePriority } from '../../rules/priority.j
 import { formatDiagnostic } from '../../rules/report.js';
 import { type CaptureProblem, expandCapturePaths, readCaptureBatches } from '../../sources/jsonl/captures.js';
 import type { ScapEvent } from '../../sources/scap/event.js';
+import { FILTER_PIPELINE_MIN_BYTES } from '../../sources/scap/pipeline.js';
 import { ScapEventSource } from '../../sources/scap/source.js';
 import { BAD_LINES_LISTED, CaptureProblemLog } from '../capture-problems.js';
 import { type CliIO, checkStdinOnce, InputError, UsageError } from '../io.js';
@@ -183,7 +184,11 @@ async function runFilter(
       scap = { source, filter: new EventFilter(parsed.ast, filterOptions, catalogue, source) };
     }
     const { filter: scapFilter, source } = scap;
-    const { error } = await visitScap(path ?? bytes, file, source, (item) => scapFilter.process(item, onMatch), stopped, scapFilter.needs());
+    const { error } = await visitScap(path ?? bytes, file, source, (item) => scapFilter.process(item, onMatch), {
+      stopped,
+      needs: scapFilter.needs(),
+      pipelineMinBytes: FILTER_PIPELINE_MIN_BYTES,
+    });
     if (error) onProblem({ kind: 'file', file, line: 0, reason: scapErrorReason(error) });
   };
   const matched = await filter.runBatches(readCaptureBatches(files, io.stdin, onProblem, { exactWhenRead: true, scap: readScapFile }), onMatch, stopped);

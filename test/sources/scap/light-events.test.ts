@@ -188,8 +188,7 @@ async function fieldValues(file: string, needs: EventNeeds, planned: boolean): P
       if (!codes.has(event.type)) return;
       values.set(event.num, fields.map((read) => read(event)).join('\x1e'));
     },
-    undefined,
-    planned ? needs : ALL_EVENT_NEEDS,
+    { needs: planned ? needs : ALL_EVENT_NEEDS },
   );
   expect(error).toBeUndefined();
   return values;
@@ -255,7 +254,7 @@ describe('the state after light events', () => {
       const run = async (needs: EventNeeds) => {
         const source = new ScapEventSource();
         const snapshots: string[] = [];
-        await visitScap(file, file, source, ({ event }) => void (event.num % 97 === 0 && snapshots.push(tables(source))), undefined, needs);
+        await visitScap(file, file, source, ({ event }) => void (event.num % 97 === 0 && snapshots.push(tables(source))), { needs });
         snapshots.push(tables(source));
         return snapshots;
       };
@@ -287,7 +286,7 @@ describe('the state after light events, synthesized (no real capture has a light
     );
     const run = async (needs: EventNeeds) => {
       const source = new ScapEventSource();
-      await visitScap(file, file, source, () => undefined, undefined, needs);
+      await visitScap(file, file, source, () => undefined, { needs });
       return tables(source);
     };
     const full = await run(ALL_EVENT_NEEDS);
@@ -313,7 +312,9 @@ describe('runs with a plan', () => {
             return undefined; // a condition the catalogue rejects (the corpus holds some)
           }
           const lines: string[] = [];
-          await visitScap(file, file, source, (item) => filter.process(item, (l) => lines.push(l)), undefined, planned ? filter.needs() : ALL_EVENT_NEEDS);
+          await visitScap(file, file, source, (item) => filter.process(item, (l) => lines.push(l)), {
+            needs: planned ? filter.needs() : ALL_EVENT_NEEDS,
+          });
           return lines;
         };
         expect(await run(true), `${condition} on ${file}`).toEqual(await run(false));
@@ -328,7 +329,7 @@ describe('runs with a plan', () => {
         const replayer = new Replayer(stable, { alerts: { hostname: 'h' } }, FieldCatalogue.syscall(), source);
         const alerts: Alert[] = [];
         if (planned) await replayScap(file, file, replayer, source, (a) => alerts.push(a));
-        else await visitScap(file, file, source, (item) => replayer.process(item, (a) => alerts.push(a)), undefined, ALL_EVENT_NEEDS);
+        else await visitScap(file, file, source, (item) => replayer.process(item, (a) => alerts.push(a)), { needs: ALL_EVENT_NEEDS });
         const { seconds: _, ...stats } = replayer.stats;
         return { alerts, stats };
       };
