@@ -18,6 +18,7 @@ export * from './constants.js';
 export type { ParamValue, SockAddrSpec, SockTupleSpec } from './encode.js';
 export { encodeParam, encodeSockAddr, encodeSockTuple, ipv4Bytes, ipv6Bytes } from './encode.js';
 export { BufferScapEvent } from './event.js';
+export { cloneExitParams, type ProcessParams, processExitParams } from './process-params.js';
 export { codeOf, EVENTS as EVENTS_FOR_TESTS, eventById, eventByName } from './table.js';
 
 export interface EventHeader {

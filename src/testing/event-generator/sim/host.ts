@@ -9,6 +9,7 @@
 import type { ScapEvent } from '../../../sources/scap/event.js';
 import type { Seed, SeedThread } from '../../../sources/scap/state/engine.js';
 import {
+  cloneExitParams,
   ipv4Bytes,
   ipv6Bytes,
   type Params,
@@ -23,6 +24,7 @@ import {
   PPM_EXE_FROM_MEMFD,
   PPM_EXE_UPPER_LAYER,
   PPM_EXE_WRITABLE,
+  processExitParams,
   Synth,
 } from '../../../sources/scap/synth/index.js';
 import { eventByName } from '../../../sources/scap/synth/table.js';
@@ -331,32 +333,11 @@ export class SimHost {
     };
     this.processes.set(tid, child);
     const flags = (o.flags ?? PPM_CL_CLONE_VM | PPM_CL_CLONE_VFORK) | (containerId !== '' && containerId !== parent.containerId ? PPM_CL_CHILD_IN_PIDNS : 0);
-    const common = (res: number, p: SimProcess, t: SimProcess, cg: string[]): Params => ({
-      res,
-      exe: p.exe,
-      args: p.args,
-      tid: t.tid,
-      pid: t.pid,
-      ptid: t.ptid,
-      cwd: p.cwd,
-      fdlimit: 1024,
-      pgft_maj: 0,
-      pgft_min: 0,
-      vm_size: 0,
-      vm_rss: 0,
-      vm_swap: 0,
-      comm: p.comm,
-      cgroups: cg,
-      flags,
-      uid: p.uid,
-      gid: p.gid,
-      vtid: t.vtid,
-      vpid: t.vpid,
-      pidns_init_start_ts: 0,
-    });
+    const common = (res: number, t: SimProcess, cgroups: string[]) =>
+      cloneExitParams(res, { ...parent, tid: t.tid, pid: t.pid, ptid: t.ptid, vtid: t.vtid, vpid: t.vpid, cgroups, flags });
     this.enter('clone', parent.tid);
-    this.exit('clone', parent.tid, common(tid, parent, parent, parent.cgroups));
-    this.exit('clone', tid, common(0, parent, child, cgroups));
+    this.exit('clone', parent.tid, common(tid, parent, parent.cgroups));
+    this.exit('clone', tid, common(0, child, cgroups));
     return child;
   }
 
@@ -389,21 +370,7 @@ export class SimHost {
     // Descriptors without close-on-exec survive; event-generator's own are all CLOEXEC (Go's default).
     for (const [fd] of p.fds) if (fd > 2) p.fds.delete(fd);
     this.exit('execve', p.tid, {
-      res: 0,
-      exe: p.exe,
-      args: p.args,
-      tid: p.tid,
-      pid: p.pid,
-      ptid: p.ptid,
-      cwd: p.cwd,
-      fdlimit: 1024,
-      pgft_maj: 0,
-      pgft_min: 0,
-      vm_size: 0,
-      vm_rss: 0,
-      vm_swap: 0,
-      comm: p.comm,
-      cgroups: p.cgroups,
+      ...processExitParams(0, p),
       env: p.env,
       // event-generator runs from a terminal (/dev/pts/0); its containers are created without one.
       tty: p.containerId === '' ? HOST_TTY : 0,
@@ -416,10 +383,8 @@ export class SimHost {
       exe_ino: 1000n + BigInt(p.tid),
       exe_ino_ctime: this.ts,
       exe_ino_mtime: this.ts,
-      uid: p.uid,
       trusted_exepath: p.exepath,
       pgid: p.pid,
-      gid: p.gid,
       filename: x.filename,
     });
   }

@@ -6,6 +6,7 @@ import { type EngineOptions, ScapStateEngine, type SeedThread } from '../../../.
 import type { FdInfo } from '../../../../src/sources/scap/state/model.js';
 import type { ThreadState } from '../../../../src/sources/scap/state/threads.js';
 import {
+  cloneExitParams,
   type Params,
   PPM_AT_FDCWD,
   PPM_CL_CLONE_FILES,
@@ -13,6 +14,7 @@ import {
   PPM_CL_CLONE_SIGHAND,
   PPM_CL_CLONE_THREAD,
   PPM_CL_CLONE_VM,
+  processExitParams,
   type SockAddrSpec,
   type SockTupleSpec,
   Synth,
@@ -100,29 +102,18 @@ export class Host {
     const flags = o.flags ?? 0;
     const isThread = (flags & PPM_CL_CLONE_THREAD) !== 0;
     const syscall = o.syscall ?? 'clone';
-    const common = (res: number, tid: number, pid: number, ptid: number): Params => ({
-      res,
-      exe: p.exe,
-      args: p.args,
-      tid,
-      pid,
-      ptid,
-      cwd: this.engine.cwd(p),
-      fdlimit: 1024,
-      pgft_maj: 0,
-      pgft_min: 0,
-      vm_size: 0,
-      vm_rss: 0,
-      vm_swap: 0,
-      comm: p.comm,
-      cgroups: o.cgroups ?? p.cgroups.map(([k, v]) => `${k}=${v}`),
-      flags,
-      uid: p.uid,
-      gid: p.gid,
-      vtid: res === 0 ? (o.vtid ?? child) : p.vtid,
-      vpid: res === 0 ? (o.vpid ?? (isThread ? p.pid : child)) : p.vpid,
-      pidns_init_start_ts: 0,
-    });
+    const common = (res: number, tid: number, pid: number, ptid: number) =>
+      cloneExitParams(res, {
+        ...p,
+        tid,
+        pid,
+        ptid,
+        cwd: this.engine.cwd(p),
+        cgroups: o.cgroups ?? p.cgroups.map(([k, v]) => `${k}=${v}`),
+        flags,
+        vtid: res === 0 ? (o.vtid ?? child) : p.vtid,
+        vpid: res === 0 ? (o.vpid ?? (isThread ? p.pid : child)) : p.vpid,
+      });
     const callerEv = (): void => this.exit(syscall, caller, common(child, caller, p.pid, p.ptid));
     const childEv = (): void => this.exit(syscall, child, common(0, child, isThread ? p.pid : child, isThread ? p.ptid : p.pid));
     const order = o.order ?? 'caller-child';
@@ -140,21 +131,18 @@ export class Host {
     const t = this.thread(tid);
     const args = o.args ?? [];
     this.exit('execve', tid, {
-      res: o.res ?? 0,
-      exe,
-      args,
-      tid,
-      pid: t.pid,
-      ptid: t.ptid,
-      cwd: this.engine.cwd(t),
-      fdlimit: 1024,
-      pgft_maj: 0,
-      pgft_min: 0,
-      vm_size: 0,
-      vm_rss: 0,
-      vm_swap: 0,
-      comm: o.comm ?? exe.split('/').pop()!,
-      cgroups: o.cgroups ?? t.cgroups.map(([k, v]) => `${k}=${v}`),
+      ...processExitParams(o.res ?? 0, {
+        exe,
+        args,
+        tid,
+        pid: t.pid,
+        ptid: t.ptid,
+        cwd: this.engine.cwd(t),
+        comm: o.comm ?? exe.split('/').pop()!,
+        cgroups: o.cgroups ?? t.cgroups.map(([k, v]) => `${k}=${v}`),
+        uid: o.uid ?? t.uid,
+        gid: o.gid ?? t.gid,
+      }),
       env: o.env ?? [],
       tty: o.tty ?? 0,
       vpgid: t.pid,
@@ -166,10 +154,8 @@ export class Host {
       exe_ino: 1234n,
       exe_ino_ctime: 5n,
       exe_ino_mtime: 6n,
-      uid: o.uid ?? t.uid,
       trusted_exepath: o.trustedExepath === undefined ? exe : o.trustedExepath,
       pgid: t.pid,
-      gid: o.gid ?? t.gid,
       filename: exe,
     });
   }
