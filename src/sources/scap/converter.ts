@@ -299,10 +299,11 @@ export class Converter {
   private build(dst: Scratch, src: EventView, type: number, kept: number, nparams: number, instrs: readonly ConversionInstr[]): number {
     const lenSize = LARGE_PAYLOAD[type] ? 4 : 2;
     const slot = this.stored.get(src.tid);
-    const enter = slot !== undefined && slot.full ? slot.view : undefined;
+    // the stored enter event's bytes, when this step takes parameters from it
+    const enter = slot !== undefined && slot.full && takesFromEnter(instrs) ? slot.view : undefined;
     if (this.check(src.type, src.paramCount, src.tid, instrs) === CONVERT_ERROR) return CONVERT_ERROR;
-    if (enter !== undefined && slot!.hollow && enter.type === src.type - 1) {
-      // read-plan.ts skips an exit with its enter event: a full exit never meets a skipped enter of its own type
+    if (enter !== undefined && slot!.hollow) {
+      // read-plan.ts keeps a syscall's halves together: a full exit never takes from a skipped enter event
       this.error = `Bug. The enter event of a converted event (type: ${src.type}) was skipped`;
       return CONVERT_ERROR;
     }
@@ -354,6 +355,11 @@ export class Converter {
     dst.view.set(dst.bytes, dst.dv, 0, this.lensAt, lenSize, nparams);
     return CONVERT_PASS;
   }
+}
+
+function takesFromEnter(instrs: readonly ConversionInstr[]): boolean {
+  for (let i = 0; i < instrs.length; i++) if (instrs[i]!.from === 'enter') return true;
+  return false;
 }
 
 /** Copies without allocating a view for short runs (most parameters are a few bytes). */
