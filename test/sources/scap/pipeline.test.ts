@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type * as Pipeline from '../../../src/sources/scap/pipeline.js';
+import type * as ReadPlan from '../../../src/sources/scap/read-plan.js';
+import type { ScapReaderOptions } from '../../../src/sources/scap/reader.js';
 import type * as Stream from '../../../src/sources/scap/stream.js';
 import { concat, eventBlock, machineInfo, p, shb } from './build.js';
 import { CAPTURE_DIR, CAPTURES, rawCapture } from './helpers.js';
@@ -17,6 +19,7 @@ import { CAPTURE_DIR, CAPTURES, rawCapture } from './helpers.js';
 const DIST = new URL('../../../dist/src/sources/scap/', import.meta.url);
 const { readScapPipelined, pipelineAvailable, SLOT_BYTES, SLOTS } = (await import(new URL('pipeline.js', DIST).href)) as typeof Pipeline;
 const { readScap } = (await import(new URL('stream.js', DIST).href)) as typeof Stream;
+const { lightEvents: lightEventsOf } = (await import(new URL('read-plan.js', DIST).href)) as typeof ReadPlan;
 
 const dir = mkdtempSync(path.join(tmpdir(), 'kestrel-pipeline-'));
 const write = (name: string, bytes: Uint8Array) => {
@@ -39,6 +42,7 @@ async function read(
   stopAfter = Number.POSITIVE_INFINITY,
   // A slow consumer lets the worker run ahead until its slots are full.
   work = 0,
+  options: ScapReaderOptions = {},
 ): Promise<Reading> {
   const log: string[] = [];
   const handler = Object.fromEntries(
@@ -55,13 +59,14 @@ async function read(
     for (let k = 0; k < work; k++) createHash('sha1').update(log.at(-1)!).digest();
     return ++n < stopAfter;
   };
-  const result = how === 'one thread' ? await readScap(file, onEvent, { handler }) : await readScapPipelined(file, onEvent, { handler }, { force: true });
+  const result =
+    how === 'one thread' ? await readScap(file, onEvent, { ...options, handler }) : await readScapPipelined(file, onEvent, { ...options, handler }, { force: true });
   return { log, result: JSON.parse(text(result)) };
 }
 
-async function same(file: string, stopAfter?: number, work?: number): Promise<Reading> {
-  const one = await read('one thread', file, stopAfter);
-  const two = await read('two threads', file, stopAfter, work);
+async function same(file: string, stopAfter?: number, work?: number, options?: ScapReaderOptions): Promise<Reading> {
+  const one = await read('one thread', file, stopAfter, 0, options);
+  const two = await read('two threads', file, stopAfter, work, options);
   expect(two.log.length).toBe(one.log.length);
   expect(two.log).toEqual(one.log);
   if (stopAfter === undefined) expect(two.result).toEqual(one.result);
@@ -118,6 +123,13 @@ describe('reading a scap file on two threads', () => {
     );
     const one = await same(write('big.scap', bytes));
     expect(one.log.filter((l) => /^\d/.test(l))).toHaveLength(3);
+  });
+
+  it('light events (read-plan.ts): the same events, as written, and the same result', async () => {
+    const lightEvents = lightEventsOf({ codes: new Set(), fields: [] })!;
+    const one = await same(write('light.scap', many), undefined, 0, { lightEvents });
+    const light = one.log.filter((l) => /^\d/.test(l) && lightEvents[Number(l.split(' ')[1])] === 1);
+    expect(light.length).toBeGreaterThan(10_000);
   });
 
   it('a file that cannot be read: the same error', async () => {
