@@ -60,7 +60,9 @@ async function read(
     return ++n < stopAfter;
   };
   const result =
-    how === 'one thread' ? await readScap(file, onEvent, { ...options, handler }) : await readScapPipelined(file, onEvent, { ...options, handler }, { force: true });
+    how === 'one thread'
+      ? await readScap(file, onEvent, { ...options, handler })
+      : await readScapPipelined(file, onEvent, { ...options, handler }, { force: true });
   return { log, result: JSON.parse(text(result)) };
 }
 
