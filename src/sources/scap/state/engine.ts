@@ -7,54 +7,16 @@
  * event that caused them still sees the thread or fd.
  *
  * The per-event path is a table lookup and a switch on the event code; events that change
- * no state allocate nothing.
+ * no state allocate nothing. The process parsers (clone, execve, ...) are in processes.ts and
+ * the fd parsers (open, pipe, dup, ...) in files.ts: the switch calls them with a context
+ * built once in the constructor.
  */
 import type { ScapEvent } from '../event.js';
-import {
-  IPPROTO_UDP,
-  PPM_AT_FDCWD,
-  PPM_CL_ACTIVE,
-  PPM_CL_CHILD_IN_PIDNS,
-  PPM_CL_CLONE_FILES,
-  PPM_CL_CLONE_INVERTED,
-  PPM_CL_CLONE_NEWPID,
-  PPM_CL_CLONE_NEWUSER,
-  PPM_CL_CLONE_PARENT,
-  PPM_CL_CLONE_THREAD,
-  PPM_CL_CLONE_VFORK,
-  PPM_CL_IS_MAIN_THREAD,
-  PPM_CL_NAME_CHANGED,
-  PPM_CL_PIPE_DST,
-  PPM_CL_PIPE_SRC,
-  PPM_EPOLL_CLOEXEC,
-  PPM_EXE_FROM_MEMFD,
-  PPM_EXE_LOWER_LAYER,
-  PPM_EXE_UPPER_LAYER,
-  PPM_EXE_WRITABLE,
-  PPM_EXVAT_AT_EMPTY_PATH,
-  PPM_FCNTL_F_DUPFD,
-  PPM_FCNTL_F_DUPFD_CLOEXEC,
-  PPM_FCNTL_F_SETFD,
-  PPM_FD_LOWER_LAYER,
-  PPM_FD_LOWER_LAYER_CREAT,
-  PPM_FD_UPPER_LAYER,
-  PPM_FD_UPPER_LAYER_CREAT,
-  PPM_O_CLOEXEC,
-  PPM_O_DIRECTORY,
-  PPM_O_F_CREATED,
-  PPM_PR_GET_CHILD_SUBREAPER,
-  PPM_PR_SET_CHILD_SUBREAPER,
-  SOCK_DGRAM,
-} from '../synth/constants.js';
+import { IPPROTO_UDP, PPM_CL_ACTIVE, PPM_CL_CLONE_FILES, PPM_O_CLOEXEC, SOCK_DGRAM } from '../synth/constants.js';
 import { bareContainer, containerFromJson, containerIdOf, containerTypeName } from './containers.js';
 import {
   ACCEPT4_6_X,
-  CREAT_X,
-  DUP3_X,
   ENTER_FD_PARAM,
-  EPOLL_CREATE1_X,
-  EVENTFD2_X,
-  EXECVE_19_E,
   EXECVE_19_X,
   EXECVEAT_E,
   EXIT_FD_PARAM,
@@ -101,17 +63,11 @@ import {
   H_USER,
   H_WRITE_TUPLE,
   HANDLER,
-  INOTIFY_INIT1_X,
   IS_EXIT,
   IS_META,
   N,
   NO_THREAD,
-  OPEN_BY_HANDLE_AT_X,
-  OPEN_X,
-  OPENAT_2_X,
-  OPENAT2_X,
   PARAM_NAMES,
-  PIPE2_X,
   QUERY_OS,
   RECVMMSG_X,
   SEND_X,
@@ -119,22 +75,34 @@ import {
   SENDMSG_X,
   SENDTO_X,
   SETGID_X,
-  SETNS_X,
   SETUID_X,
-  SIGNALFD4_X,
-  SINGLE_FD_TYPE,
   SKIP_EMPTY_ENTER,
   STORE_ENTER,
-  TIMERFD_CREATE_X,
   TUPLE_PARAM,
   USER_ADDED_E,
-  VFORK_20_X,
 } from './dispatch.js';
-import { cloneFd, FD_FLAGS_IS_CLONED, FD_FLAGS_OVERLAY_LOWER, FD_FLAGS_OVERLAY_UPPER, newFd, setConnected } from './fd-flags.js';
+import { setConnected } from './fd-flags.js';
+import {
+  type FileContext,
+  parseCloseRange,
+  parseDup,
+  parseEventfd,
+  parseFcntl,
+  parseMemfd,
+  parseOpen,
+  parsePidfdGetfd,
+  parsePidfdOpen,
+  parsePipe,
+  parseSingleFd,
+  parseSocketpair,
+  updateCwd,
+} from './files.js';
 import type { ContainerInfo, FdInfo, GroupInfo, StateView, ThreadInfo, UserInfo } from './model.js';
 import { ipv4String, isSockAddrValid, isSockTupleValid, PPM_AF_INET, PPM_AF_INET6 } from './net.js';
 import { PaddedEvent } from './padded.js';
+import { cstring, has, type StoredEnter } from './params.js';
 import { concatenatePaths } from './paths.js';
+import { type ProcessContext, parseClone, parseExecve, parsePrctl, parsePrlimit, parseUnshare } from './processes.js';
 import { acceptedFd, bindFd, clientFromAddr, equalBytes, fillClient, type Interfaces, socketFd, updateFdFromTuple } from './sockets.js';
 import {
   DEFAULT_MAX_THREADS,
@@ -150,11 +118,6 @@ import { UserGroupTables } from './users.js';
 
 /** settings.h: MAX_FD_TABLE_SIZE, the most fds libsinsp keeps per process. */
 export const MAX_FD_TABLE_SIZE = 4096;
-/** settings.h: CLONE_STALE_TIME_NS. */
-const CLONE_STALE_TIME_NS = 2_000_000_000n;
-/** sinsp_utils::get_max_caps on current kernels (CAP_LAST_CAP 40): what a new user namespace grants. */
-const MAX_CAPS = (1n << 41n) - 1n;
-const PPM_MFD_CLOEXEC = 1 << 0;
 
 export interface EngineOptions {
   /** thread_manager's m_max_thread_table_size (262144). */
@@ -191,26 +154,6 @@ export interface Seed {
   interfaces?: { ipv4?: readonly { addr: Uint8Array; netmask: Uint8Array }[]; ipv6?: readonly { addr: Uint8Array }[] };
 }
 
-const utf8 = new TextDecoder();
-
-/** A NUL-separated list (args, env, cgroups), without the empty tail after the last NUL. */
-function splitNul(b: Uint8Array): string[] {
-  let len = b.length;
-  if (len > 0 && b[len - 1] === 0) len--;
-  // sinsp_split: nothing for an empty list.
-  return len === 0 ? [] : utf8.decode(b.subarray(0, len)).split('\0');
-}
-
-function has(ev: ScapEvent, i: number): boolean {
-  return i < ev.paramCount && ev.paramLength(i) > 0;
-}
-
-/** A copy of an enter event's parameters, kept until its exit (libsinsp's m_lastevent_data). */
-interface StoredEnter {
-  type: number;
-  params: Uint8Array[];
-}
-
 export class ScapStateEngine implements StateView {
   readonly table: ThreadTable;
   readonly maxFds: number;
@@ -235,6 +178,8 @@ export class ScapStateEngine implements StateView {
   private fd: FdInfo | undefined = undefined;
   /** libsinsp's m_firstevent_ts: the time of the first event that is not a meta event (0 before it). */
   firstEventTs = 0n;
+  /** What processes.ts and files.ts use of the engine: one object for all events (one shape at every call). */
+  private readonly ctx: ProcessContext & FileContext;
 
   constructor(options: EngineOptions = {}) {
     this.table = new ThreadTable(options.maxThreads ?? DEFAULT_MAX_THREADS);
@@ -243,6 +188,19 @@ export class ScapStateEngine implements StateView {
     this.purgeIntervalNs = options.purgeIntervalNs ?? DEFAULT_PURGE_INTERVAL_NS;
     this.threadTimeoutNs = options.threadTimeoutNs ?? DEFAULT_THREAD_TIMEOUT_NS;
     this.light = options.lightEvents;
+    const engine = this;
+    this.ctx = {
+      table: this.table,
+      // seed() replaces the machine object.
+      get machine() {
+        return engine.machine;
+      },
+      cwd: (t) => this.cwd(t),
+      enterOf: (t, exitType) => this.enterOf(t, exitType),
+      addFd: (t, fd, info) => this.addFd(t, fd, info),
+      addUserGroup: (t, containerId) => this.addUserGroup(t, containerId),
+      assignContainer: (t) => this.assignContainer(t),
+    };
   }
 
   // ---------------------------------------------------------------- StateView
@@ -363,18 +321,18 @@ export class ScapStateEngine implements StateView {
       case H_NONE:
         break;
       case H_CLONE:
-        this.parseClone(ev);
+        this.t = parseClone(this.ctx, this.t, ev);
         // The container plugin parses the event after libsinsp, on the event's thread.
         if (ev.paramInt(0) >= 0 && this.t !== undefined) this.assignContainer(this.t);
         break;
       case H_EXECVE:
-        this.parseExecve(ev);
+        parseExecve(this.ctx, this.t, ev);
         break;
       case H_PROCEXIT:
         this.parseProcexit(ev);
         break;
       case H_OPEN:
-        this.parseOpen(ev, type);
+        this.fd = parseOpen(this.ctx, this.t, this.fd, ev, type);
         break;
       case H_SOCKET:
         this.parseSocket(ev);
@@ -395,41 +353,41 @@ export class ScapStateEngine implements StateView {
         }
         break;
       case H_CLOSE_RANGE:
-        this.parseCloseRange(ev);
+        parseCloseRange(this.ctx, this.t, ev);
         break;
       case H_PIPE:
-        this.parsePipe(ev, type);
+        this.fd = parsePipe(this.ctx, this.t, this.fd, ev, type);
         break;
       case H_SOCKETPAIR:
-        this.parseSocketpair(ev);
+        this.fd = parseSocketpair(this.ctx, this.t, this.fd, ev);
         break;
       case H_SINGLE_FD:
-        this.parseSingleFd(ev, type);
+        this.fd = parseSingleFd(this.ctx, this.t, this.fd, ev, type);
         break;
       case H_EVENTFD:
-        this.parseEventfd(ev, type);
+        this.fd = parseEventfd(this.ctx, this.t, this.fd, ev, type);
         break;
       case H_MEMFD:
-        this.parseMemfd(ev);
+        this.fd = parseMemfd(this.ctx, this.t, this.fd, ev);
         break;
       case H_PIDFD_OPEN:
-        this.parsePidfdOpen(ev);
+        this.fd = parsePidfdOpen(this.ctx, this.t, this.fd, ev);
         break;
       case H_PIDFD_GETFD:
-        this.parsePidfdGetfd(ev);
+        this.fd = parsePidfdGetfd(this.ctx, this.t, this.fd, ev);
         break;
       case H_DUP:
-        this.parseDup(ev, type);
+        this.fd = parseDup(this.ctx, this.t, this.fd, ev, type);
         break;
       case H_FCNTL:
-        this.parseFcntl(ev);
+        this.fd = parseFcntl(this.ctx, this.t, this.fd, ev);
         break;
       case H_CHDIR:
       case H_GETCWD:
-        if (ev.paramInt(0) >= 0 && this.t !== undefined) this.updateCwd(this.t, ev.paramString(1));
+        if (ev.paramInt(0) >= 0 && this.t !== undefined) updateCwd(this.ctx, this.t, ev.paramString(1));
         break;
       case H_FCHDIR:
-        if (ev.paramInt(0) >= 0 && this.fd !== undefined && this.t !== undefined) this.updateCwd(this.t, this.fd.name);
+        if (ev.paramInt(0) >= 0 && this.fd !== undefined && this.t !== undefined) updateCwd(this.ctx, this.t, this.fd.name);
         break;
       case H_READ_TUPLE:
         this.parseReadTuple(ev, type);
@@ -455,7 +413,7 @@ export class ScapStateEngine implements StateView {
         }
         break;
       case H_PRCTL:
-        this.parsePrctl(ev);
+        parsePrctl(this.ctx, this.t, ev);
         break;
       case H_CHROOT:
         if (this.t !== undefined) {
@@ -468,7 +426,7 @@ export class ScapStateEngine implements StateView {
         }
         break;
       case H_UNSHARE:
-        this.parseUnshare(ev, type);
+        parseUnshare(this.t, ev, type);
         break;
       case H_RLIMIT:
         if (this.t !== undefined && ev.paramInt(0) >= 0 && ev.paramUint(3) === 7 /* PPM_RLIMIT_NOFILE */) {
@@ -478,7 +436,7 @@ export class ScapStateEngine implements StateView {
         }
         break;
       case H_PRLIMIT:
-        this.parsePrlimit(ev);
+        parsePrlimit(this.ctx, ev);
         break;
       case H_CONTAINER: {
         const id = ev.paramString(0);
@@ -662,281 +620,7 @@ export class ScapStateEngine implements StateView {
     return e.type === exitType - 1 ? e : undefined;
   }
 
-  // ---------------------------------------------------------------- processes
-
-  private parseClone(ev: ScapEvent): void {
-    const child = ev.paramInt(0);
-    if (child < 0) return;
-    if (child === 0) this.cloneChild(ev);
-    else this.cloneCaller(ev, child);
-  }
-
-  /** Fields of a new thread that come from the clone exit event itself. */
-  private fillFromClone(c: ThreadState, ev: ScapEvent): void {
-    c.exe = ev.paramString(1);
-    c.args = splitNul(ev.paramBytes(2));
-    c.comm = has(ev, 13) ? ev.paramString(13) : c.exe;
-    c.fdlimit = ev.paramInt(7);
-    if (has(ev, 12)) {
-      c.pfMajor = ev.paramBigInt(8);
-      c.pfMinor = ev.paramBigInt(9);
-      c.vmsizeKb = ev.paramUint(10);
-      c.vmrssKb = ev.paramUint(11);
-      c.vmswapKb = ev.paramUint(12);
-    }
-    c.uid = ev.paramUint(16);
-    c.gid = ev.paramUint(17);
-    if (has(ev, 14)) c.cgroups = parseCgroups(splitNul(ev.paramBytes(14)));
-    c.cloneTs = ev.ts();
-  }
-
-  /** What a child takes from the thread it was created by (or its leader). */
-  private inherit(c: ThreadState, from: ThreadState, leader: boolean): void {
-    c.exepath = from.exepath;
-    c.exeWritable = from.exeWritable;
-    c.exeUpperLayer = from.exeUpperLayer;
-    c.exeLowerLayer = from.exeLowerLayer;
-    c.exeFromMemfd = from.exeFromMemfd;
-    c.root = from.root;
-    c.sid = from.sid;
-    c.vpgid = from.vpgid;
-    c.pgid = from.pgid;
-    c.tty = from.tty;
-    c.loginuid = from.loginuid;
-    c.capPermitted = from.capPermitted;
-    c.capInheritable = from.capInheritable;
-    c.capEffective = from.capEffective;
-    c.exeIno = from.exeIno;
-    c.exeInoCtime = from.exeInoCtime;
-    c.exeInoMtime = from.exeInoMtime;
-    if (leader) this.inheritFiles(c, from);
-  }
-
-  private cloneCaller(ev: ScapEvent, childTid: number): void {
-    const caller = this.t;
-    if (caller === undefined) return;
-    let valid = true;
-    if (isInvalid(caller)) {
-      valid = false;
-      caller.pid = ev.paramInt(4);
-      caller.ptid = ev.paramInt(5);
-      if (has(ev, 19)) {
-        caller.vtid = ev.paramInt(18);
-        caller.vpid = ev.paramInt(19);
-      } else {
-        caller.vtid = caller.tid;
-        caller.vpid = -1;
-      }
-      this.table.createDependencies(caller);
-    }
-    const flags = ev.paramUint(15);
-    // In a container the caller sees namespaced ids: the child's own event creates it.
-    if ((flags & (PPM_CL_CHILD_IN_PIDNS | PPM_CL_CLONE_NEWPID | PPM_CL_CLONE_PARENT)) !== 0 || caller.tid !== caller.vtid) return;
-    // vfork: the child may already have run and exited; its own event is authoritative.
-    if ((flags & PPM_CL_CLONE_VFORK) !== 0 || ev.type === VFORK_20_X) return;
-    const ts = ev.ts();
-    if (this.table.hasRecentlyExited(childTid, caller.tid, ts)) return;
-    const existing = this.table.threads.get(childTid);
-    if (existing !== undefined) {
-      if ((existing.flags & PPM_CL_CLONE_INVERTED) !== 0) return;
-      this.table.remove(childTid); // a stale thread whose exit we missed
-    }
-    const c = newThread(childTid);
-    c.lastExecTs = 0n;
-    c.flags = flags;
-    if ((flags & PPM_CL_CLONE_THREAD) === 0) {
-      if (valid) this.inheritFiles(c, caller);
-      c.pid = childTid;
-      c.ptid = caller.tid;
-    } else {
-      c.pid = caller.pid;
-      c.ptid = caller.ptid;
-      c.flags |= PPM_CL_CLONE_FILES; // threads use the main thread's fd table
-      c.lastExecTs = caller.lastExecTs;
-    }
-    c.vtid = c.tid;
-    c.vpid = c.pid;
-    this.fillFromClone(c, ev);
-    c.cloneTs = ts;
-    c.pidnsInitStartTs = this.machine.bootTime;
-    if (valid) this.inherit(c, caller, false);
-    else {
-      caller.exe = c.exe;
-      caller.comm = c.comm;
-      caller.args = c.args;
-    }
-    this.addUserGroup(c, '');
-    this.table.add(c, true);
-  }
-
-  /**
-   * What a new process (not a thread) takes: a copy of the fd table (libsinsp copies it even
-   * with CLONE_FILES, see parse_clone_exit_caller), the cwd and the environment.
-   */
-  private inheritFiles(c: ThreadState, from: ThreadState): void {
-    const table = this.table.fdTable(from);
-    const fds = new Map<number, FdInfo>();
-    if (table !== undefined) {
-      for (const [n, f] of table) {
-        const copy = cloneFd(f);
-        copy.flags |= FD_FLAGS_IS_CLONED;
-        fds.set(n, copy);
-      }
-    }
-    c.fds = fds;
-    c.cwd = this.cwd(from);
-    c.env = from.env;
-  }
-
-  private cloneChild(ev: ScapEvent): void {
-    const tid = ev.tid;
-    const ts = ev.ts();
-    const existing = this.t;
-    if (existing !== undefined && existing.cloneTs !== 0n) {
-      // Created by the caller's event moments ago: nothing to add.
-      if (ts - existing.cloneTs < CLONE_STALE_TIME_NS) return;
-      this.table.remove(tid);
-      this.t = undefined;
-    }
-    const c = newThread(tid);
-    c.pid = ev.paramInt(4);
-    c.ptid = ev.paramInt(5);
-    if (has(ev, 19)) {
-      c.vtid = ev.paramInt(18);
-      c.vpid = ev.paramInt(19);
-    } else {
-      c.vtid = c.tid;
-      c.vpid = -1;
-    }
-    c.flags = ev.paramUint(15) | PPM_CL_CLONE_INVERTED;
-    const leader = (c.flags & PPM_CL_CLONE_THREAD) === 0;
-    if (!leader) c.flags |= PPM_CL_CLONE_FILES;
-    const lookup = this.table.getOrCreate(leader ? c.ptid : c.pid);
-    if (lookup === undefined) {
-      this.t = undefined;
-      return;
-    }
-    const validLookup = !isInvalid(lookup);
-    if (!validLookup && !leader) {
-      lookup.pid = c.pid;
-      lookup.ptid = c.ptid;
-      lookup.vpid = c.vpid;
-      lookup.vtid = lookup.vpid;
-      this.table.createDependencies(lookup);
-    }
-    this.fillFromClone(c, ev);
-    if (validLookup) {
-      this.inherit(c, lookup, leader);
-      if (!leader) c.lastExecTs = lookup.lastExecTs;
-    } else if (!leader) {
-      lookup.exe = c.exe;
-      lookup.comm = c.comm;
-      lookup.args = c.args;
-    }
-    c.cloneTs = ts;
-    if ((c.flags & (PPM_CL_CHILD_IN_PIDNS | PPM_CL_CLONE_NEWPID)) !== 0 || c.tid !== c.vtid) {
-      if (has(ev, 20)) c.pidnsInitStartTs = ev.paramBigInt(20) + this.machine.bootTime;
-    } else {
-      c.pidnsInitStartTs = this.machine.bootTime;
-    }
-    this.addUserGroup(c, '');
-    this.t = this.table.add(c, true);
-  }
-
-  private parseExecve(ev: ScapEvent): void {
-    const t = this.t;
-    if (ev.paramInt(0) < 0 || t === undefined) return;
-    if (t.dead) {
-      // resurrect_thread: an execve after procexit (the exit was of another thread of the group).
-      const group = this.table.group(t);
-      if (group !== undefined) group.alive++;
-      t.dead = false;
-      t.flags &= ~(1 << 18);
-    }
-    t.exe = ev.paramString(1);
-    t.lastExecTs = ev.ts();
-    t.comm = has(ev, 13) ? ev.paramString(13) : t.exe;
-    t.args = splitNul(ev.paramBytes(2));
-    t.pid = ev.paramInt(4);
-    if (isInvalid(t)) {
-      t.ptid = ev.paramInt(5);
-      if ((t.flags & PPM_CL_CHILD_IN_PIDNS) === 0) {
-        t.vtid = t.tid;
-        t.vpid = t.pid;
-      }
-      this.table.createDependencies(t);
-    }
-    t.fdlimit = ev.paramInt(7);
-    if (has(ev, 12)) {
-      t.pfMajor = ev.paramBigInt(8);
-      t.pfMinor = ev.paramBigInt(9);
-      t.vmsizeKb = ev.paramUint(10);
-      t.vmrssKb = ev.paramUint(11);
-      t.vmswapKb = ev.paramUint(12);
-    }
-    if (has(ev, 15)) t.env = splitNul(ev.paramBytes(15));
-    if (has(ev, 14)) t.cgroups = parseCgroups(splitNul(ev.paramBytes(14)));
-    if (has(ev, 16)) t.tty = ev.paramUint(16);
-    if (has(ev, 27)) t.exepath = ev.paramString(27);
-    else this.exepathFromEnter(t, ev);
-    if (has(ev, 17)) t.vpgid = ev.paramInt(17);
-    if (has(ev, 18)) t.loginuid = ev.paramUint(18);
-    if (has(ev, 19)) {
-      const f = ev.paramUint(19);
-      t.exeWritable = (f & PPM_EXE_WRITABLE) !== 0;
-      t.exeUpperLayer = (f & PPM_EXE_UPPER_LAYER) !== 0;
-      t.exeFromMemfd = (f & PPM_EXE_FROM_MEMFD) !== 0;
-      t.exeLowerLayer = (f & PPM_EXE_LOWER_LAYER) !== 0;
-    }
-    if (has(ev, 22)) {
-      t.capInheritable = ev.paramBigInt(20);
-      t.capPermitted = ev.paramBigInt(21);
-      t.capEffective = ev.paramBigInt(22);
-    }
-    if (has(ev, 25)) {
-      t.exeIno = ev.paramBigInt(23);
-      t.exeInoCtime = ev.paramBigInt(24);
-      t.exeInoMtime = ev.paramBigInt(25);
-    }
-    if (has(ev, 26)) t.uid = ev.paramUint(26);
-    t.pgid = has(ev, 28) ? ev.paramInt(28) : -1;
-    if (has(ev, 29)) t.gid = ev.paramUint(29);
-    this.assignContainer(t);
-    this.addUserGroup(t, t.containerId);
-    // Close-on-exec fds are gone after a successful execve.
-    const table = this.table.fdTable(t);
-    if (table !== undefined) {
-      for (const [n, f] of table) if (isCloseOnExec(f)) table.delete(n);
-    }
-    const keep = t.flags & (PPM_CL_PIPE_SRC | PPM_CL_PIPE_DST | PPM_CL_IS_MAIN_THREAD | PPM_CL_CLONE_INVERTED);
-    t.flags = PPM_CL_ACTIVE | keep | PPM_CL_NAME_CHANGED;
-    // The other threads of the process do not survive an execve.
-    const group = this.table.group(t);
-    if (group !== undefined && group.alive > 1) {
-      for (const other of [...group.threads]) {
-        if (other === t || isMainThread(other)) continue;
-        this.table.remove(other.tid);
-      }
-    }
-  }
-
-  /** exepath from the enter event when the exit lacks trusted_exepath (older drivers). */
-  private exepathFromEnter(t: ThreadState, ev: ScapEvent): void {
-    const enter = this.enterOf(t, ev.type);
-    if (enter === undefined) return;
-    if (enter.type === EXECVE_19_E) {
-      const filename = cstring(enter.params[0]);
-      t.exepath = filename === '<NA>' ? '<NA>' : concatenatePaths(this.cwd(t), filename);
-      return;
-    }
-    const dirfd = int64(enter.params[0]);
-    const pathname = cstring(enter.params[1]);
-    const flags = uint(enter.params[2]);
-    const dir = this.dirOf(t, pathname, dirfd);
-    if (((flags & PPM_EXVAT_AT_EMPTY_PATH) === 0 && pathname === '<NA>') || dir === '<UNKNOWN>') t.exepath = '<NA>';
-    else if ((flags & PPM_EXVAT_AT_EMPTY_PATH) !== 0) t.exepath = concatenatePaths('', dir);
-    else t.exepath = concatenatePaths(dir, pathname);
-  }
+  // ---------------------------------------------------------------- processes (clone, execve and the rest: processes.ts)
 
   private parseProcexit(ev: ScapEvent): void {
     const t = this.t;
@@ -945,39 +629,6 @@ export class ScapStateEngine implements StateView {
     this.pendingTid = ev.tid;
     if (t.children.size === 0) return;
     t.reaperTid = has(ev, 4) ? ev.paramInt(4) : -1;
-  }
-
-  private parsePrctl(ev: ScapEvent): void {
-    const t = this.t;
-    if (ev.paramInt(0) < 0 || t === undefined || isInvalid(t)) return;
-    const option = ev.paramUint(1);
-    if (option !== PPM_PR_SET_CHILD_SUBREAPER && option !== PPM_PR_GET_CHILD_SUBREAPER) return;
-    const group = this.table.group(t);
-    if (group !== undefined) group.reaper = ev.paramInt(3) !== 0;
-  }
-
-  private parseUnshare(ev: ScapEvent, type: number): void {
-    const t = this.t;
-    if (ev.paramInt(0) < 0 || t === undefined) return;
-    let flags = 0;
-    if (type === SETNS_X) flags = has(ev, 2) ? ev.paramUint(2) : 0;
-    else flags = ev.paramUint(1);
-    if ((flags & PPM_CL_CLONE_NEWUSER) === 0) return;
-    t.capInheritable = MAX_CAPS;
-    t.capPermitted = MAX_CAPS;
-    t.capEffective = MAX_CAPS;
-  }
-
-  private parsePrlimit(ev: ScapEvent): void {
-    if (ev.paramInt(0) !== 0 || !has(ev, 6) || ev.paramUint(6) !== 7 /* PPM_RLIMIT_NOFILE */) return;
-    const cur = ev.paramInt(1);
-    if (cur === -1 || !has(ev, 5)) return;
-    let tid = ev.paramInt(5);
-    if (tid === 0) tid = ev.tid;
-    const target = this.table.getOrCreate(tid);
-    if (target === undefined || isInvalid(target)) return;
-    const main = this.table.mainThread(target);
-    if (main !== undefined) main.fdlimit = cur;
   }
 
   // ---------------------------------------------------------------- users and groups
@@ -1040,243 +691,7 @@ export class ScapStateEngine implements StateView {
   private parseAsync(ev: ScapEvent): void {
     const name = ev.paramString(1);
     if (name !== 'container' && name !== 'container_removed') return;
-    this.addContainerJson(utf8.decode(trimNul(ev.paramBytes(2))), name === 'container');
-  }
-
-  // ---------------------------------------------------------------- files
-
-  /** parse_dirfd: the directory a relative path is resolved against ('.' for absolute paths). */
-  private dirOf(t: ThreadState | undefined, name: string, dirfd: number): string {
-    if (name.length > 0 && name[0] === '/') return '.';
-    if (t === undefined) return '<UNKNOWN>';
-    if (dirfd === PPM_AT_FDCWD) return this.cwd(t);
-    const f = this.table.fdTable(t)?.get(dirfd);
-    if (f === undefined) return '<UNKNOWN>';
-    if (f.name === '' || f.name.endsWith('/')) return f.name;
-    return `${f.name}/`;
-  }
-
-  private parseOpen(ev: ScapEvent, type: number): void {
-    const t = this.t;
-    if (t === undefined) return;
-    const enter = type === OPEN_BY_HANDLE_AT_X ? undefined : this.enterOf(t, type);
-    const fd = ev.paramInt(0);
-    let name: string;
-    let flags: number;
-    let dir: string;
-    let dev = 0;
-    let ino = 0n;
-    if (type === OPEN_X) {
-      name = ev.paramString(1);
-      flags = ev.paramUint(2);
-      if (has(ev, 4)) {
-        dev = ev.paramUint(4);
-        if (has(ev, 5)) ino = ev.paramBigInt(5);
-      }
-      if (enter !== undefined) {
-        const enterName = cstring(enter.params[0]);
-        if (enter.params[0]!.length > 0 && enterName !== '<NA>') {
-          name = enterName;
-          flags = uint(enter.params[1]) | (flags & ~(PPM_O_F_CREATED - 1));
-        }
-      }
-      dir = this.cwd(t);
-    } else if (type === CREAT_X) {
-      name = ev.paramString(1);
-      flags = 0;
-      if (has(ev, 3)) {
-        dev = ev.paramUint(3);
-        if (has(ev, 4)) {
-          ino = ev.paramBigInt(4);
-          if (has(ev, 5)) {
-            const cf = ev.paramUint(5);
-            if ((cf & PPM_FD_UPPER_LAYER_CREAT) !== 0) flags |= PPM_FD_UPPER_LAYER;
-            else if ((cf & PPM_FD_LOWER_LAYER_CREAT) !== 0) flags |= PPM_FD_LOWER_LAYER;
-          }
-        }
-      }
-      if (enter !== undefined && enter.params[0]!.length > 0 && cstring(enter.params[0]) !== '<NA>') name = cstring(enter.params[0]);
-      dir = this.cwd(t);
-    } else if (type === OPENAT_2_X || type === OPENAT2_X) {
-      name = has(ev, 2) ? ev.paramString(2) : '<NA>';
-      flags = has(ev, 3) ? ev.paramUint(3) : 0;
-      const devAt = type === OPENAT_2_X ? 5 : 6;
-      if (has(ev, devAt + 1)) {
-        dev = ev.paramUint(devAt);
-        ino = ev.paramBigInt(devAt + 1);
-      }
-      let dirfd: number | undefined = has(ev, 1) ? ev.paramInt(1) : undefined;
-      if (enter !== undefined) {
-        const enterName = cstring(enter.params[1]);
-        if (enter.params[1]!.length > 0 && enterName !== '<NA>') {
-          name = enterName;
-          flags = uint(enter.params[2]) | (flags & ~(PPM_O_F_CREATED - 1));
-          dirfd = enter.params[0]!.length > 0 ? int64(enter.params[0]) : undefined;
-        }
-      }
-      dir = dirfd === undefined ? '' : this.dirOf(t, name, dirfd);
-    } else {
-      flags = ev.paramUint(2);
-      name = ev.paramString(3);
-      if (ev.paramCount > 4) dev = ev.paramUint(4);
-      if (ev.paramCount > 5) ino = ev.paramBigInt(5);
-      dir = '';
-    }
-    if (fd < 0) return;
-    const f = newFd(fd, (flags & PPM_O_DIRECTORY) !== 0 ? 'directory' : 'file');
-    f.openFlags = flags;
-    f.dev = dev;
-    f.ino = ino;
-    f.nameRaw = name;
-    f.name = concatenatePaths(dir, name);
-    if ((flags & PPM_FD_UPPER_LAYER) !== 0) f.flags |= FD_FLAGS_OVERLAY_UPPER;
-    if ((flags & PPM_FD_LOWER_LAYER) !== 0) f.flags |= FD_FLAGS_OVERLAY_LOWER;
-    this.fd = this.addFd(t, fd, f);
-  }
-
-  private parseCloseRange(ev: ScapEvent): void {
-    const t = this.t;
-    if (t === undefined || ev.paramInt(0) < 0) return;
-    const table = this.table.fdTable(t);
-    if (table === undefined) return;
-    const first = ev.paramUint(1);
-    const last = ev.paramUint(2);
-    const cloexec = (ev.paramUint(3) & (1 << 2)) !== 0; // PPM_CLOSE_RANGE_CLOEXEC
-    for (const [n, f] of table) {
-      if (n < 0 || n < first || n > last) continue;
-      if (cloexec) f.openFlags |= PPM_O_CLOEXEC;
-      else table.delete(n);
-    }
-  }
-
-  private parsePipe(ev: ScapEvent, type: number): void {
-    const t = this.t;
-    if (ev.paramInt(0) < 0 || t === undefined) return;
-    const ino = ev.paramBigInt(3);
-    const flags = type === PIPE2_X ? ev.paramUint(4) : 0;
-    for (const at of [1, 2]) {
-      const f = newFd(ev.paramInt(at), 'pipe');
-      f.ino = ino;
-      f.openFlags = flags;
-      this.fd = this.addFd(t, f.fd, f);
-    }
-  }
-
-  private parseSocketpair(ev: ScapEvent): void {
-    const t = this.t;
-    if (ev.paramInt(0) < 0 || t === undefined) return;
-    const fd1 = ev.paramInt(1);
-    const fd2 = ev.paramInt(2);
-    if (fd1 === fd2) {
-      this.fd = undefined;
-      return;
-    }
-    const f1 = newFd(fd1, 'unix');
-    f1.unix = { source: ev.paramBigInt(3), dest: ev.paramBigInt(4), path: '' };
-    const f2 = cloneFd(f1);
-    this.fd = this.addFd(t, fd1, f1);
-    this.addFd(t, fd2, f2);
-  }
-
-  private parseSingleFd(ev: ScapEvent, type: number): void {
-    const t = this.t;
-    if (t === undefined) return;
-    const fd = ev.paramInt(0);
-    if (fd < 0) return;
-    const f = newFd(fd, SINGLE_FD_TYPE[type]!);
-    if (type === INOTIFY_INIT1_X || type === SIGNALFD4_X) f.openFlags = ev.paramUint(1);
-    else if (type === TIMERFD_CREATE_X) f.openFlags = ev.paramUint(2);
-    else if (type === EPOLL_CREATE1_X && (ev.paramUint(1) & PPM_EPOLL_CLOEXEC) !== 0) f.openFlags |= PPM_O_CLOEXEC;
-    this.fd = this.addFd(t, fd, f);
-  }
-
-  private parseEventfd(ev: ScapEvent, type: number): void {
-    const t = this.t;
-    if (t === undefined) return;
-    const fd = ev.paramInt(0);
-    if (fd < 0) return;
-    const f = newFd(fd, 'event');
-    if (type === EVENTFD2_X) f.openFlags = ev.paramUint(1);
-    this.fd = this.addFd(t, fd, f);
-  }
-
-  private parseMemfd(ev: ScapEvent): void {
-    const t = this.t;
-    if (t === undefined) return;
-    const fd = ev.paramInt(0);
-    if (fd < 0) return;
-    const f = newFd(fd, 'memfd');
-    f.name = ev.paramString(1);
-    f.openFlags = ev.paramUint(2);
-    this.fd = this.addFd(t, fd, f);
-  }
-
-  private parsePidfdOpen(ev: ScapEvent): void {
-    const t = this.t;
-    if (t === undefined) return;
-    const fd = ev.paramInt(0);
-    if (fd < 0) return;
-    const f = newFd(fd, 'pidfd');
-    f.pid = ev.paramInt(1);
-    f.name = `/proc/${f.pid}`;
-    f.openFlags = ev.paramUint(2);
-    this.fd = this.addFd(t, fd, f);
-  }
-
-  private parsePidfdGetfd(ev: ScapEvent): void {
-    const t = this.t;
-    if (t === undefined) return;
-    const pidfd = this.table.fdTable(t)?.get(ev.paramInt(1));
-    if (pidfd === undefined || pidfd.type !== 'pidfd') return;
-    const owner = this.table.threads.get(pidfd.pid ?? -1);
-    if (owner === undefined) return;
-    const target = this.table.fdTable(owner)?.get(ev.paramInt(2));
-    if (target === undefined) return;
-    const f = cloneFd(target);
-    clearCloseOnExec(f);
-    f.openFlags |= PPM_O_CLOEXEC;
-    this.fd = this.addFd(t, ev.paramInt(0), f);
-  }
-
-  private parseDup(ev: ScapEvent, type: number): void {
-    const t = this.t;
-    if (t === undefined) return;
-    const res = ev.paramInt(0);
-    if (res < 0 || this.fd === undefined) return;
-    // A dup onto stdin/stdout marks a shell pipe.
-    if (res === 0) t.flags |= PPM_CL_PIPE_DST;
-    if (res === 1) t.flags |= PPM_CL_PIPE_SRC;
-    const f = cloneFd(this.fd);
-    clearCloseOnExec(f);
-    if (type === DUP3_X && (ev.paramUint(3) & PPM_O_CLOEXEC) !== 0) f.openFlags |= PPM_O_CLOEXEC;
-    this.fd = this.addFd(t, res, f);
-  }
-
-  private parseFcntl(ev: ScapEvent): void {
-    const t = this.t;
-    if (t === undefined) return;
-    const cmd = ev.paramUint(2);
-    if (cmd !== PPM_FCNTL_F_DUPFD && cmd !== PPM_FCNTL_F_DUPFD_CLOEXEC && cmd !== PPM_FCNTL_F_SETFD) return;
-    const res = ev.paramInt(0);
-    if (res < 0 || this.fd === undefined) return;
-    if (cmd === PPM_FCNTL_F_SETFD) {
-      clearCloseOnExec(this.fd);
-      if ((ev.paramBigInt(3) & 1n) !== 0n /* FD_CLOEXEC */) this.fd.openFlags |= PPM_O_CLOEXEC;
-      return;
-    }
-    const f = cloneFd(this.fd);
-    clearCloseOnExec(f);
-    if (cmd === PPM_FCNTL_F_DUPFD_CLOEXEC) f.openFlags |= PPM_O_CLOEXEC;
-    this.fd = this.addFd(t, res, f);
-  }
-
-  /** update_cwd: joined with the thread's own cwd, stored on the main thread, always ending in '/'. */
-  private updateCwd(t: ThreadState, path: string): void {
-    const main = this.table.mainThread(t);
-    if (main === undefined) return;
-    let cwd = concatenatePaths(t.cwd, path);
-    if (cwd === '' || !cwd.endsWith('/')) cwd += '/';
-    main.cwd = cwd;
+    this.addContainerJson(cstring(ev.paramBytes(2)), name === 'container');
   }
 
   // ---------------------------------------------------------------- sockets
@@ -1376,63 +791,5 @@ export class ScapStateEngine implements StateView {
       this.table.remove(tid);
       if (!this.table.threads.has(tid)) this.lastAccess.delete(tid);
     }
-  }
-}
-
-function parseCgroups(defs: string[]): [string, string][] {
-  const out: [string, string][] = [];
-  for (const def of defs) {
-    const eq = def.indexOf('=');
-    // libsinsp stops at the first malformed entry and keeps the cgroups it had.
-    if (eq < 0) return out;
-    let subsys = def.slice(0, eq);
-    const p = subsys.indexOf('_cgroup');
-    if (p >= 0) subsys = subsys.slice(0, p) + subsys.slice(p + '_cgroup'.length);
-    if (subsys === 'perf') subsys = 'perf_event';
-    else if (subsys === 'mem') subsys = 'memory';
-    else if (subsys === 'io') subsys = 'blkio';
-    out.push([subsys, def.slice(eq + 1)]);
-  }
-  return out;
-}
-
-function isCloseOnExec(f: FdInfo): boolean {
-  if ((f.openFlags & PPM_O_CLOEXEC) !== 0) return true;
-  if (f.type === 'eventpoll' && (f.openFlags & PPM_EPOLL_CLOEXEC) !== 0) return true;
-  return f.type === 'memfd' && (f.openFlags & PPM_MFD_CLOEXEC) !== 0;
-}
-
-function clearCloseOnExec(f: FdInfo): void {
-  f.openFlags &= ~(PPM_O_CLOEXEC | PPM_EPOLL_CLOEXEC | PPM_MFD_CLOEXEC);
-}
-
-function trimNul(b: Uint8Array): Uint8Array {
-  const nul = b.indexOf(0);
-  return nul < 0 ? b : b.subarray(0, nul);
-}
-
-function cstring(b: Uint8Array | undefined): string {
-  return b === undefined ? '' : utf8.decode(trimNul(b));
-}
-
-function int64(b: Uint8Array | undefined): number {
-  if (b === undefined || b.length < 8) return 0;
-  return Number(new DataView(b.buffer, b.byteOffset, 8).getBigInt64(0, true));
-}
-
-function uint(b: Uint8Array | undefined): number {
-  if (b === undefined) return 0;
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  switch (b.length) {
-    case 1:
-      return dv.getUint8(0);
-    case 2:
-      return dv.getUint16(0, true);
-    case 4:
-      return dv.getUint32(0, true);
-    case 8:
-      return Number(dv.getBigUint64(0, true));
-    default:
-      return 0;
   }
 }

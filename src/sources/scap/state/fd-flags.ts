@@ -1,7 +1,9 @@
 /**
- * sinsp_fdinfo::m_flags bits (userspace/libsinsp/fdinfo.h), kept in FdInfo.flags, and the
- * fd constructors the parsers share.
+ * sinsp_fdinfo::m_flags bits (userspace/libsinsp/fdinfo.h), kept in FdInfo.flags, the fd
+ * constructors the parsers share, and the close-on-exec bits of an fd's open flags (execve
+ * drops such fds, dup and fcntl clear them on the copy).
  */
+import { PPM_EPOLL_CLOEXEC, PPM_O_CLOEXEC } from '../synth/constants.js';
 import type { FdInfo, FdType } from './model.js';
 
 export const FD_FLAGS_ROLE_CLIENT = 1 << 2;
@@ -65,4 +67,16 @@ export function isRoleNone(f: FdInfo): boolean {
 export function setConnected(f: FdInfo): void {
   f.flags = (f.flags & ~(FD_FLAGS_CONNECTION_PENDING | FD_FLAGS_CONNECTION_FAILED)) | FD_FLAGS_SOCKET_CONNECTED;
   f.connected = true;
+}
+
+const PPM_MFD_CLOEXEC = 1 << 0;
+
+export function isCloseOnExec(f: FdInfo): boolean {
+  if ((f.openFlags & PPM_O_CLOEXEC) !== 0) return true;
+  if (f.type === 'eventpoll' && (f.openFlags & PPM_EPOLL_CLOEXEC) !== 0) return true;
+  return f.type === 'memfd' && (f.openFlags & PPM_MFD_CLOEXEC) !== 0;
+}
+
+export function clearCloseOnExec(f: FdInfo): void {
+  f.openFlags &= ~(PPM_O_CLOEXEC | PPM_EPOLL_CLOEXEC | PPM_MFD_CLOEXEC);
 }
