@@ -12,10 +12,11 @@
 import { Engine } from '../evaluator/engine.js';
 import { type Program, ProgramBuilder } from '../evaluator/program-builder.js';
 import { FieldCatalogue } from '../fields/catalogue.js';
-import type { EventSource } from '../fields/source.js';
+import type { EventNeeds, EventSource } from '../fields/source.js';
 import type { CompiledRule } from '../rules/model.js';
 import type { Priority } from '../rules/priority.js';
 import { type FlatEvent, FlatEventSource } from '../sources/jsonl/flat-source.js';
+import { rulesNeeds } from './needs.js';
 
 export interface RuleProfile {
   rule: string;
@@ -76,6 +77,11 @@ export class Profiler<E = FlatEvent> {
     // sharing work across rules: each rule's time is its own cost.
     this.compiler = new ProgramBuilder(this.source, catalogue);
     this.stats = this.engine.rules.map((r) => ({ rule: r.rule, evaluations: 0, matches: 0, ns: 0n }));
+  }
+
+  /** What this profile evaluates and reads (the rules' event types and fields): a scap capture skips the rest. */
+  needs(): EventNeeds {
+    return rulesNeeds(this.engine.rules.map((r) => r.rule));
   }
 
   private readonly deliveredScratch: E[] = [];

@@ -12,6 +12,7 @@ import type { CompiledRule } from '../rules/model.js';
 import type { Priority } from '../rules/priority.js';
 import type { CaptureProblem } from '../sources/jsonl/captures.js';
 import { type FlatEvent, FlatEventSource } from '../sources/jsonl/flat-source.js';
+import { rulesNeeds } from './needs.js';
 
 export interface ReplayOptions {
   matching?: RuleMatching;
@@ -98,14 +99,10 @@ export class Replayer<E = FlatEvent> {
 
   /** What this replay evaluates and reads: its rules' event types and fields, and the alerts' fields. */
   needs(): EventNeeds {
-    const codes = new Set<number>();
-    const fields = new Set<string>(this.formatter.fields());
-    for (const { rule } of this.engine.rules) {
-      if (rule.eventTypes.all) return { codes: 'all', fields: 'all' };
-      for (const c of rule.eventTypes.codes) codes.add(c);
-      for (const f of [...rule.conditionFields, ...rule.exceptionFields, ...rule.outputFields]) fields.add(f);
-    }
-    return { codes, fields };
+    return rulesNeeds(
+      this.engine.rules.map((r) => r.rule),
+      this.formatter.fields(),
+    );
   }
 
   /** Evaluates one event; calls `onAlert` for every rule it fires. */

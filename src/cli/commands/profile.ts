@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { FieldCatalogue } from '../../fields/catalogue.js';
+import { unionNeeds } from '../../replay/needs.js';
 import { mergeProfileReports, type ProfileReport, Profiler, type RuleProfile } from '../../replay/profile.js';
 import { scapErrorReason, visitScap } from '../../replay/scap.js';
 import { loadRulesFiles } from '../../rules/loader.js';
@@ -43,11 +44,18 @@ export async function runProfile(argv: string[], io: CliIO): Promise<number> {
       scap = { source, profiler: new Profiler(rules, catalogue, source), base: baseline ? new Profiler(baseline, catalogue, source) : undefined };
     }
     const { profiler: p, base: b } = scap;
-    const { error } = await visitScap(path ?? bytes, file, scap.source, (item) => {
-      one[0] = item.event;
-      p.addBatch(one);
-      b?.addBatch(one);
-    });
+    const needs = b === undefined ? p.needs() : unionNeeds(p.needs(), b.needs());
+    const { error } = await visitScap(
+      path ?? bytes,
+      file,
+      scap.source,
+      (item) => {
+        one[0] = item.event;
+        p.addBatch(one);
+        b?.addBatch(one);
+      },
+      { needs },
+    );
     if (error) log.report({ kind: 'file', file, line: 0, reason: scapErrorReason(error) });
   };
   const batches = readCaptureBatches(files, io.stdin, (p) => log.report(p), { scap: readScapFile });

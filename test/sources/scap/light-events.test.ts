@@ -18,6 +18,7 @@ import { FormatBinder } from '../../../src/output/bind.js';
 import { renderFormat } from '../../../src/output/render.js';
 import { parseCondition } from '../../../src/parser/index.js';
 import { EventFilter } from '../../../src/replay/filter.js';
+import { Profiler } from '../../../src/replay/profile.js';
 import { type Alert, Replayer } from '../../../src/replay/replay.js';
 import { replayScap, visitScap } from '../../../src/replay/scap.js';
 import { loadRulesFiles } from '../../../src/rules/loader.js';
@@ -332,6 +333,29 @@ describe('runs with a plan', () => {
         expect(await run(true), `${condition} on ${file}`).toEqual(await run(false));
       }
     }
+  });
+
+  it('profile the rules as a full read does (evaluations, matches, events), for the upstream stable rules', async () => {
+    let profiled = 0;
+    for (const file of FILES) {
+      const run = async (planned: boolean) => {
+        const source = new ScapEventSource();
+        const profiler = new Profiler(stable, FieldCatalogue.syscall(), source);
+        const one: ScapEvent[] = [];
+        const visit = ({ event }: { event: ScapEvent }) => {
+          one[0] = event;
+          profiler.addBatch(one);
+        };
+        await visitScap(file, file, source, visit, { needs: planned ? profiler.needs() : ALL_EVENT_NEEDS });
+        const report = profiler.report();
+        // (the report is ordered by time, which differs from run to run)
+        return { events: report.events, rules: report.rules.map((r) => [r.rule, r.evaluations, r.matches]).sort() };
+      };
+      const full = await run(false);
+      for (const [, evaluations] of full.rules) profiled += evaluations as number;
+      expect(await run(true), file).toEqual(full);
+    }
+    expect(profiled).toBeGreaterThan(100);
   });
 
   it('fire the alerts of a full read, with the same counts, for the upstream stable rules', async () => {
