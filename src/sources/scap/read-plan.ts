@@ -10,10 +10,9 @@
  * only (ScapStateEngine.update). The rest are full events, read as before.
  *
  * An event is full when the run evaluates its type, when the state engine has a parser for it,
- * when a conversion changes its type, or when the other half of
- * its syscall (enter or exit) is full. The memory sizes and page faults that mmap, brk, munmap
- * and context switches report are state only a few fields read: those events are light unless
- * the run reads one of those fields.
+ * when a conversion changes its type, or when the other half of its syscall (enter or exit) is
+ * full. The memory sizes and page faults that mmap, brk, munmap and context switches report are
+ * state only a few fields read: those events are light unless the run reads one of those fields.
  */
 import type { EventNeeds } from '../../fields/source.js';
 import { H_CONTEXT_SWITCH, H_MEMORY, H_NONE, HANDLER, N } from './state/dispatch.js';
@@ -37,8 +36,8 @@ export function lightEvents(needs: EventNeeds): Uint8Array | undefined {
     if (parsed || CHANGES_TYPE[c] === 1 || needs.codes.has(c)) full[c] = 1;
   }
   // A syscall's two halves go together: an exit's conversion and parser read its enter event
-  // (the engine keeps the enter events of parsed exits, STORE_ENTER).
-  // (Codes come in pairs, the enter event even and its exit odd, as the converter pairs them.)
+  // (the engine keeps the enter events of parsed exits, STORE_ENTER). Codes come in pairs, the
+  // enter event even and its exit odd, as the converter pairs them.
   for (let c = 0; c + 1 < N; c += 2) if (full[c] === 1 || full[c + 1] === 1) full[c] = full[c + 1] = 1;
   const light = new Uint8Array(N);
   let any = false;
