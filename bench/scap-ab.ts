@@ -1,7 +1,7 @@
 /**
  * A/B comparison of two builds on the native scap path, in one process, runs alternated
  * (A, B, A, B, …) so that both see the same machine load:
- *   node dist/bench/scap-ab.js DIST_A DIST_B filter|replay FILE [RUNS]
+ *   node dist/bench/scap-ab.js DIST_A DIST_B filter|replay|read FILE [RUNS]
  * DIST_A/DIST_B are build directories (dist/ of two commits: copy one aside first). Prints the
  * CPU seconds of each run and the median ratio B/A.
  */
@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { UPSTREAM_RULE_FILES } from './shared.js';
 
 const [distA, distB, mode, file, runsArg] = process.argv.slice(2);
-if (!distA || !distB || !file || (mode !== 'filter' && mode !== 'replay')) throw new Error('usage: scap-ab DIST_A DIST_B filter|replay FILE [RUNS]');
+if (!distA || !distB || !file || (mode !== 'filter' && mode !== 'replay' && mode !== 'read')) throw new Error('usage: scap-ab DIST_A DIST_B filter|replay|read FILE [RUNS]');
 const RUNS = Number(runsArg ?? 5);
 const CONDITION = 'evt.type in (open, openat) and fd.name startswith /etc';
 
@@ -24,12 +24,21 @@ async function build(dist: string): Promise<Run> {
   const { parseCondition } = await load('src/parser/index.js');
   const { Replayer } = await load('src/replay/replay.js');
   const { replayScap, visitScap } = await load('src/replay/scap.js');
+  const { readScap } = await load('src/sources/scap/stream.js');
+  const { lightEvents } = await load('src/sources/scap/read-plan.js').catch(() => ({ lightEvents: undefined }));
   const { loadRulesFiles } = await load('src/rules/loader.js');
   const rules = mode === 'replay' ? loadRulesFiles(UPSTREAM_RULE_FILES).output!.rules : [];
   return async () => {
     const cpu = process.cpuUsage();
     let n = 0;
-    if (mode === 'filter') {
+    if (mode === 'read') {
+      // the reader and the converter alone, with the light events of the filter below (all
+      // events in full for a build without read-plan.ts)
+      const parsed = parseCondition(CONDITION).ast;
+      const needs = new EventFilter(parsed, { format: '%evt.num' }, FieldCatalogue.syscall(), new ScapEventSource()).needs?.();
+      const light = needs !== undefined && lightEvents !== undefined ? lightEvents(needs) : undefined;
+      await readScap(file, () => void n++, light !== undefined ? { lightEvents: light } : {});
+    } else if (mode === 'filter') {
       // as `kestrel replay --filter` reads a capture (a build without EventFilter.needs reads every event in full)
       const source = new ScapEventSource();
       const filter = new EventFilter(parseCondition(CONDITION).ast, { format: '%evt.num' }, FieldCatalogue.syscall(), source);
