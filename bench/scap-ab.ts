@@ -10,7 +10,8 @@ import { pathToFileURL } from 'node:url';
 import { UPSTREAM_RULE_FILES } from './shared.js';
 
 const [distA, distB, mode, file, runsArg] = process.argv.slice(2);
-if (!distA || !distB || !file || (mode !== 'filter' && mode !== 'replay' && mode !== 'read')) throw new Error('usage: scap-ab DIST_A DIST_B filter|replay|read FILE [RUNS]');
+if (!distA || !distB || !file || (mode !== 'filter' && mode !== 'replay' && mode !== 'read'))
+  throw new Error('usage: scap-ab DIST_A DIST_B filter|replay|read FILE [RUNS]');
 const RUNS = Number(runsArg ?? 5);
 const CONDITION = 'evt.type in (open, openat) and fd.name startswith /etc';
 
