@@ -98,20 +98,25 @@ function inherit(ctx: ProcessContext, c: ThreadState, from: ThreadState, leader:
   if (leader) inheritFiles(ctx, c, from);
 }
 
+/** The ids a clone exit gives the thread it is about: pid and parent, and the namespaced ones (absent from older layouts). */
+function idsFromClone(t: ThreadState, ev: ScapEvent): void {
+  t.pid = ev.paramInt(4);
+  t.ptid = ev.paramInt(5);
+  if (has(ev, 19)) {
+    t.vtid = ev.paramInt(18);
+    t.vpid = ev.paramInt(19);
+  } else {
+    t.vtid = t.tid;
+    t.vpid = -1;
+  }
+}
+
 function cloneCaller(ctx: ProcessContext, caller: ThreadState | undefined, ev: ScapEvent, childTid: number): void {
   if (caller === undefined) return;
   let valid = true;
   if (isInvalid(caller)) {
     valid = false;
-    caller.pid = ev.paramInt(4);
-    caller.ptid = ev.paramInt(5);
-    if (has(ev, 19)) {
-      caller.vtid = ev.paramInt(18);
-      caller.vpid = ev.paramInt(19);
-    } else {
-      caller.vtid = caller.tid;
-      caller.vpid = -1;
-    }
+    idsFromClone(caller, ev);
     ctx.table.createDependencies(caller);
   }
   const flags = ev.paramUint(15);
@@ -183,15 +188,7 @@ function cloneChild(ctx: ProcessContext, existing: ThreadState | undefined, ev: 
     ctx.table.remove(tid);
   }
   const c = newThread(tid);
-  c.pid = ev.paramInt(4);
-  c.ptid = ev.paramInt(5);
-  if (has(ev, 19)) {
-    c.vtid = ev.paramInt(18);
-    c.vpid = ev.paramInt(19);
-  } else {
-    c.vtid = c.tid;
-    c.vpid = -1;
-  }
+  idsFromClone(c, ev);
   c.flags = ev.paramUint(15) | PPM_CL_CLONE_INVERTED;
   const leader = (c.flags & PPM_CL_CLONE_THREAD) === 0;
   if (!leader) c.flags |= PPM_CL_CLONE_FILES;
