@@ -57,19 +57,23 @@ export function parseClone(ctx: ProcessContext, t: ThreadState | undefined, ev: 
   return t;
 }
 
+/** Page faults and memory sizes, parameters 8 to 12 of clone and execve exits (when the layout has them). */
+function countersFromProcessEvent(t: ThreadState, ev: ScapEvent): void {
+  if (!has(ev, 12)) return;
+  t.pfMajor = ev.paramBigInt(8);
+  t.pfMinor = ev.paramBigInt(9);
+  t.vmsizeKb = ev.paramUint(10);
+  t.vmrssKb = ev.paramUint(11);
+  t.vmswapKb = ev.paramUint(12);
+}
+
 /** Fields of a new thread that come from the clone exit event itself. */
 function fillFromClone(c: ThreadState, ev: ScapEvent): void {
   c.exe = ev.paramString(1);
   c.args = splitNul(ev.paramBytes(2));
   c.comm = has(ev, 13) ? ev.paramString(13) : c.exe;
   c.fdlimit = ev.paramInt(7);
-  if (has(ev, 12)) {
-    c.pfMajor = ev.paramBigInt(8);
-    c.pfMinor = ev.paramBigInt(9);
-    c.vmsizeKb = ev.paramUint(10);
-    c.vmrssKb = ev.paramUint(11);
-    c.vmswapKb = ev.paramUint(12);
-  }
+  countersFromProcessEvent(c, ev);
   c.uid = ev.paramUint(16);
   c.gid = ev.paramUint(17);
   if (has(ev, 14)) c.cgroups = parseCgroups(splitNul(ev.paramBytes(14)));
@@ -244,13 +248,7 @@ export function parseExecve(ctx: ProcessContext, t: ThreadState | undefined, ev:
     ctx.table.createDependencies(t);
   }
   t.fdlimit = ev.paramInt(7);
-  if (has(ev, 12)) {
-    t.pfMajor = ev.paramBigInt(8);
-    t.pfMinor = ev.paramBigInt(9);
-    t.vmsizeKb = ev.paramUint(10);
-    t.vmrssKb = ev.paramUint(11);
-    t.vmswapKb = ev.paramUint(12);
-  }
+  countersFromProcessEvent(t, ev);
   if (has(ev, 15)) t.env = splitNul(ev.paramBytes(15));
   if (has(ev, 14)) t.cgroups = parseCgroups(splitNul(ev.paramBytes(14)));
   if (has(ev, 16)) t.tty = ev.paramUint(16);
