@@ -32,7 +32,11 @@ export function processIO(): CliIO {
           if (pending.length >= OUT_BUFFER) flush();
         },
     flush,
-    err: (text) => process.stderr.write(text),
+    // What is held goes first: the two streams merged (2>&1) keep their order.
+    err: (text) => {
+      flush();
+      process.stderr.write(text);
+    },
     stdin: process.stdin,
     stderrIsTTY: Boolean(process.stderr.isTTY),
     env: process.env,
