@@ -12,10 +12,9 @@
  * built once in the constructor.
  */
 import type { ScapEvent } from '../event.js';
-import { IPPROTO_UDP, PPM_CL_ACTIVE, PPM_CL_CLONE_FILES, PPM_O_CLOEXEC, SOCK_DGRAM } from '../synth/constants.js';
+import { PPM_CL_ACTIVE, PPM_CL_CLONE_FILES } from '../synth/constants.js';
 import { bareContainer, containerFromJson, containerIdOf, containerTypeName } from './containers.js';
 import {
-  ACCEPT4_6_X,
   ENTER_FD_PARAM,
   EXECVE_19_X,
   EXECVEAT_E,
@@ -69,19 +68,12 @@ import {
   NO_THREAD,
   PARAM_NAMES,
   QUERY_OS,
-  RECVMMSG_X,
-  SEND_X,
-  SENDMMSG_X,
-  SENDMSG_X,
-  SENDTO_X,
   SETGID_X,
   SETUID_X,
   SKIP_EMPTY_ENTER,
   STORE_ENTER,
-  TUPLE_PARAM,
   USER_ADDED_E,
 } from './dispatch.js';
-import { setConnected } from './fd-flags.js';
 import {
   type FileContext,
   parseCloseRange,
@@ -98,12 +90,13 @@ import {
   updateCwd,
 } from './files.js';
 import type { ContainerInfo, FdInfo, GroupInfo, StateView, ThreadInfo, UserInfo } from './model.js';
-import { ipv4String, isSockAddrValid, isSockTupleValid, PPM_AF_INET, PPM_AF_INET6 } from './net.js';
+import { ipv4String } from './net.js';
 import { PaddedEvent } from './padded.js';
 import { cstring, has, type StoredEnter } from './params.js';
 import { concatenatePaths } from './paths.js';
 import { type ProcessContext, parseClone, parseExecve, parsePrctl, parsePrlimit, parseUnshare } from './processes.js';
-import { acceptedFd, bindFd, clientFromAddr, equalBytes, fillClient, type Interfaces, socketFd, updateFdFromTuple } from './sockets.js';
+import { parseAccept, parseBind, parseConnect, parseReadTuple, parseSocket, parseWriteTuple, type SocketContext } from './socket-events.js';
+import { equalBytes, type Interfaces } from './sockets.js';
 import {
   DEFAULT_MAX_THREADS,
   DEFAULT_PURGE_INTERVAL_NS,
@@ -179,7 +172,7 @@ export class ScapStateEngine implements StateView {
   /** libsinsp's m_firstevent_ts: the time of the first event that is not a meta event (0 before it). */
   firstEventTs = 0n;
   /** What processes.ts and files.ts use of the engine: one object for all events (one shape at every call). */
-  private readonly ctx: ProcessContext & FileContext;
+  private readonly ctx: ProcessContext & FileContext & SocketContext;
 
   constructor(options: EngineOptions = {}) {
     this.table = new ThreadTable(options.maxThreads ?? DEFAULT_MAX_THREADS);
@@ -200,6 +193,10 @@ export class ScapStateEngine implements StateView {
       addFd: (t, fd, info) => this.addFd(t, fd, info),
       addUserGroup: (t, containerId) => this.addUserGroup(t, containerId),
       assignContainer: (t) => this.assignContainer(t),
+      // seed() replaces the interfaces too.
+      get interfaces() {
+        return engine.interfaces;
+      },
     };
   }
 
@@ -335,16 +332,16 @@ export class ScapStateEngine implements StateView {
         this.fd = parseOpen(this.ctx, this.t, this.fd, ev, type);
         break;
       case H_SOCKET:
-        this.parseSocket(ev);
+        this.fd = parseSocket(this.ctx, this.t, this.fd, ev);
         break;
       case H_BIND:
-        this.parseBind(ev);
+        parseBind(this.fd, ev);
         break;
       case H_CONNECT:
-        this.parseConnect(ev, type);
+        parseConnect(this.ctx, this.t, this.fd, ev, type);
         break;
       case H_ACCEPT:
-        this.parseAccept(ev, type);
+        this.fd = parseAccept(this.ctx, this.t, this.fd, ev, type);
         break;
       case H_CLOSE:
         if (ev.paramInt(0) >= 0 && this.fd !== undefined && this.t !== undefined) {
@@ -390,10 +387,10 @@ export class ScapStateEngine implements StateView {
         if (ev.paramInt(0) >= 0 && this.fd !== undefined && this.t !== undefined) updateCwd(this.ctx, this.t, this.fd.name);
         break;
       case H_READ_TUPLE:
-        this.parseReadTuple(ev, type);
+        parseReadTuple(this.ctx, this.fd, ev, type);
         break;
       case H_WRITE_TUPLE:
-        this.parseWriteTuple(ev, type);
+        this.fd = parseWriteTuple(this.ctx, this.t, this.fd, ev, type);
         break;
       case H_SETUID:
         // setuid's uid is parameter 1; setresuid/setreuid's euid is parameter 2.
@@ -692,83 +689,6 @@ export class ScapStateEngine implements StateView {
     const name = ev.paramString(1);
     if (name !== 'container' && name !== 'container_removed') return;
     this.addContainerJson(cstring(ev.paramBytes(2)), name === 'container');
-  }
-
-  // ---------------------------------------------------------------- sockets
-
-  private parseSocket(ev: ScapEvent): void {
-    const t = this.t;
-    const fd = ev.paramInt(0);
-    if (fd < 0 || t === undefined) return;
-    this.fd = this.addFd(t, fd, socketFd(fd, ev.paramUint(1), ev.paramUint(2), ev.paramUint(3), ev.paramUint(4)));
-  }
-
-  private parseBind(ev: ScapEvent): void {
-    const f = this.fd;
-    if (f === undefined || ev.paramInt(0) < 0) return;
-    const addr = ev.paramBytes(1);
-    if (isSockAddrValid(addr)) bindFd(f, addr);
-  }
-
-  private parseConnect(ev: ScapEvent, type: number): void {
-    const t = this.t;
-    const f = this.fd;
-    if (t === undefined || f === undefined) return;
-    const res = ev.paramInt(0);
-    if (res < 0 && res !== -115 /* EINPROGRESS */) return;
-    setConnected(f);
-    const enter = this.enterOf(t, type);
-    const enterAddr = enter !== undefined && enter.params[1] !== undefined && isSockAddrValid(enter.params[1]) ? enter.params[1] : undefined;
-    const tuple = ev.paramBytes(1);
-    if (tuple.length === 0) {
-      if (enterAddr === undefined) return;
-      clientFromAddr(f, enterAddr);
-      return;
-    }
-    const exitAddr = has(ev, 3) && isSockAddrValid(ev.paramBytes(3)) ? ev.paramBytes(3) : undefined;
-    if (!isSockTupleValid(tuple)) return;
-    fillClient(f, tuple, exitAddr, enterAddr);
-  }
-
-  private parseAccept(ev: ScapEvent, type: number): void {
-    const t = this.t;
-    if (t === undefined) return;
-    const fd = ev.paramInt(0);
-    if (fd < 0) return;
-    t.lastEventFd = fd;
-    const f = acceptedFd(fd, ev.paramBytes(1), type === ACCEPT4_6_X ? ev.paramInt(5) & PPM_O_CLOEXEC : 0);
-    if (f !== undefined) this.fd = this.addFd(t, fd, f);
-  }
-
-  /** parse_read_exit: reads mark a socket connected; recvfrom/recvmsg fill its tuple (UDP, or an unnamed socket). */
-  private parseReadTuple(ev: ScapEvent, type: number): void {
-    if (type === RECVMMSG_X && !has(ev, 0)) return;
-    const f = this.fd;
-    if (f === undefined || ev.paramInt(0) < 0) return;
-    // a successful read or write on an IP socket marks it connected (parse_read_exit)
-    if (f.type === 'ipv4' || f.type === 'ipv6') setConnected(f);
-    const at = TUPLE_PARAM[type]!;
-    if (at < 0 || !(f.name.length === 0 || f.tuple?.l4proto !== 'tcp')) return;
-    updateFdFromTuple(f, ev.paramBytes(at), true, this.interfaces);
-  }
-
-  /** parse_write_exit: sendto/sendmsg, including the UDP socket libsinsp infers when socket() was not seen. */
-  private parseWriteTuple(ev: ScapEvent, type: number): void {
-    if (type === SENDMMSG_X && !has(ev, 0)) return;
-    const t = this.t;
-    if (this.fd === undefined && t !== undefined && (type === SEND_X || type === SENDTO_X || type === SENDMSG_X) && ev.paramInt(0) >= 0) {
-      const fd = ev.paramInt(2);
-      const tuple = TUPLE_PARAM[type]! >= 0 ? ev.paramBytes(TUPLE_PARAM[type]!) : new Uint8Array(0);
-      const family = tuple[0];
-      // The driver's tuple family byte is the kernel's AF_INET (2) / AF_INET6 (10).
-      if (family === 2 || family === 10) this.fd = this.addFd(t, fd, socketFd(fd, family === 2 ? PPM_AF_INET : PPM_AF_INET6, SOCK_DGRAM, IPPROTO_UDP, 0));
-    }
-    const f = this.fd;
-    if (f === undefined || ev.paramInt(0) < 0) return;
-    if (f.type === 'ipv4' || f.type === 'ipv6') setConnected(f);
-    const at = TUPLE_PARAM[type]!;
-    if (at < 0 || !(f.name.length === 0 || f.tuple?.l4proto !== 'tcp')) return;
-    updateFdFromTuple(f, ev.paramBytes(at), false, this.interfaces);
   }
 
   // ---------------------------------------------------------------- purging
