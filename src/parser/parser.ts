@@ -21,7 +21,8 @@
  * Recursion is counted as libsinsp's depth_guard counts it: one level for each libsinsp
  * function that has a guard, entered where that function is (`enter`, `probe`).
  *
- * The cursor, the splitting of words, the depth count and the errors are in parser-cursor.ts.
+ * The cursor, the splitting of words, the depth count and the errors are in parser-cursor.ts;
+ * the operands (fields, transformers, values, lists) in operand-parser.ts.
  *
  * Decisions are taken by the gates, and every error by the rule where libsinsp raises it.
  * Chevrotain also checks an alternative's first token, and does not count a rule's final
@@ -30,59 +31,16 @@
  * token and the end of input (`everyToken`).
  */
 
-import type {
-  BinaryOperator,
-  Expr,
-  FieldExpr,
-  ListExpr,
-  ListRefExpr,
-  Operand,
-  OperatorModifier,
-  RightHandSide,
-  SourcePosition,
-  TransformerArg,
-  TransformerExpr,
-  TransformerListExpr,
-  TransformerListItem,
-  TransformerName,
-  ValueExpr,
-} from './ast.js';
+import type { BinaryOperator, Expr, Operand, OperatorModifier, RightHandSide } from './ast.js';
 import { type IToken, tokenMatcher } from './chevrotain.js';
 import { HINTS, SYNTAX } from './errors.js';
-import {
-  BareStringPiece,
-  Comma,
-  Eq,
-  EqEq,
-  FieldArgPiece,
-  Gt,
-  GtEq,
-  LBracket,
-  LParen,
-  Lt,
-  LtEq,
-  NotEq,
-  QuotedString,
-  RBracket,
-  RParen,
-  StrayCharacter,
-  Word,
-} from './lexer.js';
-import { CursorParser, SyntaxFailure } from './parser-cursor.js';
+import { Eq, EqEq, Gt, GtEq, LParen, Lt, LtEq, NotEq, RParen, StrayCharacter, Word } from './lexer.js';
+import { OperandParser } from './operand-parser.js';
+import { SyntaxFailure } from './parser-cursor.js';
 import { isWord, touches, wordPrefix } from './tokens.js';
-import {
-  DEFAULT_MAX_DEPTH,
-  FIELD_NAME,
-  fieldNamePrefix,
-  IDENTIFIER,
-  identifierPrefix,
-  LIST_OPERATORS_BY_PRIORITY,
-  NUMBER,
-  numberPrefix,
-  POSIX_SPACES,
-} from './words.js';
+import { DEFAULT_MAX_DEPTH, FIELD_NAME, IDENTIFIER, identifierPrefix, LIST_OPERATORS_BY_PRIORITY, POSIX_SPACES } from './words.js';
 
-export class ConditionParser extends CursorParser {
+export class ConditionParser extends OperandParser {
   constructor(options: { validate?: boolean } = {}) {
     super(options);
     this.performSelfAnalysis();
@@ -254,173 +212,6 @@ export class ConditionParser extends CursorParser {
     return this.ACTION(() => this.leave(result));
   });
 
-  /** parse_field_remainder: a field name (known to be one) and its optional argument. */
-  private field = this.RULE('field', (): FieldExpr => {
-    this.ACTION(() => this.enter());
-    const name = this.CONSUME(Word);
-    const arg = this.SUBRULE(this.optionalFieldArg, { ARGS: [name] });
-    return this.ACTION(() => {
-      const node: FieldExpr = { kind: 'field', name: name.image, range: this.source.span(name, arg ? arg.end : this.source.end(name)) };
-      if (arg) node.arg = arg.value;
-      return this.leave(node);
-    });
-  });
-
-  /** parse_optional_field_arg: `[arg]` written right after a field or transformer. */
-  private optionalFieldArg = this.RULE('optionalFieldArg', (previous: IToken): { value: string; end: SourcePosition } | undefined => {
-    let result: { value: string; end: SourcePosition } | undefined;
-    this.OPTION({
-      GATE: () => touches(previous, this.LA(1)),
-      DEF: () => {
-        const open = this.CONSUME(LBracket);
-        // No blank is read after '[': backspaces there start a bare argument (see bareFieldArg).
-        const lead = this.ACTION(() => this.backspacesAfter(open.endOffset! + 1));
-        const value = this.OR([
-          {
-            GATE: () => touches(open, this.LA(1)),
-            ALT: () => {
-              const quoted = this.CONSUME(QuotedString);
-              return this.ACTION(() => ({ text: this.unquote(quoted), end: quoted.endOffset! + 1 }));
-            },
-          },
-          {
-            GATE: () => this.LA(1).startOffset === open.endOffset! + 1 + lead.length,
-            ALT: () => this.SUBRULE(this.bareFieldArg, { ARGS: [lead] }),
-          },
-          { ALT: () => this.ACTION(() => (lead ? { text: lead, end: open.endOffset! + 1 + lead.length } : this.fail(SYNTAX.fieldArgument, this.LA(1)))) },
-        ]);
-        const close = this.OR2([
-          { GATE: () => this.LA(1).startOffset === value.end, ALT: () => this.CONSUME(RBracket) },
-          { ALT: () => this.ACTION(() => this.fail(SYNTAX.closeBracket, this.LA(1))) },
-        ]);
-        this.ACTION(() => {
-          result = { value: value.text, end: this.source.end(close) };
-        });
-      },
-    });
-    return result;
-  });
-
-  /**
-   * RGX_FIELDARGBARESTR: touching pieces up to the ']' (`/var/run/docker.sock`, `a(b)`).
-   * Backspaces are blanks between tokens but belong to a bare string: they are kept.
-   */
-  private bareFieldArg = this.RULE('bareFieldArg', (lead: string): { text: string; end: number } => {
-    const first = this.CONSUME(FieldArgPiece);
-    let text = this.ACTION(() => lead + first.image + this.backspacesAfter(first.endOffset! + 1));
-    let end = this.ACTION(() => first.startOffset + text.length - lead.length);
-    this.MANY({
-      GATE: () => this.LA(1).startOffset === end && tokenMatcher(this.LA(1), FieldArgPiece),
-      DEF: () => {
-        const piece = this.CONSUME2(FieldArgPiece);
-        this.ACTION(() => {
-          const run = piece.image + this.backspacesAfter(piece.endOffset! + 1);
-          text += run;
-          end = piece.startOffset + run.length;
-        });
-      },
-    });
-    return { text, end };
-  });
-
-  /** RGX_BARESTR: touching pieces with no blank, quote, parenthesis, '=' or ',' (`/usr/bin/*`, `a!b`); backspaces kept. */
-  private bareString = this.RULE('bareString', (): { text: string; end: number } => {
-    const first = this.CONSUME(BareStringPiece);
-    let text = this.ACTION(() => first.image + this.backspacesAfter(first.endOffset! + 1));
-    let end = this.ACTION(() => first.startOffset + text.length);
-    this.MANY({
-      GATE: () => {
-        if (this.LA(1).startOffset !== end) return false;
-        this.splitBareThenEq();
-        return tokenMatcher(this.LA(1), BareStringPiece);
-      },
-      DEF: () => {
-        const piece = this.CONSUME2(BareStringPiece);
-        this.ACTION(() => {
-          const run = piece.image + this.backspacesAfter(piece.endOffset! + 1);
-          text += run;
-          end = piece.startOffset + run.length;
-        });
-      },
-    });
-    this.ACTION(() => this.lexemes.set(this.LA(0), text));
-    return { text, end };
-  });
-
-  /** `name(arg, …)` with an optional `[arg]`; the name token is known to be a transformer. */
-  private transformer = this.RULE('transformer', (): TransformerExpr => {
-    const name = this.CONSUME(Word);
-    return this.SUBRULE(this.transformerRemainder, { ARGS: [name.image, this.ACTION(() => this.source.startOf(name))] });
-  });
-
-  /** parse_field_or_transformer_remainder: `(arg, …)` and an optional `[arg]`. */
-  private transformerRemainder = this.RULE('transformerRemainder', (name: string, start: SourcePosition): TransformerExpr => {
-    this.ACTION(() => this.enter());
-    this.CONSUME(LParen);
-    const args: TransformerArg[] = [this.SUBRULE(this.transformerArg)];
-    this.MANY(() => {
-      this.CONSUME(Comma);
-      args.push(this.SUBRULE2(this.transformerArg));
-    });
-    const close = this.OR([{ ALT: () => this.CONSUME(RParen) }, { ALT: () => this.ACTION(() => this.fail(SYNTAX.closeTransformer, this.LA(1))) }]);
-    const arg = this.SUBRULE(this.optionalFieldArg, { ARGS: [close] });
-    return this.ACTION(() => this.leave(this.transformerNode(name as TransformerName, args, start, close, arg)));
-  });
-
-  /** parse_field_transformer_arg: a number, a quoted string, a list, a transformer or a field, in this order. */
-  private transformerArg = this.RULE('transformerArg', (): TransformerArg => {
-    this.ACTION(() => {
-      this.enter();
-      const word = this.wordAhead();
-      if (numberPrefix(word) > 0) this.split(numberPrefix(word));
-      else if (!this.transformerFollows(false)) this.split(fieldNamePrefix(word));
-    });
-    const result = this.OR([
-      { GATE: () => NUMBER.test(this.LA(1).image), ALT: () => this.SUBRULE(this.numberValue), IGNORE_AMBIGUITIES: true },
-      { ALT: () => this.SUBRULE(this.quotedValue) },
-      { ALT: () => this.SUBRULE(this.transformerList) },
-      { GATE: () => this.transformerFollows(false), ALT: () => this.SUBRULE(this.transformer), IGNORE_AMBIGUITIES: true },
-      { GATE: () => FIELD_NAME.test(this.LA(1).image), ALT: () => this.SUBRULE(this.field), IGNORE_AMBIGUITIES: true },
-      { ALT: () => this.ACTION(() => this.fail(SYNTAX.transformerArgument, this.LA(1))) },
-    ]);
-    return this.ACTION(() => this.leave(result));
-  });
-
-  /** parse_transformer_list (no depth guard in libsinsp). */
-  private transformerList = this.RULE('transformerList', (): TransformerListExpr => {
-    const open = this.CONSUME(LParen);
-    const items: TransformerListItem[] = [];
-    this.OPTION({
-      GATE: () => !tokenMatcher(this.LA(1), RParen),
-      DEF: () => {
-        items.push(this.SUBRULE(this.transformerListItem));
-        this.MANY(() => {
-          this.CONSUME(Comma);
-          items.push(this.SUBRULE2(this.transformerListItem));
-        });
-      },
-    });
-    const close = this.OR([{ ALT: () => this.CONSUME(RParen) }, { ALT: () => this.ACTION(() => this.fail(SYNTAX.closeTransformerList, this.LA(1))) }]);
-    return this.ACTION(() => ({ kind: 'transformer_list', items, range: this.source.span(open, this.source.end(close)) }));
-  });
-
-  /** parse_transformer_list_arg: a field, a transformer, a quoted string or a number, in this order. */
-  private transformerListItem = this.RULE('transformerListItem', (): TransformerListItem => {
-    this.ACTION(() => {
-      const word = this.wordAhead();
-      if (this.fieldNameAhead() || this.transformerFollows(false)) return;
-      this.split(numberPrefix(word));
-    });
-    return this.OR([
-      { GATE: () => FIELD_NAME.test(this.LA(1).image), ALT: () => this.SUBRULE(this.field), IGNORE_AMBIGUITIES: true },
-      { GATE: () => this.transformerFollows(false), ALT: () => this.SUBRULE(this.transformer), IGNORE_AMBIGUITIES: true },
-      { ALT: () => this.SUBRULE(this.quotedValue) },
-      { GATE: () => NUMBER.test(this.LA(1).image), ALT: () => this.SUBRULE(this.numberValue), IGNORE_AMBIGUITIES: true },
-      ...this.everyToken<TransformerListItem>(),
-      { ALT: () => this.ACTION(() => this.fail(SYNTAX.transformerListArgument, this.LA(1))) },
-    ]);
-  });
-
   /** parse_condition: the operator and right-hand side after a field or transformer. */
   private comparison = this.RULE('comparison', (left: Operand): Expr => {
     this.ACTION(() => {
@@ -520,172 +311,11 @@ export class ConditionParser extends CursorParser {
     });
   });
 
-  /** parse_num_value_or_transformer */
-  private numberOrTransformer = this.RULE('numberOrTransformer', (): RightHandSide => {
-    this.ACTION(() => {
-      this.enter();
-      if (this.transformerFollows(true)) return;
-      this.probe();
-      this.split(numberPrefix(this.wordAhead()));
-    });
-    const result = this.OR([
-      { GATE: () => this.transformerFollows(true), ALT: () => this.SUBRULE(this.transformerOrVal), IGNORE_AMBIGUITIES: true },
-      { GATE: () => NUMBER.test(this.LA(1).image), ALT: () => this.SUBRULE(this.numberValue), IGNORE_AMBIGUITIES: true },
-      { ALT: () => this.ACTION(() => this.fail(SYNTAX.number, this.LA(1))) },
-    ]);
-    return this.ACTION(() => this.leave(result));
-  });
-
-  /** A quoted or bare string (a list item), or the error `message`. */
-  private stringValue = this.RULE('stringValue', (message: string): ValueExpr => {
-    this.ACTION(() => this.splitBareThenEq());
-    return this.OR([
-      { ALT: () => this.SUBRULE(this.quotedValue) },
-      { GATE: () => this.bareStringAhead(), ALT: () => this.SUBRULE(this.bareValue) },
-      { ALT: () => this.ACTION(() => this.fail(message, this.LA(1))) },
-    ]);
-  });
-
-  private bareValue = this.RULE('bareValue', (): ValueExpr => {
-    const first = this.LA(1);
-    const bare = this.SUBRULE(this.bareString);
-    return this.ACTION((): ValueExpr => ({ kind: 'value', value: bare.text, range: this.source.span(first, this.source.position(bare.end)) }));
-  });
-
-  private quotedValue = this.RULE('quotedValue', (): ValueExpr => {
-    const token = this.CONSUME(QuotedString);
-    return this.ACTION(() => {
-      const value = this.unquote(token);
-      this.lexemes.set(token, value);
-      return { kind: 'value', value, range: this.source.tokenRange(token) };
-    });
-  });
-
-  private numberValue = this.RULE('numberValue', (): ValueExpr => {
-    const token = this.CONSUME(Word);
-    return this.ACTION(() => ({ kind: 'value', value: token.image, range: this.source.tokenRange(token) }));
-  });
-
-  /** parse_list_value, after a modifier: a literal list or a list name. */
-  private listOrName = this.RULE('listOrName', (): ListExpr | ListRefExpr => {
-    this.ACTION(() => {
-      this.enter();
-      this.split(identifierPrefix(this.wordAhead()));
-    });
-    const result = this.OR([
-      { ALT: () => this.SUBRULE(this.list) },
-      { GATE: () => IDENTIFIER.test(this.LA(1).image), ALT: () => this.SUBRULE(this.listRef), IGNORE_AMBIGUITIES: true },
-      { ALT: () => this.ACTION(() => this.fail(SYNTAX.listOrIdentifier, this.LA(1))) },
-    ]);
-    return this.ACTION(() => this.leave(result));
-  });
-
-  /** parse_list_value_or_transformer, after `in`/`intersects`/`pmatch`. */
-  private listOrTransformer = this.RULE('listOrTransformer', (): RightHandSide => {
-    this.ACTION(() => {
-      this.enter();
-      if (tokenMatcher(this.LA(1), LParen) || this.transformerFollows(true)) return;
-      this.probe();
-      this.split(identifierPrefix(this.wordAhead()));
-    });
-    const result = this.OR([
-      { ALT: () => this.SUBRULE(this.list) },
-      { GATE: () => this.transformerFollows(true), ALT: () => this.SUBRULE(this.transformerOrVal), IGNORE_AMBIGUITIES: true },
-      { GATE: () => IDENTIFIER.test(this.LA(1).image), ALT: () => this.SUBRULE(this.listRef), IGNORE_AMBIGUITIES: true },
-      { ALT: () => this.ACTION(() => this.fail(SYNTAX.listOrTransformer, this.LA(1))) },
-    ]);
-    return this.ACTION(() => this.leave(result));
-  });
-
-  private listRef = this.RULE('listRef', (): ListRefExpr => {
-    const token = this.CONSUME(Word);
-    return this.ACTION(() => ({ kind: 'list_ref', name: token.image, range: this.source.tokenRange(token) }));
-  });
-
-  /**
-   * try_parse_list_expr. libsinsp reads the first item inside a try block and takes any
-   * error there for an empty list: an invalid escape in a quoted first item, or the depth
-   * limit reached by it, is not reported (the quoted item is skipped; a depth error leaves
-   * libsinsp's depth count one too high, see parseText).
-   */
-  private list = this.RULE('list', (): ListExpr => {
-    const open = this.CONSUME(LParen);
-    const items: ValueExpr[] = [];
-    const head = this.ACTION(() => this.listHead());
-    this.OPTION({
-      GATE: () => head === 'item',
-      DEF: () => {
-        items.push(this.SUBRULE(this.listItem));
-        this.MANY(() => {
-          this.CONSUME(Comma);
-          items.push(this.SUBRULE2(this.listItem));
-        });
-      },
-    });
-    this.OPTION2({ GATE: () => head === 'skip', DEF: () => this.CONSUME(QuotedString) });
-    const close = this.OR([
-      // After a skipped item libsinsp reads no blank before the ')'.
-      { GATE: () => head !== 'skip' || touches(this.LA(0), this.LA(1)), ALT: () => this.CONSUME(RParen) },
-      { ALT: () => this.ACTION(() => this.fail(SYNTAX.closeParen, this.LA(1))) },
-    ]);
-    return this.ACTION(() => ({ kind: 'list', items, range: this.source.span(open, this.source.end(close)) }));
-  });
-
-  /** parse_str_value_or_transformer with no transformer: one item of a list. */
-  private listItem = this.RULE('listItem', (): ValueExpr => {
-    this.ACTION(() => this.enter());
-    const value = this.SUBRULE(this.stringValue, { ARGS: [SYNTAX.string] });
-    return this.ACTION(() => this.leave(value));
-  });
-
-  /** try_parse_transformer_or_val: `val(field)` or a transformer, on a right-hand side. */
-  private transformerOrVal = this.RULE('transformerOrVal', (): TransformerExpr => {
-    this.ACTION(() => this.enter());
-    const result = this.OR([
-      {
-        GATE: () => this.LA(1).image === 'val',
-        ALT: () => {
-          const name = this.CONSUME(Word);
-          return this.SUBRULE(this.valRemainder, { ARGS: [this.ACTION(() => this.source.startOf(name))] });
-        },
-        IGNORE_AMBIGUITIES: true,
-      },
-      { ALT: () => this.SUBRULE(this.transformer), IGNORE_AMBIGUITIES: true },
-    ]);
-    return this.ACTION(() => this.leave(result));
-  });
-
-  /** What follows `val`: `(field)` and an optional `[arg]`. */
-  private valRemainder = this.RULE('valRemainder', (start: SourcePosition): TransformerExpr => {
-    this.CONSUME(LParen);
-    this.ACTION(() => this.split(fieldNamePrefix(this.wordAhead())));
-    const field = this.OR([
-      { GATE: () => FIELD_NAME.test(this.LA(1).image), ALT: () => this.SUBRULE(this.field), IGNORE_AMBIGUITIES: true },
-      { ALT: () => this.ACTION(() => this.fail(SYNTAX.valField('val'), this.LA(1))) },
-    ]);
-    const close = this.OR2([{ ALT: () => this.CONSUME(RParen) }, { ALT: () => this.ACTION(() => this.fail(SYNTAX.closeTransformer, this.LA(1))) }]);
-    const arg = this.SUBRULE(this.optionalFieldArg, { ARGS: [close] });
-    return this.ACTION(() => this.transformerNode('val', [field], start, close, arg));
-  });
-
   // ---- nodes ------------------------------------------------------------------------------
 
   private binary(left: Operand, operator: BinaryOperator, right: RightHandSide, modifier?: OperatorModifier): Expr {
     const node: Expr = { kind: 'binary', left, operator, right, range: this.source.span(left.range.start, right.range.end) };
     if (modifier) node.modifier = modifier;
-    return node;
-  }
-
-  /** A transformer node from its name's start to its ')' or the `[arg]` after it. */
-  private transformerNode(
-    name: TransformerName,
-    args: TransformerArg[],
-    start: SourcePosition,
-    close: IToken,
-    arg: { value: string; end: SourcePosition } | undefined,
-  ): TransformerExpr {
-    const node: TransformerExpr = { kind: 'transformer', name, args, range: this.source.span(start, arg ? arg.end : this.source.end(close)) };
-    if (arg) node.arg = arg.value;
     return node;
   }
 
