@@ -82,6 +82,19 @@ describe('which events are light', () => {
     }
     expect(plan(['open'], ['proc.vmsizex'])[codeOf('PPME_SYSCALL_MMAP_X')]).toBe(1);
   });
+
+  it('counts the fields of a filter format and of the alerts, not only those of the conditions', () => {
+    const parsed = parseCondition('evt.type = open');
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    const mmap = codeOf('PPME_SYSCALL_MMAP_X');
+    const filter = (format: string) => new EventFilter(parsed.ast, { format }, FieldCatalogue.syscall(), new ScapEventSource()).needs();
+    expect(lightEvents(filter('%proc.name'))![mmap]).toBe(1);
+    expect(lightEvents(filter('%proc.name %proc.vmrss'))![mmap]).toBe(0);
+    const replay = (print?: string) =>
+      new Replayer(stable, { alerts: print === undefined ? {} : { appendOutput: print } }, FieldCatalogue.syscall(), new ScapEventSource()).needs();
+    expect(lightEvents(replay())![mmap]).toBe(1);
+    expect(lightEvents(replay('%thread.vmsize'))![mmap]).toBe(0);
+  });
 });
 
 /** What a reader delivers, per event: identity and, for a full event, its parameters. */
