@@ -30,7 +30,8 @@ export interface VisitOptions {
  * `visit` (as one reused item: copy what you keep); the drivers skip the events libsinsp
  * keeps for the state only (`ScapEventSource.delivered`). With `needs`, the events the driver
  * cannot match and whose state nothing reads are light: `visit` still gets them, and may read
- * their code only.
+ * their type (a generic event's is its first parameter, which no conversion changes) but no
+ * field: their parameters are unconverted and the state skipped them.
  */
 export async function visitScap(
   input: ScapSource,

@@ -55,8 +55,9 @@ export interface ScapReaderOptions {
   /** Largest block accepted, in bytes (default 256 MiB): bounds memory on a corrupt length. */
   maxBlockLength?: number;
   /**
-   * Light events by code (read-plan.ts): checked and counted as usual, never converted (their
-   * parameters stay as written); only their header may be read.
+   * Light events by code (read-plan.ts): checked and counted as usual, never converted: their
+   * header is right, their parameters are as written (the first ones, which conversions never
+   * change, are the converted event's: a generic event's syscall).
    */
   lightEvents?: Uint8Array;
 }
