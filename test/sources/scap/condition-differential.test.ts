@@ -23,7 +23,7 @@ import { ScapEventSource } from '../../../src/sources/scap/source.js';
 import { readScap } from '../../../src/sources/scap/stream.js';
 import { mapLimit, requireSysdig, sysdigSelect } from '../../helpers/sysdig.js';
 import { CONDITIONS } from '../../helpers/sysdig-conditions.js';
-import { eventKey, SYSDIG_CAPTURES, SYSDIG_EVENT_KEY } from './helpers.js';
+import { BARE_EXITS, eventKey, GENERIC, SYSDIG_CAPTURES, SYSDIG_EVENT_KEY } from './helpers.js';
 
 /**
  * Conditions whose selection differs because libs HEAD and sysdig 0.29 differ on a field
@@ -40,22 +40,7 @@ interface Allowed {
 }
 
 /** Generic exits, and exits these captures record without parameters. */
-const GENERIC_EXITS = [
-  'mprotect',
-  'arch_prctl',
-  'set_tid_address',
-  'set_robust_list',
-  'rt_sigaction',
-  'rt_sigprocmask',
-  'clock_gettime',
-  'getrusage',
-  'gettimeofday',
-  'madvise',
-  'setsockopt',
-  'getsockopt',
-  'getpeername',
-  'getsockname',
-].map((t) => `${t}<`);
+const GENERIC_EXITS = [...GENERIC, ...BARE_EXITS].map((t) => `${t}<`);
 
 const VERSION_DIFFERENCES: Allowed[] = [
   {

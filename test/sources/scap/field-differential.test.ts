@@ -24,7 +24,7 @@ import type { ScapEvent } from '../../../src/sources/scap/event.js';
 import { ScapEventSource } from '../../../src/sources/scap/source.js';
 import { readScap } from '../../../src/sources/scap/stream.js';
 import { requireSysdig, sysdigKnownFields } from '../../helpers/sysdig.js';
-import { eventKey, SYSDIG_CAPTURES, SYSDIG_EVENT_KEY } from './helpers.js';
+import { BARE_EXITS, eventKey, GENERIC, SYSDIG_CAPTURES, SYSDIG_EVENT_KEY } from './helpers.js';
 
 const SEP = '\x1e';
 const END = '\x1d';
@@ -68,21 +68,6 @@ const ARG_FORMS = [
 const NO_PLAIN_FORM = new Set(['proc.aname', 'proc.apid']);
 
 const ALL = undefined;
-/** Syscalls the captures record as generic events. */
-const GENERIC = [
-  'mprotect',
-  'arch_prctl',
-  'set_tid_address',
-  'set_robust_list',
-  'rt_sigaction',
-  'rt_sigprocmask',
-  'clock_gettime',
-  'getrusage',
-  'gettimeofday',
-  'madvise',
-];
-/** Exit events these captures record without parameters (not instrumented then: no return value). */
-const BARE_EXITS = ['setsockopt', 'getsockopt', 'getpeername', 'getsockname'];
 const CONVERTER =
   "libscap's converter (userspace/libscap/engine/savefile/converter/table.cpp), which 0.29 did not have, " +
   'drops the enter events it merges into their exits';

@@ -58,3 +58,19 @@ export const SYSDIG_EVENT_KEY = '%evt.rawtime %evt.cpu %thread.tid %evt.dir';
 export function eventKey(ev: { ts(): bigint; cpu: number; tid: number; type: number }): string {
   return `${ev.ts()} ${ev.cpu} ${ev.tid} ${EVENTS[ev.type]?.direction === 'exit' ? '<' : '>'}`;
 }
+
+/** Syscalls the sysdig captures record as generic events. */
+export const GENERIC = [
+  'mprotect',
+  'arch_prctl',
+  'set_tid_address',
+  'set_robust_list',
+  'rt_sigaction',
+  'rt_sigprocmask',
+  'clock_gettime',
+  'getrusage',
+  'gettimeofday',
+  'madvise',
+];
+/** Exit events these captures record without parameters (not instrumented then: no return value). */
+export const BARE_EXITS = ['setsockopt', 'getsockopt', 'getpeername', 'getsockname'];
