@@ -53,6 +53,31 @@ describe('scap drivers', () => {
     expect(r.error).toBeUndefined();
   });
 
+  it('reads blocks split across chunks, also when fed several chunks before reading', () => {
+    // two sections (a concatenated capture)
+    const raw = concat(rawCapture('single_ipv6_conn.scap'), rawCapture('single_ipv6_conn.scap'));
+    const expected = readAll(raw).events;
+    const line = (r: ScapReader): string => `${r.event.num} ${r.event.type} ${r.event.ts()} ${r.event.tid} ${r.event.cpu} ${r.event.paramCount}`;
+    for (const [size, perRead] of [
+      [150_001, 1],
+      [150_001, 2],
+      [1_001, 3],
+    ] as const) {
+      const reader = new ScapReader();
+      const seen: string[] = [];
+      let k = 0;
+      for (let at = 0; at < raw.length; at += size) {
+        reader.feed(raw.subarray(at, at + size));
+        if (++k % perRead !== 0 && at + size < raw.length) continue;
+        for (let step = reader.next(); step === STEP_EVENT; step = reader.next()) seen.push(line(reader));
+      }
+      reader.finish();
+      for (let step = reader.next(); step === STEP_EVENT; step = reader.next()) seen.push(line(reader));
+      expect(reader.error).toBeUndefined();
+      expect(seen).toEqual(expected);
+    }
+  });
+
   it('holds at most about one block and one chunk, however long the input (constant memory)', () => {
     // 20 MB of events fed in odd-sized chunks: blocks straddle every chunk boundary
     const ev = eventBlock({ type: codeOf('PPME_SYSCALL_OPEN_X'), params: [p.u64(3), p.str('/etc/passwd'), p.u32(1), p.u32(0), p.u32(0), p.u64(1)] });
