@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { hasSysdig } from '../data.js';
 import { sectionedScap } from '../scap-data.js';
+import { sharedPath } from '../shared.js';
 import type { Figure, Registration, Suite } from '../types.js';
 
 /** Runs of each side, alternated (sysdig, kestrel, sysdig, …): the machine is shared. */
@@ -11,6 +12,7 @@ const GIGABYTE = 1e9;
 const CONDITION = 'evt.type in (open, openat) and fd.name startswith /etc';
 const PROBE = 'dist/bench/scap-probe.js';
 const CLI = 'dist/src/cli/main.js';
+const WALK = 'dist/bench/scap-walk.js';
 
 interface Run {
   wall: number;
@@ -61,17 +63,30 @@ export const scapNativeSuite: Suite = {
       const sysdig: number[] = [];
       const kestrel: number[] = [];
       const ratios: number[] = [];
+      const floor: number[] = [];
+      const floorRatios: number[] = [];
+      const startup: number[] = [];
+      // kestrel's start-up: the same command on a capture of 389 blocks
+      const small = [CLI, 'replay', '--filter', CONDITION, '-p', '%evt.num', sharedPath('captures/scap/test_ipv6_client.scap')];
       for (let i = 0; i < RUNS; i++) {
         const s = run('sysdig', ['-r', scap, '-p', '%evt.num', CONDITION]).wall;
         const k = run(process.execPath, kestrelFilter);
+        const w = run(process.execPath, [WALK, scap]).wall;
+        startup.push(run(process.execPath, small).wall);
         sysdig.push(s);
         kestrel.push(k.wall);
         ratios.push(k.wall / s);
+        floor.push(w);
+        floorRatios.push(w / s);
       }
       figures.push(
         figure(`sysdig -r sectioned-1m.scap (${events} events once libs' converter has merged enter events): ${CONDITION}`, 's', sysdig),
         figure('kestrel replay --filter, same file and condition (process wall time)', 's', kestrel),
         figure('kestrel time / sysdig time (per alternated pair)', 'ratio', ratios, { target: '<= 1.0', met: median(ratios) <= 1.0 }),
+        // What no JavaScript reader can beat here: a Node process that only steps over the blocks.
+        figure("floor: a Node process stepping over the same file's blocks, nothing decoded (bench/scap-walk.ts)", 's', floor),
+        figure('floor time / sysdig time', 'ratio', floorRatios),
+        figure('kestrel start-up: the same command on a 389-block capture (test_ipv6_client.scap)', 's', startup),
       );
     }
 

@@ -107,9 +107,14 @@ export class ThreadTable {
   readonly threads = new Map<number, ThreadState>();
   readonly groups = new Map<number, ThreadGroup>();
   private readonly groupOf = new WeakMap<ThreadState, ThreadGroup>();
-  private readonly exitedKeys = new Array<bigint>(RECENTLY_EXITED_RING_SIZE).fill(-1n);
+  // The ring of recently exited threads, keyed as libsinsp keys it (the low 32 bits of ptid and
+  // tid): the ids in int32 arrays, so that the scan on each clone compares numbers, not BigInts.
+  private readonly exitedTids = new Int32Array(RECENTLY_EXITED_RING_SIZE);
+  private readonly exitedPtids = new Int32Array(RECENTLY_EXITED_RING_SIZE);
   private readonly exitedTs = new Array<bigint>(RECENTLY_EXITED_RING_SIZE).fill(0n);
   private exitedNext = 0;
+  /** Entries of the ring written so far (up to its size). */
+  private exitedCount = 0;
   /** Threads refused because the table was full (libsinsp's n_drops_full_threadtable). */
   droppedFull = 0;
 
@@ -203,15 +208,20 @@ export class ThreadTable {
   }
 
   recordExited(tid: number, ptid: number, ts: bigint): void {
-    this.exitedKeys[this.exitedNext] = exitedKey(ptid, tid);
+    this.exitedTids[this.exitedNext] = tid | 0;
+    this.exitedPtids[this.exitedNext] = ptid | 0;
     this.exitedTs[this.exitedNext] = ts;
     this.exitedNext = (this.exitedNext + 1) % RECENTLY_EXITED_RING_SIZE;
+    if (this.exitedCount < RECENTLY_EXITED_RING_SIZE) this.exitedCount++;
   }
 
   hasRecentlyExited(tid: number, ptid: number, ts: bigint): boolean {
-    const key = exitedKey(ptid, tid);
-    for (let i = 0; i < RECENTLY_EXITED_RING_SIZE; i++) {
-      if (this.exitedKeys[i] === key && ts >= this.exitedTs[i]! && ts - this.exitedTs[i]! < RECENTLY_EXITED_MAX_AGE_NS) return true;
+    const t32 = tid | 0;
+    const p32 = ptid | 0;
+    const tids = this.exitedTids;
+    const ptids = this.exitedPtids;
+    for (let i = 0; i < this.exitedCount; i++) {
+      if (tids[i] === t32 && ptids[i] === p32 && ts >= this.exitedTs[i]! && ts - this.exitedTs[i]! < RECENTLY_EXITED_MAX_AGE_NS) return true;
     }
     return false;
   }
@@ -286,8 +296,4 @@ export class ThreadTable {
     }
     if (!isMainThread(t)) this.erase(t);
   }
-}
-
-function exitedKey(ptid: number, tid: number): bigint {
-  return (BigInt.asUintN(32, BigInt(ptid)) << 32n) | BigInt.asUintN(32, BigInt(tid));
 }

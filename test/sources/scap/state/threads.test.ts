@@ -258,6 +258,16 @@ describe('thread table: recently exited threads', () => {
     expect(t.hasRecentlyExited(1000, 1, 20n * SECOND)).toBe(false);
     expect(t.hasRecentlyExited(1001, 1, 20n * SECOND)).toBe(true);
   });
+
+  it('keys exits by the low 32 bits of ptid and tid, and knows no exit before the first', () => {
+    const t = new ThreadTable(1000);
+    // nothing recorded: thread 0 of parent 0 at time 0 has not exited (the ring's unused slots are not exits)
+    expect(t.hasRecentlyExited(0, 0, 0n)).toBe(false);
+    t.recordExited(2 ** 32 + 100, -1, SECOND);
+    expect(t.hasRecentlyExited(100, 2 ** 32 - 1, SECOND)).toBe(true);
+    expect(t.hasRecentlyExited(100, 1, SECOND)).toBe(false);
+    expect(t.hasRecentlyExited(0, 0, SECOND)).toBe(false);
+  });
 });
 
 describe('thread table: limits', () => {
