@@ -17,6 +17,9 @@ export class EventView implements ScapEvent {
 
   /** Bytes holding the event; dv views the same memory. */
   buf: Uint8Array = new Uint8Array(0);
+  /** `textOf` as a Buffer, for its native Latin-1 decoding of ASCII text (made when text is read from another buf). */
+  private text: Buffer = Buffer.alloc(0);
+  private textOf: Uint8Array | undefined;
   dv: DataView = new DataView(new ArrayBuffer(0));
   /** Offset of the event header in buf. */
   off = 0;
@@ -140,10 +143,14 @@ export class EventView implements ScapEvent {
       if (b >= 0x80) ascii = false;
       stop++;
     }
-    if (ascii && stop - start < 64) {
-      let s = '';
-      for (let k = start; k < stop; k++) s += String.fromCharCode(this.buf[k]!);
-      return s;
+    // ASCII (most paths and names): one native copy; building it a character at a time made a
+    // string per character (a third of a replay's garbage)
+    if (ascii) {
+      if (this.textOf !== this.buf) {
+        this.textOf = this.buf;
+        this.text = Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+      }
+      return this.text.toString('latin1', start, stop);
     }
     return decoder.decode(this.buf.subarray(start, stop));
   }

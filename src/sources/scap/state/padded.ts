@@ -6,6 +6,7 @@
 import type { ScapEvent } from '../event.js';
 
 const EMPTY = new Uint8Array(0);
+const utf8 = new TextDecoder();
 
 export class PaddedEvent implements ScapEvent {
   readonly num: number;
@@ -89,6 +90,6 @@ export class PaddedEvent implements ScapEvent {
   paramString(i: number): string {
     const b = this.paramBytes(i);
     const nul = b.indexOf(0);
-    return new TextDecoder().decode(nul < 0 ? b : b.subarray(0, nul));
+    return utf8.decode(nul < 0 ? b : b.subarray(0, nul));
   }
 }
