@@ -4,6 +4,7 @@
  * planner owns, so two engines in one process share nothing.
  */
 import { type IpAddress, type IpNetwork, networkContains, parseIpAddress, parseIpNetwork, sameAddress } from '../fields/ip.js';
+import { asciiLower } from './ascii-case.js';
 import { asString, type ValueTest } from './values.js';
 
 /**
@@ -34,7 +35,7 @@ export function starGlob(pattern: string): ((s: string) => boolean) | undefined 
 }
 
 /** glob/iglob as fnmatch without flags: `*` and `?` also match `/`; `[...]` classes; `\` escapes. */
-export function globToRegExp(pattern: string, caseInsensitive: boolean): RegExp {
+export function globToRegExp(pattern: string): RegExp {
   let out = '^';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
@@ -54,7 +55,7 @@ export function globToRegExp(pattern: string, caseInsensitive: boolean): RegExp 
       i = close;
     } else out += escapeRegExp(c);
   }
-  return new RegExp(`${out}$`, caseInsensitive ? 'is' : 's');
+  return new RegExp(`${out}$`, 's');
 }
 
 function escapeRegExp(c: string): string {
@@ -70,10 +71,18 @@ export function globTest(pattern: string, caseInsensitive: boolean): ValueTest {
       const s = typeof v === 'string' ? v : asString(v);
       return s !== undefined && pieces(s);
     };
-  const re = globToRegExp(pattern, caseInsensitive);
+  if (!caseInsensitive) {
+    const re = globToRegExp(pattern);
+    return (v) => {
+      const s = asString(v);
+      return s !== undefined && re.test(s);
+    };
+  }
+  // FNM_CASEFOLD folds pattern and text alike, ASCII letters only (a regex's i flag folds more)
+  const folded = globToRegExp(asciiLower(pattern));
   return (v) => {
     const s = asString(v);
-    return s !== undefined && re.test(s);
+    return s !== undefined && folded.test(asciiLower(s));
   };
 }
 
@@ -85,7 +94,7 @@ export function globTest(pattern: string, caseInsensitive: boolean): ValueTest {
  */
 export function pathPrefixTest(paths: string[]): ValueTest {
   const split = paths.map(pathComponents);
-  const globs = split.map((c) => c.map((part) => (/[*?[]/.test(part) ? globToRegExp(part, false) : undefined)));
+  const globs = split.map((c) => c.map((part) => (/[*?[]/.test(part) ? globToRegExp(part) : undefined)));
   const simple = split.every((c) => c.length > 0) && globs.every((g) => g.every((x) => x === undefined));
   const texts = split.map((c) => `/${c.join('/')}`);
   const exact = new Set(texts);

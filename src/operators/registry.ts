@@ -6,6 +6,7 @@
  * planner and the ordering all read this table: adding an operator is adding an entry.
  */
 import type { FieldType } from '../fields/catalogue.js';
+import { asciiLower, includesAsciiFolded } from './ascii-case.js';
 import { type AddressCache, addressTest, globTest, networksTest, parseNetworks, pathPrefixTest } from './matchers.js';
 import { compileRegex } from './regex.js';
 import {
@@ -275,8 +276,8 @@ export const OPERATORS = {
     chance: 'selects',
     compare: onText(
       stringTest(
-        (s, c) => s.toLowerCase().includes(c),
-        (c) => c.toLowerCase(),
+        (s, c) => includesAsciiFolded(s, c),
+        (c) => asciiLower(c),
       ),
     ),
   }),

@@ -6,6 +6,7 @@
  */
 import type { FieldType } from '../fields/catalogue.js';
 import type { FieldValue } from '../fields/source.js';
+import { asciiLower, asciiUpper } from './ascii-case.js';
 import { asString } from './values.js';
 
 /** A transformer argument as the planner compiles it: how to read it, and what it yields. */
@@ -89,9 +90,21 @@ function stringMap(output: FieldType | 'input', f: (s: string) => string): Trans
   };
 }
 
+/** len() of text: libsinsp's strnlen, the bytes of its UTF-8 form before any NUL. */
+function textLength(v: FieldValue): number {
+  const s = asString(v) ?? '';
+  const nul = s.indexOf('\0');
+  return Buffer.byteLength(nul < 0 ? s : s.slice(0, nul), 'utf8');
+}
+
+/** len() of a byte buffer (held as Latin-1 text, a character a byte): all its bytes. */
+function bufferLength(v: FieldValue): number {
+  return (asString(v) ?? '').length;
+}
+
 export const TRANSFORMERS = {
-  tolower: stringMap('input', (s) => s.toLowerCase()),
-  toupper: stringMap('input', (s) => s.toUpperCase()),
+  tolower: stringMap('input', asciiLower),
+  toupper: stringMap('input', asciiUpper),
   // libsinsp's decoder fails on anything but the standard alphabet (one failure: NA); b64 yields its input's type.
   b64: {
     kind: 'transformer',
@@ -106,9 +119,10 @@ export const TRANSFORMERS = {
       read: (e) => {
         const v = first!.read(e);
         if (v === undefined) return undefined;
+        const length = first!.type === 'bytebuf' ? bufferLength : textLength;
         // A list field's length is its number of values; several values of another field each have theirs.
-        if (Array.isArray(v)) return first!.isList ? v.length : v.map((x) => (asString(x) ?? '').length);
-        return (asString(v) ?? '').length;
+        if (Array.isArray(v)) return first!.isList ? v.length : v.map(length);
+        return length(v);
       },
       type: 'int64',
       isList: false,
