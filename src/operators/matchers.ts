@@ -34,7 +34,17 @@ export function starGlob(pattern: string): ((s: string) => boolean) | undefined 
   };
 }
 
-/** glob/iglob as fnmatch without flags: `*` and `?` also match `/`; `[...]` classes; `\` escapes. */
+/**
+ * A string's UTF-8 bytes as Latin-1 characters, one a byte (the string itself when ASCII).
+ * fnmatch runs in the C locale under Falco (neither Falco nor libsinsp calls setlocale), where
+ * a character is a byte: `?` matches one byte of `é`, and `[é]` is a set of its two bytes.
+ * Globs with `?` or `[` therefore match the byte forms of pattern and text.
+ */
+export function byteText(s: string): string {
+  return /[^\x00-\x7f]/.test(s) ? Buffer.from(s, 'utf8').toString('latin1') : s;
+}
+
+/** glob/iglob as fnmatch without flags, on byteText forms: `*` and `?` also match `/`; `[...]` classes; `\` escapes. */
 export function globToRegExp(pattern: string): RegExp {
   let out = '^';
   for (let i = 0; i < pattern.length; i++) {
@@ -72,17 +82,17 @@ export function globTest(pattern: string, caseInsensitive: boolean): ValueTest {
       return s !== undefined && pieces(s);
     };
   if (!caseInsensitive) {
-    const re = globToRegExp(pattern);
+    const re = globToRegExp(byteText(pattern));
     return (v) => {
       const s = asString(v);
-      return s !== undefined && re.test(s);
+      return s !== undefined && re.test(byteText(s));
     };
   }
   // FNM_CASEFOLD folds pattern and text alike, ASCII letters only (a regex's i flag folds more)
-  const folded = globToRegExp(asciiLower(pattern));
+  const folded = globToRegExp(byteText(asciiLower(pattern)));
   return (v) => {
     const s = asString(v);
-    return s !== undefined && folded.test(asciiLower(s));
+    return s !== undefined && folded.test(byteText(asciiLower(s)));
   };
 }
 
@@ -94,7 +104,7 @@ export function globTest(pattern: string, caseInsensitive: boolean): ValueTest {
  */
 export function pathPrefixTest(paths: string[]): ValueTest {
   const split = paths.map(pathComponents);
-  const globs = split.map((c) => c.map((part) => (/[*?[]/.test(part) ? globToRegExp(part) : undefined)));
+  const globs = split.map((c) => c.map((part) => (/[*?[]/.test(part) ? globToRegExp(byteText(part)) : undefined)));
   const simple = split.every((c) => c.length > 0) && globs.every((g) => g.every((x) => x === undefined));
   const texts = split.map((c) => `/${c.join('/')}`);
   const exact = new Set(texts);
@@ -108,7 +118,7 @@ export function pathPrefixTest(paths: string[]): ValueTest {
       return false;
     }
     const parts = pathComponents(s);
-    return split.some((c, k) => c.length <= parts.length && c.every((part, i) => (globs[k]![i] ? globs[k]![i]!.test(parts[i]!) : part === parts[i])));
+    return split.some((c, k) => c.length <= parts.length && c.every((part, i) => (globs[k]![i] ? globs[k]![i]!.test(byteText(parts[i]!)) : part === parts[i])));
   };
 }
 

@@ -330,13 +330,13 @@ function underPath(value: string, path: string): boolean {
 }
 
 /**
- * fnmatch(3) without flags (FNM_CASEFOLD for iglob): `*` any run of characters, `/` and
- * leading dots included; `?` one character; `[...]` a set with ranges, `!` or `^` negating;
+ * fnmatch(3) without flags (FNM_CASEFOLD for iglob), in the C locale (a character is a byte of
+ * the UTF-8 text): `*` any run of characters, `/` and leading dots included; `?` one character; `[...]` a set with ranges, `!` or `^` negating;
  * `\` quotes the next character. Backtracking, written for clarity.
  */
 export function fnmatch(pattern: string, text: string, fold: boolean): boolean {
-  const p = [...pattern];
-  const t = [...(fold ? asciiLower(text) : text)];
+  const p = bytes(pattern);
+  const t = bytes(fold ? asciiLower(text) : text);
   const eq = (a: string, b: string) => (fold ? asciiLower(a) === asciiLower(b) : a === b);
   const match = (pi: number, ti: number): boolean => {
     while (pi < p.length) {
@@ -376,6 +376,11 @@ export function fnmatch(pattern: string, text: string, fold: boolean): boolean {
     return ti === t.length;
   };
   return match(0, 0);
+}
+
+/** The C locale's characters: a string's UTF-8 bytes, each as a one-character string. */
+function bytes(s: string): string[] {
+  return [...new TextEncoder().encode(s)].map((b) => String.fromCharCode(b));
 }
 
 /** A bracket expression starting after `[`: its test and where the pattern continues, or undefined if unclosed. */
