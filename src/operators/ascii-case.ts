@@ -4,10 +4,6 @@
  * C locale, so 'É' and 'é' stay different and 'ß' stays one letter.
  */
 
-const A = 0x41;
-const Z = 0x5a;
-const LOWER_A = 0x61;
-
 /** `s` with A-Z lowered (the same string when it has none). */
 export function asciiLower(s: string): string {
   return /[A-Z]/.test(s) ? s.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : s;
@@ -18,18 +14,16 @@ export function asciiUpper(s: string): string {
   return /[a-z]/.test(s) ? s.replace(/[a-z]+/g, (m) => m.toUpperCase()) : s;
 }
 
-/** strcasestr: whether `needle` (already lowered with asciiLower) occurs in `s`, ASCII letters matching in either case; allocates nothing. */
-export function includesAsciiFolded(s: string, needle: string): boolean {
-  const n = needle.length;
-  if (n === 0) return true;
-  const last = s.length - n;
-  outer: for (let i = 0; i <= last; i++) {
-    for (let j = 0; j < n; j++) {
-      let c = s.charCodeAt(i + j);
-      if (c >= A && c <= Z) c += LOWER_A - A;
-      if (c !== needle.charCodeAt(j)) continue outer;
-    }
-    return true;
+/**
+ * strcasestr as a search: a regular expression finding `needle` with its ASCII letters in either
+ * case and every other character as itself (no i flag: it would fold more than ASCII).
+ * Native matching, nothing allocated per test.
+ */
+export function asciiFoldedSearch(needle: string): RegExp {
+  let source = '';
+  for (const ch of needle) {
+    if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')) source += `[${ch.toLowerCase()}${ch.toUpperCase()}]`;
+    else source += ch.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
   }
-  return false;
+  return new RegExp(source);
 }

@@ -6,7 +6,7 @@
  * planner and the ordering all read this table: adding an operator is adding an entry.
  */
 import type { FieldType } from '../fields/catalogue.js';
-import { asciiLower, includesAsciiFolded } from './ascii-case.js';
+import { asciiFoldedSearch } from './ascii-case.js';
 import { type AddressCache, addressTest, globTest, networksTest, parseNetworks, pathPrefixTest } from './matchers.js';
 import { compileRegex } from './regex.js';
 import {
@@ -274,12 +274,13 @@ export const OPERATORS = {
     types: TEXT_TYPES,
     cost: 'search',
     chance: 'selects',
-    compare: onText(
-      stringTest(
-        (s, c) => includesAsciiFolded(s, c),
-        (c) => asciiLower(c),
-      ),
-    ),
+    compare: onText((constant) => {
+      const search = asciiFoldedSearch(constant);
+      return (v) => {
+        const s = asString(v);
+        return s !== undefined && search.test(s);
+      };
+    }),
   }),
   bcontains: single({ types: ['bytebuf'], cost: 'search', chance: 'selects', compare: onText(stringTest((s, c) => s.includes(c), hexToLatin1)) }),
   startswith: single({
