@@ -90,11 +90,12 @@ function stringMap(output: FieldType | 'input', f: (s: string) => string): Trans
   };
 }
 
-/** len() of text: libsinsp's strnlen, the bytes of its UTF-8 form before any NUL. */
+/**
+ * len() of text: the bytes of its UTF-8 form (libsinsp's strnlen; text read from a capture ends
+ * at its first NUL already, and a JSONL value with one inside is compared whole everywhere).
+ */
 function textLength(v: FieldValue): number {
-  const s = asString(v) ?? '';
-  const nul = s.indexOf('\0');
-  return Buffer.byteLength(nul < 0 ? s : s.slice(0, nul), 'utf8');
+  return Buffer.byteLength(asString(v) ?? '', 'utf8');
 }
 
 /** len() of a byte buffer (held as Latin-1 text, a character a byte): all its bytes. */
