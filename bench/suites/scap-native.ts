@@ -123,7 +123,7 @@ export const scapNativeSuite: Suite = {
     );
 
     // A larger capture, one pass per process (what `kestrel replay` of it sees), read on two
-    // threads (the default from 32 MB) and on one (KESTREL_SCAP_THREADS=1), alternated.
+    // threads (the default from 128 MB) and on one (KESTREL_SCAP_THREADS=1), alternated.
     const large = sectionedScap('sectioned-4m.scap', ['curl_google.scap'], { events: 5_000_000 });
     const two: number[] = [];
     const one: number[] = [];

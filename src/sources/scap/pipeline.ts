@@ -77,17 +77,20 @@ export function pipelineAvailable(): boolean {
 
 /**
  * Files smaller than this are read on one thread: starting the worker (a second isolate that
- * loads the reader and warms up its JIT) costs about 0.1 s, more than a small file's decoding.
- * bench/README.md has the figures.
+ * loads the reader and warms up its JIT) costs about 0.1 s, and each event's copy through the
+ * slots more; with the rules' work per event as it now is, a replay gains from the second
+ * thread from about 120 MB (bench/README.md, session 8: 60 MB one thread 0.59-0.61 s against two
+ * 0.64-0.69 s; 120 MB even; 179 MB two threads 7-15% faster).
  */
-export const PIPELINE_MIN_BYTES = 32 * 1024 * 1024;
+export const PIPELINE_MIN_BYTES = 128 * 1024 * 1024;
 
 /**
- * The same for a filter (`replay --filter`): with light events its thread keeps state and tests
- * one condition, less than the worker's reading, so the second thread pays later (bench/README.md:
- * 60 MB one thread 0.59 s against two 0.66 s; 298 MB 1.75 s against 1.60 s).
+ * The same for a filter (`replay --filter`): never. With light events its thread keeps state and
+ * tests one condition, far less than the worker's reading and copying, and one thread was faster
+ * at every size measured (bench/README.md, session 8: 298 MB 1.63-1.80 s against 1.73-1.83 s,
+ * 1 GB 3.9 s against 4.5-5.4 s).
  */
-export const FILTER_PIPELINE_MIN_BYTES = 160 * 1024 * 1024;
+export const FILTER_PIPELINE_MIN_BYTES = Number.POSITIVE_INFINITY;
 
 /**
  * `readScap` for a file path of at least `minBytes` (PIPELINE_MIN_BYTES by default; any size
