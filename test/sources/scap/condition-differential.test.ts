@@ -85,8 +85,10 @@ const VERSION_DIFFERENCES: Allowed[] = [
       '(parsers.cpp parse_write_exit, infer_send_sendto_sendmsg_fdinfo); 0.29 left the fd unknown',
   },
   {
-    conditions: /\buser\.name\b/,
-    reason: 'HEAD names an unknown uid "<NA>", a value (sinsp_filtercheck_user.cpp TYPE_NAME); 0.29 gave NA',
+    conditions: /\b(user\.(name|homedir|shell|loginname)|group\.name)\b/,
+    reason:
+      'HEAD gives an unknown uid or gid "<NA>" as a value for its name, home directory, shell and login name ' +
+      '(sinsp_filtercheck_user.cpp, sinsp_filtercheck_group.cpp TYPE_NAME); 0.29 gave NA',
   },
   {
     conditions: /\bfd\.(port|rport|sport|sip|rip)\b/,

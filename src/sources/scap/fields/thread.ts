@@ -30,15 +30,30 @@ type ThreadRead = (t: ThreadInfo, ev: ScapEvent, s: StateView) => FieldValue;
 /** The extractor of a field read from the event's thread: NA without one. */
 /**
  * libsinsp's extract_exectime: time since the previous switch event on the same CPU (0 for
- * the first), with the bookkeeping of the one field that reads it.
+ * the first) that this clock was read on. libsinsp keeps one clock per check (each occurrence
+ * in a condition or an output); kestrel's field is read through one accessor per capture, so
+ * its clock answers an event read twice (by a condition, then an output, or by two rules) with
+ * the same value, where a second read in libsinsp's way would give 0 (docs/compatibility.md).
  */
-function switchClock(): (ev: ScapEvent) => number | bigint {
+function switchClock(): (ev: ScapEvent, s: StateView) => number | bigint {
   const last = new Map<number, bigint>();
-  return (ev) => {
+  let readNum = -1;
+  let readValue: number | bigint = 0;
+  // a new capture has a new state: the clock starts again with it
+  let capture: StateView | undefined;
+  return (ev, s) => {
+    if (s !== capture) {
+      capture = s;
+      last.clear();
+      readNum = -1;
+    }
+    if (ev.num === readNum) return readValue;
     const ts = ev.ts();
     const before = last.get(ev.cpu) ?? 0n;
     last.set(ev.cpu, ts);
-    return before === 0n ? 0 : u64(ts - before);
+    readNum = ev.num;
+    readValue = before === 0n ? 0 : u64(ts - before);
+    return readValue;
   };
 }
 
@@ -348,17 +363,29 @@ export const THREAD_FIELDS: Record<string, Builder> = {
   // CPU time between context switches: 0 on every other event, as libsinsp reports it.
   'thread.exectime': () => {
     const exectime = switchClock();
-    return (ev) => (ev.type === SCHEDSWITCH ? exectime(ev) : 0);
+    return (ev, s) => (ev.type === SCHEDSWITCH ? exectime(ev, s) : 0);
   },
   'thread.totexectime': () => {
     const exectime = switchClock();
-    // libsinsp keeps the running total on the thread, one per filter check (a dynamic field)
+    // libsinsp keeps the running total on the thread, one per filter check (a dynamic field);
+    // an event read again adds nothing more (as switchClock)
     const totals = new Map<number, number | bigint>();
-    return onThread((t, ev) => {
-      const d = ev.type === SCHEDSWITCH ? exectime(ev) : 0;
+    let readNum = -1;
+    let readValue: number | bigint = 0;
+    let capture: StateView | undefined;
+    return onThread((t, ev, s) => {
+      if (s !== capture) {
+        capture = s;
+        totals.clear();
+        readNum = -1;
+      }
+      if (ev.num === readNum) return readValue;
+      const d = ev.type === SCHEDSWITCH ? exectime(ev, s) : 0;
       const prev = totals.get(t.tid) ?? 0;
       const sum = typeof d === 'number' && typeof prev === 'number' ? prev + d : u64(BigInt(prev) + BigInt(d));
       totals.set(t.tid, sum);
+      readNum = ev.num;
+      readValue = sum;
       return sum;
     });
   },
