@@ -6,6 +6,7 @@
 import type { FieldCatalogue, FieldType } from '../fields/catalogue.js';
 import { comparedType } from '../fields/raw-args.js';
 import type { EventSource, FieldAccessor, FieldValue } from '../fields/source.js';
+import { canonicalConstant } from '../operators/constants.js';
 import { AddressCache } from '../operators/matchers.js';
 import { type FastPath, listComparison, modifierTest, operatorSpec, scalarComparison } from '../operators/registry.js';
 import { type TransformerInput, transformerSpec } from '../operators/transformers.js';
@@ -66,7 +67,8 @@ export class CheckPlanner<E> {
     const right = expr.right;
     if (right.kind === 'transformer') return { kind: 'predicate', predicate: this.valueComparison(left, op, right) };
     if (right.kind === 'list_ref') throw new Error(`undefined list '${right.name}'`);
-    const items = right.kind === 'list' ? right.items.map((i) => i.value) : [right.value];
+    // numbers as libsinsp stores them for the field's type (sign, width, port names)
+    const items = (right.kind === 'list' ? right.items.map((i) => i.value) : [right.value]).map((i) => canonicalConstant(i, left.type));
     let test: ValueTest;
     // `in` on a list field needs every value of the field in the set.
     let every = left.isList && op === 'in';

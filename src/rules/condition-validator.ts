@@ -8,6 +8,7 @@ import type { FieldCatalogue, FieldType, ResolvedField } from '../fields/catalog
 import { isKnownEventName } from '../fields/events.js';
 import { parseIpAddress, parseIpNetwork } from '../fields/ip.js';
 import { comparedType } from '../fields/raw-args.js';
+import { numericConstantProblem } from '../operators/constants.js';
 import { compileRegex } from '../operators/regex.js';
 import { operatorAccepts } from '../operators/registry.js';
 import { TRANSFORMER_CALL_PREFIX, transformerSpec } from '../operators/transformers.js';
@@ -201,11 +202,9 @@ export function valueProblem(value: string, type: FieldType): string | undefined
     case 'uint64':
     case 'reltime':
     case 'abstime':
-    case 'port':
-      // Integers: the numeric types but double (NUMERIC_TYPES), written in decimal or hex.
-      return /^[+-]?[0-9]+$/.test(value) || /^0[xX][0-9a-fA-F]+$/.test(value) ? undefined : `${value} is not a valid number`;
     case 'double':
-      return Number.isFinite(Number(value)) && value.trim() !== '' ? undefined : `${value} is not a valid number`;
+    case 'port':
+      return numericConstantProblem(value, type);
     case 'bool':
       return value === 'true' || value === 'false' ? undefined : `${value} is not a valid boolean (use true or false)`;
     case 'ipaddr':

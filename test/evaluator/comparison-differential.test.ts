@@ -200,6 +200,8 @@ const CASES: Case[] = [
       'proc.pid > 5',
       'proc.pid >= 5',
       'proc.pid = -1',
+      'proc.pid = +5',
+      'proc.pid = "  5"',
       'proc.pid > 9007199254740992',
       'proc.pid = 9007199254740993',
       'proc.pid in (1, 5, 9007199254740993)',
@@ -216,7 +218,18 @@ const CASES: Case[] = [
   {
     key: 'user.uid',
     values: NUMBERS,
-    conditions: ['user.uid = 0', 'user.uid != 0', 'user.uid < 1000', 'user.uid = 4294967295', 'user.uid in (0, 65535)'],
+    // constants as sscanf reads them, stored in 32 bits: -1 is 4294967295, 4294967296 is 0
+    conditions: [
+      'user.uid = 0',
+      'user.uid != 0',
+      'user.uid < 1000',
+      'user.uid = 4294967295',
+      'user.uid in (0, 65535)',
+      'user.uid = -1',
+      'user.uid = 4294967296',
+      'user.uid = " 5"',
+      'user.uid in (+5, -65536)',
+    ],
   },
   {
     key: 'fd.sport',

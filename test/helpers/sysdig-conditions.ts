@@ -21,6 +21,9 @@ export const CONDITIONS = [
   'evt.type = nosuchevent',
   // Other rejections both make: bad numbers and addresses, unknown fields.
   'evt.num > abc',
+  'evt.num < 0x10',
+  'evt.num in (1, 0x2)',
+  'fd.sport = nosuchservice',
   'fd.sip = 1.2.3',
   'proc.nosuch = x',
   'evt.type pmatch (open)',
@@ -51,6 +54,12 @@ export const CONDITIONS = [
   'fd.num in (0, 1, 2)',
   'user.uid = 0',
   'user.uid != 1000',
+  // constants as sscanf reads them, in the field's width: -1 is uid 4294967295
+  'user.uid = -1',
+  'evt.num < +300',
+  // a port by its service name (getservbyname: /etc/services)
+  'fd.sport = http',
+  'fd.sport in (https, domain)',
   // booleans
   'evt.failed = true',
   'evt.failed = false',

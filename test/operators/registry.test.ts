@@ -25,7 +25,7 @@ const SAMPLES: Partial<Record<FieldType, { field: string; value: string }>> = {
   uint64: { field: 'evt.buflen', value: '42' },
   abstime: { field: 'evt.rawtime', value: '42' },
   int16: { field: 'evt.cpu', value: '1' },
-  double: { field: 'proc.fdusage', value: '1.5' },
+  double: { field: 'proc.fdusage', value: '2' },
   uint32: { field: 'proc.tty', value: '42' },
   port: { field: 'fd.sport', value: '443' },
   ipaddr: { field: 'fd.sip', value: '10.0.0.1' },
