@@ -4,6 +4,7 @@
  * (`proc.aname[2]`, `evt.arg.flags`, `container.mount.dest[/var/run/docker.sock]`).
  */
 import data from './field-catalogue.json' with { type: 'json' };
+import { eventArgumentMatch } from './raw-args.js';
 
 /** libsinsp value types, lower-cased `PT_*` names. */
 export type FieldType =
@@ -105,6 +106,12 @@ export class FieldCatalogue {
       }
       def = dotted.def;
       argument = dotted.arg;
+      if (def.name === 'evt.arg' || def.name === 'evt.rawarg') {
+        // sinsp_filter_check_event::extract_arg
+        const match = eventArgumentMatch(argument);
+        if (match === 'none') return { ok: false, unknown: false, message: `unknown event argument ${argument}` };
+        if (match === 'prefix') return { ok: false, unknown: true, message: `unknown field '${name}'` };
+      }
     }
     const takesArg = def.flags.has('arg_required') || def.flags.has('arg_allowed');
     if (argument === undefined) {
@@ -122,6 +129,19 @@ export class FieldCatalogue {
       return { ok: false, unknown: false, message: `the argument of '${def.name}' must be a number, found '${argument}'` };
     }
     return { ok: true, field: { def, arg: argument, key: `${def.name}[${argument}]` } };
+  }
+
+  /**
+   * What libsinsp says of a field written with a bracketed argument that it refuses, where
+   * kestrel's keys use that form for dotted arguments too (`evt.arg.fd` is `evt.arg[fd]`): so
+   * this is checked on what a condition or an output wrote, not in resolve. evt.arg takes an
+   * index read with sscanf; evt.rawarg takes a name only.
+   */
+  static writtenArgumentProblem(name: string, arg: string | undefined): string | undefined {
+    if (arg === undefined) return undefined;
+    if (name === 'evt.rawarg') return 'evt.arg fields must be expressed explicitly';
+    if (name === 'evt.arg' && !/^[\t\n\v\f\r ]*[+-]?[0-9]+$/.test(arg)) return `${arg} is not a valid number`;
+    return undefined;
   }
 
   /** `evt.arg.flags` → evt.arg with argument `flags`. */

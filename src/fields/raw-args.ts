@@ -47,6 +47,18 @@ for (const e of (eventTable as { events: { params: { name: string; type: string 
   for (const p of e.params) if (!firstParamType.has(p.name)) firstParamType.set(p.name, p.type);
 }
 
+/**
+ * How `evt.arg.NAME` / `evt.rawarg.NAME` names a parameter, as libsinsp's
+ * find_longest_matching_evt_param reads it: a parameter of that name in some event, a longer
+ * text starting with one (libsinsp then parses a shorter field than written: no such field),
+ * or nothing.
+ */
+export function eventArgumentMatch(name: string): 'exact' | 'prefix' | 'none' {
+  if (firstParamType.has(name)) return 'exact';
+  for (const param of firstParamType.keys()) if (name.startsWith(param)) return 'prefix';
+  return 'none';
+}
+
 /** The type a field's values compare as. */
 export function comparedType(field: ResolvedField): FieldType {
   const def = field.def;

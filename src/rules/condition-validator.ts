@@ -4,7 +4,7 @@
  * field's type, every value must parse for that type, `evt.type` values must name events.
  * It also collects libsinsp's compile warnings (LOAD_COMPILE_CONDITION).
  */
-import type { FieldCatalogue, FieldType, ResolvedField } from '../fields/catalogue.js';
+import { FieldCatalogue, type FieldType, type ResolvedField } from '../fields/catalogue.js';
 import { isKnownEventName } from '../fields/events.js';
 import { parseIpAddress, parseIpNetwork } from '../fields/ip.js';
 import { comparedType } from '../fields/raw-args.js';
@@ -168,6 +168,11 @@ export class ConditionValidator {
   }
 
   private resolveField(node: FieldExpr): ResolvedField | undefined {
+    const written = FieldCatalogue.writtenArgumentProblem(node.name, node.arg);
+    if (written !== undefined) {
+      this.problem(written, node, false);
+      return undefined;
+    }
     const lookup = this.catalogue.resolve(node.name, node.arg);
     if (!lookup.ok) {
       if (lookup.unknown) {

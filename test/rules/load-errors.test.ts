@@ -109,6 +109,30 @@ describe('an error of the expanded condition is reported at the rule', () => {
   });
 });
 
+describe("event arguments and numbers, in libsinsp's words", () => {
+  it.each([
+    ['evt.arg.nosuch exists', 'unknown event argument nosuch'],
+    ['evt.rawarg.nosuch exists', 'unknown event argument nosuch'],
+    ['evt.arg.namex exists', 'filter_check called with nonexistent field evt.arg.namex'],
+    ['evt.arg[x] exists', 'x is not a valid number'],
+    ['evt.rawarg[0] exists', 'evt.arg fields must be expressed explicitly'],
+    ['evt.num > 0x10', '0x10 is not a valid number'],
+    ['proc.fdusage > 0.5', '0.5 is not a valid number'],
+    ['fd.sport = nosuchservice', 'unrecognized protocol nosuchservice'],
+  ])('%s', (condition, message) => {
+    expect(firstError(rule(condition))).toMatchObject({ code: 'LOAD_ERR_COMPILE_CONDITION', message });
+  });
+
+  it('accepts what libsinsp accepts', () => {
+    for (const condition of ['evt.arg.name exists', 'evt.rawarg.res < 0', 'evt.arg[0] exists', 'evt.num > +5', 'user.uid = -1']) {
+      expect(
+        diagnostics(rule(condition)).filter((d) => d.severity === 'error'),
+        condition,
+      ).toEqual([]);
+    }
+  });
+});
+
 describe('invalid regular expressions are load errors, as in Falco', () => {
   it.each([
     ["'[unclosed'", 'invalid regex pattern: missing ]: [unclosed', undefined],

@@ -14,7 +14,6 @@ const ids = (eventTable as { events: { id: string }[] }).events.map((e) => e.id)
 
 function sampleArg(name: string, flags: ReadonlySet<string>): string | undefined {
   if (!flags.has('arg_required')) return undefined;
-  if (name === 'evt.arg' || name === 'evt.rawarg') return 'fd';
   if (name === 'evt.type.is') return 'open';
   if (name === 'evt.abspath') return 'src';
   if (name === 'thread.cgroup') return 'cpu';
@@ -24,7 +23,9 @@ function sampleArg(name: string, flags: ReadonlySet<string>): string | undefined
 
 describe('scap extraction robustness', () => {
   const fields = catalogue.all().map((def) => {
-    const r = catalogue.resolve(def.name, sampleArg(def.name, def.flags));
+    // evt.arg and evt.rawarg name their parameter after a dot (evt.arg.fd)
+    const dotted = def.name === 'evt.arg' || def.name === 'evt.rawarg';
+    const r = dotted ? catalogue.resolve(`${def.name}.fd`) : catalogue.resolve(def.name, sampleArg(def.name, def.flags));
     if (!r.ok) throw new Error(r.message);
     return { name: def.name, read: extractor(r.field) };
   });
