@@ -3,8 +3,9 @@
  * offer, with its type and argument rules, and name resolution as libsinsp does it
  * (`proc.aname[2]`, `evt.arg.flags`, `container.mount.dest[/var/run/docker.sock]`).
  */
+
+import { eventArgumentMatch } from './event-params.js';
 import data from './field-catalogue.json' with { type: 'json' };
-import { eventArgumentMatch } from './raw-args.js';
 
 /** libsinsp value types, lower-cased `PT_*` names. */
 export type FieldType =

@@ -5,7 +5,7 @@
  */
 
 import type { FieldType, ResolvedField } from './catalogue.js';
-import eventTable from './event-table.json' with { type: 'json' };
+import { firstParamType } from './event-params.js';
 
 /** libsinsp parameter types as catalogue types; ones without a comparison of their own stay strings. */
 const BY_PARAM_TYPE: Record<string, FieldType> = {
@@ -42,26 +42,9 @@ const BY_PARAM_TYPE: Record<string, FieldType> = {
   PT_IPV6ADDR: 'ipaddr',
 };
 
-const firstParamType = new Map<string, string>();
-for (const e of (eventTable as { events: { params: { name: string; type: string }[] }[] }).events) {
-  for (const p of e.params) if (!firstParamType.has(p.name)) firstParamType.set(p.name, p.type);
-}
-
-/**
- * How `evt.arg.NAME` / `evt.rawarg.NAME` names a parameter, as libsinsp's
- * find_longest_matching_evt_param reads it: a parameter of that name in some event, a longer
- * text starting with one (libsinsp then parses a shorter field than written: no such field),
- * or nothing.
- */
-export function eventArgumentMatch(name: string): 'exact' | 'prefix' | 'none' {
-  if (firstParamType.has(name)) return 'exact';
-  for (const param of firstParamType.keys()) if (name.startsWith(param)) return 'prefix';
-  return 'none';
-}
-
 /** The type a field's values compare as. */
 export function comparedType(field: ResolvedField): FieldType {
   const def = field.def;
   if (def.name !== 'evt.rawarg' || field.arg === undefined) return def.type;
-  return BY_PARAM_TYPE[firstParamType.get(field.arg) ?? ''] ?? def.type;
+  return BY_PARAM_TYPE[firstParamType(field.arg) ?? ''] ?? def.type;
 }
