@@ -27,7 +27,6 @@ import type { Extractor, FieldValue } from './types.js';
 
 type ThreadRead = (t: ThreadInfo, ev: ScapEvent, s: StateView) => FieldValue;
 
-/** The extractor of a field read from the event's thread: NA without one. */
 /**
  * libsinsp's extract_exectime: time since the previous switch event on the same CPU (0 for
  * the first) that this clock was read on. libsinsp keeps one clock per check (each occurrence
@@ -57,6 +56,7 @@ function switchClock(): (ev: ScapEvent, s: StateView) => number | bigint {
   };
 }
 
+/** The extractor of a field read from the event's thread: NA without one. */
 function onThread(read: ThreadRead): Extractor {
   return (ev, s) => {
     const t = s.thread(ev.tid);
