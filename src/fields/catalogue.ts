@@ -5,6 +5,7 @@
  */
 
 import { eventArgumentMatch } from './event-params.js';
+import { isEventTableName } from './events.js';
 import data from './field-catalogue.json' with { type: 'json' };
 
 /** libsinsp value types, lower-cased `PT_*` names. */
@@ -113,6 +114,8 @@ export class FieldCatalogue {
         if (match === 'none') return { ok: false, unknown: false, message: `unknown event argument ${argument}` };
         if (match === 'prefix') return { ok: false, unknown: true, message: `unknown field '${name}'` };
       }
+      // sinsp_filter_check_event::extract_type parses nothing of a name that is no event's
+      if (def.name === 'evt.type.is' && !isEventTableName(argument)) return { ok: false, unknown: true, message: `unknown field '${name}'` };
     }
     const takesArg = def.flags.has('arg_required') || def.flags.has('arg_allowed');
     if (argument === undefined) {
@@ -136,13 +139,24 @@ export class FieldCatalogue {
    * What libsinsp says of a field written with a bracketed argument that it refuses, where
    * kestrel's keys use that form for dotted arguments too (`evt.arg.fd` is `evt.arg[fd]`): so
    * this is checked on what a condition or an output wrote, not in resolve. evt.arg takes an
-   * index read with sscanf; evt.rawarg takes a name only.
+   * index read with sscanf; evt.rawarg takes a name only; evt.type.is an event name after a dot.
    */
   static writtenArgumentProblem(name: string, arg: string | undefined): string | undefined {
     if (arg === undefined) return undefined;
     if (name === 'evt.rawarg') return 'evt.arg fields must be expressed explicitly';
     if (name === 'evt.arg' && !/^[\t\n\v\f\r ]*[+-]?[0-9]+$/.test(arg)) return `${arg} is not a valid number`;
+    if (name === 'evt.type.is') return `filter syntax error: ${name}[${arg}]`;
     return undefined;
+  }
+
+  /**
+   * A field as libsinsp's parser spells it: an argument after a dot for the fields that name
+   * one that way (`evt.arg.flags`, `evt.type.is.open`), in brackets otherwise (`proc.aname[2]`,
+   * `evt.arg[0]`). Keys always use brackets; sysdig formats and conversions need this form.
+   */
+  static spelling(name: string, arg: string | undefined): string {
+    if (arg === undefined) return name;
+    return DOTTED_ARGUMENT_FIELDS.has(name) && !/^[0-9]+$/.test(arg) ? `${name}.${arg}` : `${name}[${arg}]`;
   }
 
   /** `evt.arg.flags` → evt.arg with argument `flags`. */

@@ -42,6 +42,11 @@ export function isGenericCode(code: number): boolean {
   return GENERIC_CODES.includes(code);
 }
 
+/** Whether `name` names an event of the table (what `evt.type.is.NAME` takes; syscall names without an event of their own are not). */
+export function isEventTableName(name: string): boolean {
+  return codesByName.has(name);
+}
+
 /** Whether `name` is a valid `evt.type` value: an event name or a syscall name. */
 export function isKnownEventName(name: string): boolean {
   return codesByName.has(name) || genericSyscalls.has(name);

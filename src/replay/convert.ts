@@ -39,11 +39,10 @@ export function conversionKeys(fields: readonly string[], catalogue: FieldCatalo
     const match = /^([^[]+)(?:\[(.*)\])?$/.exec(written.trim());
     const lookup = catalogue.resolve(match?.[1] ?? written, match?.[2]);
     if (!lookup.ok) throw new FieldListError(`field '${written}': ${lookup.message}`);
-    const { def, arg, key } = lookup.field;
+    const { def, arg } = lookup.field;
     const derived = DERIVED_FD[def.name];
     if (derived) keys.push(...derived);
-    else if ((def.name === 'evt.arg' || def.name === 'evt.rawarg') && arg !== undefined && !/^[0-9]+$/.test(arg)) keys.push(`${def.name}.${arg}`);
-    else keys.push(key);
+    else keys.push(FieldCatalogue.spelling(def.name, arg));
   }
   return [...new Set(keys)];
 }

@@ -14,6 +14,7 @@ export const CONDITIONS = [
   'evt.dir = >',
   'evt.type = connect or evt.type = sendto',
   'evt.type in (socket, connect) and evt.dir = <',
+  // (evt.type.is.open: sysdig 0.29 writes it as null in JSON; load-errors.test.ts pins its spellings.)
   // Every evt.type value must name an event, whatever the operator: both reject these.
   'evt.type startswith sock',
   'evt.type endswith at',
@@ -28,6 +29,8 @@ export const CONDITIONS = [
   'evt.rawarg[0] exists',
   'evt.arg[x] exists',
   'evt.arg.namex exists',
+  'evt.type.is[open] = 1',
+  'evt.type.is.nosuch = 1',
   'fd.sip = 1.2.3',
   'proc.nosuch = x',
   'evt.type pmatch (open)',

@@ -116,6 +116,8 @@ describe("event arguments and numbers, in libsinsp's words", () => {
     ['evt.arg.namex exists', 'filter_check called with nonexistent field evt.arg.namex'],
     ['evt.arg[x] exists', 'x is not a valid number'],
     ['evt.rawarg[0] exists', 'evt.arg fields must be expressed explicitly'],
+    ['evt.type.is[open] = 1', 'filter syntax error: evt.type.is[open]'],
+    ['evt.type.is.nosuch = 1', 'filter_check called with nonexistent field evt.type.is.nosuch'],
     ['evt.num > 0x10', '0x10 is not a valid number'],
     ['proc.fdusage > 0.5', '0.5 is not a valid number'],
     ['fd.sport = nosuchservice', 'unrecognized protocol nosuchservice'],
@@ -124,7 +126,7 @@ describe("event arguments and numbers, in libsinsp's words", () => {
   });
 
   it('accepts what libsinsp accepts', () => {
-    for (const condition of ['evt.arg.name exists', 'evt.rawarg.res < 0', 'evt.arg[0] exists', 'evt.num > +5', 'user.uid = -1']) {
+    for (const condition of ['evt.type.is.open = 1', 'evt.arg.name exists', 'evt.rawarg.res < 0', 'evt.arg[0] exists', 'evt.num > +5', 'user.uid = -1']) {
       expect(
         diagnostics(rule(condition)).filter((d) => d.severity === 'error'),
         condition,

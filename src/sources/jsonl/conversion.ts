@@ -2,7 +2,7 @@
  * The sysdig `-p` format that turns a scap capture into flat JSONL events holding the given
  * fields, in the spellings kestrel reads: `sysdig -r X.scap -j -p "$(kestrel fields … --sysdig-format)"`.
  */
-import { ANCESTRY_FIELDS, type FieldCatalogue } from '../../fields/catalogue.js';
+import { ANCESTRY_FIELDS, FieldCatalogue } from '../../fields/catalogue.js';
 import { DERIVED_FD } from './flat-source.js';
 
 /** Ancestry fields without an index are converted as indexed keys, which sysdig prints reliably. */
@@ -24,11 +24,9 @@ export function sysdigFormat(fields: string[], catalogue: FieldCatalogue): strin
       // Filter-only fd fields are derived from the fields they stand for.
       keys.push(...DERIVED_FD[name]!);
     } else if (catalogue.get(name)?.flags.has('filter_only')) {
-    } else if ((name === 'evt.arg' || name === 'evt.rawarg') && arg !== undefined && !/^[0-9]+$/.test(arg)) {
-      // sysdig reads event arguments by name only in the dotted form.
-      keys.push(`${name}.${arg}`);
     } else {
-      keys.push(key);
+      // sysdig reads event arguments (and evt.type.is) by name only in the dotted form
+      keys.push(FieldCatalogue.spelling(name, arg));
     }
   }
   return `*${[...new Set(keys)].map((k) => `%${k}`).join(' ')}`;
