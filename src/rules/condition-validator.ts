@@ -6,9 +6,8 @@
  */
 import { FieldCatalogue, type FieldType, type ResolvedField } from '../fields/catalogue.js';
 import { isKnownEventName } from '../fields/events.js';
-import { parseIpAddress, parseIpNetwork } from '../fields/ip.js';
 import { comparedType } from '../fields/raw-args.js';
-import { numericConstantProblem } from '../operators/constants.js';
+import { ipConstantProblem, numericConstantProblem } from '../operators/constants.js';
 import { compileRegex } from '../operators/regex.js';
 import { operatorAccepts } from '../operators/registry.js';
 import { TRANSFORMER_CALL_PREFIX, transformerSpec } from '../operators/transformers.js';
@@ -213,9 +212,8 @@ export function valueProblem(value: string, type: FieldType): string | undefined
     case 'bool':
       return value === 'true' || value === 'false' ? undefined : `${value} is not a valid boolean (use true or false)`;
     case 'ipaddr':
-      return parseIpAddress(value) ? undefined : `${value} is not a valid IP address`;
     case 'ipnet':
-      return parseIpNetwork(value) ? undefined : `${value} is not a valid IP network (use CIDR notation, e.g. 10.0.0.0/8)`;
+      return ipConstantProblem(value, type);
     default:
       return undefined;
   }

@@ -4,7 +4,7 @@
  * the service-name lookup, which the reference does not cover.
  */
 import { describe, expect, it } from 'vitest';
-import { canonicalConstant, numericConstantProblem, ServiceTable } from '../../src/operators/constants.js';
+import { canonicalConstant, ipConstantProblem, numericConstantProblem, ServiceTable } from '../../src/operators/constants.js';
 
 const services = new ServiceTable(
   () => `# a services database
@@ -69,5 +69,37 @@ describe('ports', () => {
     expect(numericConstantProblem('-1', 'port', services)).toBe('unrecognized protocol -1');
     expect(numericConstantProblem('http', 'port', none)).toBe('unrecognized protocol http');
     expect(canonicalConstant('http', 'port', none)).toBe('http');
+  });
+});
+
+describe('addresses and networks', () => {
+  it.each([
+    ['127.0.0.1', 'ipaddr', undefined],
+    ['::1', 'ipaddr', undefined],
+    ['127.1', 'ipaddr', 'unrecognized IPv4 address 127.1'],
+    ['127.000.000.001', 'ipaddr', 'unrecognized IPv4 address 127.000.000.001'],
+    ['::ffff:1.2.3.4', 'ipaddr', 'unrecognized IPv4 address ::ffff:1.2.3.4'],
+    ['fe80::1%eth0', 'ipaddr', 'unrecognized IPv6 address fe80::1%eth0'],
+    ['1.2.3.4/8', 'ipaddr', 'unrecognized IPv4 address 1.2.3.4/8'],
+    ['10.0.0.0/8', 'ipnet', undefined],
+    ['10.0.0.0/0', 'ipnet', undefined],
+    ['10.0.0.0', 'ipnet', 'unrecognized IP network 10.0.0.0'],
+    ['10.0.0/8', 'ipnet', 'unrecognized IP address 10.0.0/8'],
+    ['10.0.0.0/33', 'ipnet', 'invalid netmask 33'],
+    ['10.0.0.0/-1', 'ipnet', 'invalid netmask -1'],
+    ['10.0.0.0/8x', 'ipnet', '8x is not a valid number'],
+    ['2001:db8::/32', 'ipnet', undefined],
+    ['2001:db8::/0', 'ipnet', 'invalid v6 netmask 0'],
+    ['2001:db8::/129', 'ipnet', 'invalid v6 netmask 129'],
+    ['2001:db8::', 'ipnet', ' is not a valid number'],
+    ['2001:zz8::/32', 'ipnet', 'unrecognized IPv6 address 2001:zz8::/32'],
+  ] as const)('%s as %s', (text, type, problem) => {
+    expect(ipConstantProblem(text, type)).toBe(problem);
+  });
+
+  it('keep a network mask in 8 bits, as parseu8 does', () => {
+    expect(canonicalConstant('10.0.0.0/264', 'ipnet')).toBe('10.0.0.0/8');
+    expect(canonicalConstant('10.0.0.0/08', 'ipnet')).toBe('10.0.0.0/8');
+    expect(ipConstantProblem('10.0.0.0/264', 'ipnet')).toBeUndefined();
   });
 });
