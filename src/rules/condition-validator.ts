@@ -92,7 +92,7 @@ export class ConditionValidator {
   private value(expr: BinaryCheckExpr, value: string, node: Node, type: FieldType, field: ResolvedField | undefined): void {
     const problem = valueProblem(value, type);
     if (problem) {
-      this.problem(problem, node, false);
+      this.problem(problem, node, false, type === 'bool' ? 'a boolean field takes true or false' : undefined);
       return;
     }
     if (field?.def.name === 'evt.type' && !isKnownEventName(value)) {
@@ -210,7 +210,7 @@ export function valueProblem(value: string, type: FieldType): string | undefined
     case 'port':
       return numericConstantProblem(value, type);
     case 'bool':
-      return value === 'true' || value === 'false' ? undefined : `${value} is not a valid boolean (use true or false)`;
+      return value === 'true' || value === 'false' ? undefined : `filter error: unrecognized boolean value ${value}`;
     case 'ipaddr':
     case 'ipnet':
       return ipConstantProblem(value, type);

@@ -121,6 +121,9 @@ describe("event arguments and numbers, in libsinsp's words", () => {
     ['evt.num > 0x10', '0x10 is not a valid number'],
     ['proc.fdusage > 0.5', '0.5 is not a valid number'],
     ['fd.sport = nosuchservice', 'unrecognized protocol nosuchservice'],
+    ['evt.failed = TRUE', 'filter error: unrecognized boolean value TRUE'],
+    ['fd.net = 10.0.0.0', 'unrecognized IP network 10.0.0.0'],
+    ['fd.sip = "::ffff:1.2.3.4"', 'unrecognized IPv4 address ::ffff:1.2.3.4'],
   ])('%s', (condition, message) => {
     expect(firstError(rule(condition))).toMatchObject({ code: 'LOAD_ERR_COMPILE_CONDITION', message });
   });
