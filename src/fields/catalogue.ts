@@ -8,6 +8,12 @@ import { eventArgumentMatch } from './event-params.js';
 import { isEventTableName } from './events.js';
 import data from './field-catalogue.json' with { type: 'json' };
 
+/**
+ * A number as libsinsp's sinsp_numparser reads one (sscanf of a decimal integer, then nothing):
+ * blanks before it and a sign allowed, the digits captured. Field indexes and numeric constants.
+ */
+export const SSCANF_INTEGER = /^[\t\n\v\f\r ]*([+-]?[0-9]+)$/;
+
 /** libsinsp value types, lower-cased `PT_*` names. */
 export type FieldType =
   | 'charbuf'
@@ -144,7 +150,7 @@ export class FieldCatalogue {
   static writtenArgumentProblem(name: string, arg: string | undefined): string | undefined {
     if (arg === undefined) return undefined;
     if (name === 'evt.rawarg') return 'evt.arg fields must be expressed explicitly';
-    if (name === 'evt.arg' && !/^[\t\n\v\f\r ]*[+-]?[0-9]+$/.test(arg)) return `${arg} is not a valid number`;
+    if (name === 'evt.arg' && !SSCANF_INTEGER.test(arg)) return `${arg} is not a valid number`;
     if (name === 'evt.type.is') return `filter syntax error: ${name}[${arg}]`;
     return undefined;
   }

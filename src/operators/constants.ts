@@ -10,9 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isIPv4, isIPv6 } from 'node:net';
-import type { FieldType } from '../fields/catalogue.js';
-
-const INTEGER = /^[\t\n\v\f\r ]*([+-]?[0-9]+)$/;
+import { type FieldType, SSCANF_INTEGER } from '../fields/catalogue.js';
 
 /**
  * The width each numeric type is stored in, and whether it is signed: the parsed integer is
@@ -33,7 +31,7 @@ const STORED: Partial<Record<FieldType, [bits: number, signed: boolean]>> = {
 export function numericConstantProblem(text: string, type: FieldType, services: ServiceTable = SYSTEM_SERVICES): string | undefined {
   if (type === 'port') return /^[0-9]*$/.test(text) || services.port(text) !== undefined ? undefined : `unrecognized protocol ${text}`;
   if (STORED[type] === undefined) return undefined;
-  return INTEGER.test(text) ? undefined : `${text} is not a valid number`;
+  return SSCANF_INTEGER.test(text) ? undefined : `${text} is not a valid number`;
 }
 
 /**
@@ -50,7 +48,7 @@ export function canonicalConstant(text: string, type: FieldType, services: Servi
     return port === undefined ? text : String(port);
   }
   const stored = STORED[type];
-  const m = INTEGER.exec(text);
+  const m = SSCANF_INTEGER.exec(text);
   if (stored === undefined || m === null) return text;
   const [bits, signed] = stored;
   const n = BigInt(m[1]!);
@@ -59,7 +57,7 @@ export function canonicalConstant(text: string, type: FieldType, services: Servi
 
 /** sinsp_numparser::parseu8: sscanf of an unsigned number, cast to 8 bits (undefined when not a number). */
 function parseu8(text: string): number | undefined {
-  const m = INTEGER.exec(text);
+  const m = SSCANF_INTEGER.exec(text);
   return m === null ? undefined : Number(BigInt.asUintN(8, BigInt.asUintN(32, BigInt(m[1]!))));
 }
 
