@@ -39,7 +39,8 @@ describe("messages in Falco's words, kestrel's explanation in the hint", () => {
   });
 
   it('an unknown field in an output, with its position', () => {
-    for (const output of ['o %not_a_real_field', 'o %proc.nme x']) {
+    // evt.rawarg[0] and evt.arg[x]: libsinsp refuses the argument, then every shorter prefix
+    for (const output of ['o %not_a_real_field', 'o %proc.nme x', 'o %evt.rawarg[0]', 'o %evt.arg[x]']) {
       const error = firstError(rule('evt.type = open', output));
       // libsinsp's formatter retries ever shorter prefixes and reports the last, one-character, failure.
       expect(error).toMatchObject({ code: 'LOAD_ERR_COMPILE_OUTPUT', message: "unknown filter: unexpected token after '" });
